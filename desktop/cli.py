@@ -1,0 +1,113 @@
+"""The `clinicdesk` command: start the app, check an installation, upgrade a server, verify the audit."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import APP_NAME, __version__
+from .config import ConfigError, load_config
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clinicdesk", description=f"{APP_NAME}: practice management for group practices."
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="database to open: postgresql+psycopg://user@host/name or sqlite:///path "
+        "(default: the site configuration, else the file in your data folder)",
+    )
+    parser.add_argument("--demo", action="store_true", help="open the demo practice")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="check the installation: open the database, build the main window, print one line",
+    )
+    parser.add_argument(
+        "--screenshots", metavar="DIR", type=Path, help="save a picture of each main screen"
+    )
+    parser.add_argument(
+        "--as",
+        dest="as_email",
+        default="owner@demo.clinic",
+        metavar="EMAIL",
+        help="with --screenshots: the demo login to sign in as",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    db = commands.add_parser("db", help="database administration")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    upgrade = db_commands.add_parser("upgrade", help="bring the database to this release's schema")
+    upgrade.add_argument("--database", dest="db_url", metavar="URL")
+    status = db_commands.add_parser("status", help="show the database's schema revision")
+    status.add_argument("--database", dest="db_url", metavar="URL")
+    password = db_commands.add_parser(
+        "set-password", help="store the database server password in the system keyring"
+    )
+    password.add_argument("--database", dest="db_url", metavar="URL")
+
+    audit = commands.add_parser("audit", help="the audit trail")
+    audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = audit_commands.add_parser("verify", help="prove that the audit trail is unaltered")
+    verify.add_argument("--database", dest="db_url", metavar="URL")
+    export = audit_commands.add_parser("export", help="write the audit trail as CSV")
+    export.add_argument("--database", dest="db_url", metavar="URL")
+    export.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
+    export.add_argument(
+        "--to", dest="end", metavar="YYYY-MM-DD", help="up to, not including, this day"
+    )
+    export.add_argument("--output", type=Path, required=True, metavar="FILE.csv")
+    export.add_argument("--email", required=True, help="the Owner or Record Custodian exporting")
+    return parser
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"clinicdesk: {message}", file=sys.stderr)
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    # Imported here so `clinicdesk --help` stays instant and nothing loads at import time.
+    from .app import StartupError
+
+    try:
+        config = load_config(getattr(args, "db_url", None) or args.database)
+        if args.command == "db":
+            from .commands import database
+
+            return database.run(args, config)
+        if args.command == "audit":
+            from .commands import audit_trail
+
+            return audit_trail.run(args, config)
+        from .commands import gui
+
+        return gui.run(args, config)
+    except (ConfigError, StartupError) as error:
+        return _fail(str(error))
+    except KeyboardInterrupt:
+        return _fail("stopped.", 130)
+
+
+def parse_day(value: str | None, label: str) -> datetime | None:
+    """A YYYY-MM-DD argument as the start of that day in UTC."""
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise SystemExit(
+            _fail(f"{label} must be a date like 2026-01-31, not '{value[:40]}'.", 2)
+        ) from None
+
+
+def ask_password(prompt: str) -> str:
+    return getpass.getpass(prompt)

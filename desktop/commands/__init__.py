@@ -1,0 +1,1 @@
+"""The sub-commands of `clinicdesk`; each turns errors into one line and an exit code."""

@@ -1,0 +1,58 @@
+"""Start the application window, or check an installation with --smoke, or save screenshots."""
+
+from __future__ import annotations
+
+import argparse
+
+from .. import APP_NAME, __version__
+from ..app import AppContext, StartupError, build_context
+from ..config import Config
+from ..db import migrate
+from ..services import demo
+from ..services.principal import Principal
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    ctx = build_context(config, demo=args.demo)
+    try:
+        if args.demo:
+            demo.ensure_demo_practice(ctx.uow(), ctx.passwords)
+        if args.smoke:
+            return _smoke(ctx)
+        if args.screenshots:
+            if not args.demo:
+                raise StartupError(
+                    "--screenshots works with --demo, so no real client appears in them."
+                )
+            from ..views.screenshots import save_screenshots
+
+            saved = save_screenshots(ctx, args.screenshots, args.as_email, demo.DEMO_PASSWORD)
+            print(f"Saved {len(saved)} screenshots in {args.screenshots}.")
+            return 0
+        from ..views.session import run_gui
+
+        return run_gui(ctx)
+    finally:
+        ctx.close()
+
+
+def _smoke(ctx: AppContext) -> int:
+    """Build the main window without showing it; one line on success."""
+    from PySide6.QtWidgets import QApplication
+
+    from ..services.practice import practice_info
+    from ..views.session import build_main_window
+
+    app = QApplication.instance() or QApplication([APP_NAME])
+    info = practice_info(ctx.uow())
+    checker = Principal(0, "installation-check", "Installation check", frozenset(), ctx.workstation)
+    window = build_main_window(ctx, checker)
+    window.close()
+    app.processEvents()
+    state = migrate.schema_state(ctx.engine)
+    practice = f"practice '{info.name}'" if info else "no practice set up yet"
+    print(
+        f"{APP_NAME} {__version__} OK: database {ctx.database_label} at schema {state.current}, "
+        f"{practice}, main window built ({app.platformName()})."
+    )
+    return 0

@@ -1,0 +1,1 @@
+"""Database layer: engines, ORM tables, the unit of work and migrations. No Qt here."""

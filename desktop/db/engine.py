@@ -1,0 +1,82 @@
+"""Engine factory: SQLite with safe pragmas for one workstation, PostgreSQL for a clinic's server."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import NullPool
+
+#: how long a SQLite writer waits for another to finish before giving up, in milliseconds.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def sqlite_url(path: Path) -> URL:
+    """The URL of an embedded database file."""
+    return URL.create("sqlite+pysqlite", database=str(path))
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind a SQLite URL, or None for another database."""
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def prepare_sqlite_file(path: Path) -> None:
+    """Create the folder and an empty database file readable and writable by its owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+
+
+def create_database_engine(url: str | URL, *, password: str | None = None) -> Engine:
+    """An engine for `url`; a SQLite file is created owner-only if it does not exist yet."""
+    url = make_url(url)
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(url)
+    if backend == "postgresql":
+        if url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")
+        if password is not None and url.password is None:
+            url = url.set(password=password)
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": 10, "application_name": "Clinic Desk"},
+        )
+    raise ValueError(
+        f"Clinic Desk works with SQLite files and PostgreSQL servers, not '{backend}'."
+    )
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    path = sqlite_path(url)
+    if path is not None:
+        prepare_sqlite_file(path)
+    engine = create_engine(
+        url, poolclass=NullPool, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record) -> None:
+        # Let SQLAlchemy's "begin" event decide how transactions start (BEGIN IMMEDIATE below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        # Take the write lock at the start, so two workstations never interleave a read-then-write.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

@@ -1,0 +1,110 @@
+"""Schema migrations: where a database stands, a backup before an embedded upgrade, and the upgrade."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from .engine import sqlite_path
+
+
+class SchemaError(Exception):
+    """The database's schema cannot be used by this release (with a message for the user)."""
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Where a database's schema stands against this release."""
+
+    current: str | None
+    head: str
+    #: "empty" (no schema yet), "behind" (needs upgrade), "current", or "newer" (a later release).
+    status: str
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    location = resources.files("desktop.db") / "migrations"
+    config.set_main_option("script_location", str(location))
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def schema_state(engine: Engine) -> SchemaState:
+    """Read the database's revision; it is "newer" when this release does not know it."""
+    script = ScriptDirectory.from_config(_alembic_config())
+    head = script.get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current is None:
+        status = "empty"
+    elif current == head:
+        status = "current"
+    else:
+        known = {rev.revision for rev in script.walk_revisions()}
+        status = "behind" if current in known else "newer"
+    return SchemaState(current=current, head=head, status=status)
+
+
+def refuse_newer(state: SchemaState) -> None:
+    if state.status == "newer":
+        raise SchemaError(
+            f"This database was set up by a newer release of Clinic Desk (schema {state.current}); "
+            "this release knows schemas up to "
+            f"{state.head}. Install the newer release; nothing was changed."
+        )
+
+
+def backup_sqlite(engine: Engine, backup_dir: Path | None = None) -> Path | None:
+    """Copy an embedded database file (consistently, WAL included) before it is migrated."""
+    path = sqlite_path(engine.url)
+    if path is None or not path.exists() or path.stat().st_size == 0:
+        return None
+    target_dir = backup_dir or path.parent / "backups"
+    target_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = target_dir / f"{path.stem}-before-upgrade-{stamp}{path.suffix or '.sqlite'}"
+    source = sqlite3.connect(path)
+    try:
+        destination = sqlite3.connect(target)
+        try:
+            source.backup(destination)
+        finally:
+            destination.close()
+    finally:
+        source.close()
+    target.chmod(0o600)
+    return target
+
+
+def upgrade(
+    engine: Engine, *, backup_dir: Path | None = None, backup_first: bool = True
+) -> SchemaState:
+    """Bring the schema to this release's head; an embedded file is backed up first.
+
+    A database from a newer release is refused before anything is touched. Every migration
+    runs in one transaction, so a failure leaves the schema where it was.
+    """
+    state = schema_state(engine)
+    refuse_newer(state)
+    if state.status == "current":
+        return state
+    if state.status == "behind" and backup_first:
+        backup_sqlite(engine, backup_dir)
+    config = _alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return schema_state(engine)

@@ -1,0 +1,119 @@
+"""Clients (one record per person at group level), their links to providers and linked profiles."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..types import UTCDateTime
+from .base import Base, one_of
+
+LINK_STATUSES = ("active", "inactive", "discharged")
+
+
+class Client(Base):
+    """A client's profile: demographics, contacts and emergency contact (R2)."""
+
+    __tablename__ = "clients"
+    __table_args__ = (
+        CheckConstraint("length(first_name) BETWEEN 1 AND 100", name="first_name_length"),
+        CheckConstraint("length(last_name) BETWEEN 1 AND 100", name="last_name_length"),
+        Index("ix_clients_sort_name", "sort_name", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    preferred_name: Mapped[str | None] = mapped_column(String(100))
+    #: lower-cased "last first" kept by the service layer, for sorting and prefix search.
+    sort_name: Mapped[str] = mapped_column(String(201))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(40))
+    gender_identity: Mapped[str | None] = mapped_column(String(80))
+    pronouns: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone_mobile: Mapped[str | None] = mapped_column(String(40))
+    phone_home: Mapped[str | None] = mapped_column(String(40))
+    address_line1: Mapped[str | None] = mapped_column(String(200))
+    address_line2: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    emergency_contact_name: Mapped[str | None] = mapped_column(String(200))
+    emergency_contact_phone: Mapped[str | None] = mapped_column(String(40))
+    emergency_contact_relationship: Mapped[str | None] = mapped_column(String(80))
+    billing_notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ClientProviderLink(Base):
+    """Puts a client on a provider's list, with that provider's settings (R1, R2, R6).
+
+    A link is ended (``ended_at``), never deleted, so the history of who treated whom stays.
+    """
+
+    __tablename__ = "client_provider_links"
+    __table_args__ = (
+        CheckConstraint(one_of("status", LINK_STATUSES), name="status_known"),
+        CheckConstraint("ended_at IS NULL OR ended_at >= created_at", name="ends_after_start"),
+        Index(
+            "uq_client_provider_links_open",
+            "client_id",
+            "provider_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+        Index("ix_client_provider_links_provider", "provider_id", "client_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    provider_id: Mapped[int] = mapped_column(ForeignKey("provider_profiles.staff_id"))
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    diagnosis: Mapped[str | None] = mapped_column(String(500))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    #: true for the provider treating the client after a transfer (R8); informational.
+    is_treating: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class LinkedProfile(Base):
+    """Two profiles of the same person, linked as "Self" (R14). Stored once per pair."""
+
+    __tablename__ = "linked_profiles"
+    __table_args__ = (
+        CheckConstraint("client_id < other_client_id", name="ordered_pair"),
+        UniqueConstraint("client_id", "other_client_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    other_client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    relationship: Mapped[str] = mapped_column(String(40), default="Self")
+    reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

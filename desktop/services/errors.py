@@ -1,0 +1,40 @@
+"""Named errors that services raise; the user interface shows their message as it is."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base of every error a service raises on purpose. `message` is written for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class PermissionRefused(ServiceError):
+    """The policy refused the action; `rule` is the SPEC rule ID that decided it (e.g. "R5")."""
+
+    def __init__(self, rule: str, reason: str) -> None:
+        super().__init__(f"{reason} ({rule})")
+        self.rule = rule
+        self.reason = reason
+
+
+class NotFound(ServiceError):
+    """The thing asked for does not exist (any more)."""
+
+
+class InvalidInput(ServiceError):
+    """What the user typed cannot be accepted; `field` names the input at fault, if one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class Conflict(ServiceError):
+    """Someone else changed the same thing first; nothing was saved."""
+
+
+class SignInRefused(ServiceError):
+    """A sign-in did not succeed (wrong password, locked, deactivated)."""

@@ -1,0 +1,76 @@
+"""The access rules of SPEC.md as decisions: allowed, or refused with the rule and a plain reason.
+
+Views ask these to enable a control and explain a disabled one; services ask the same
+functions before they act, so a rule is never decided in a widget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import PermissionRefused
+from .principal import Principal, Role
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The answer to "may this principal do this?"."""
+
+    allowed: bool
+    rule: str | None = None
+    reason: str | None = None
+
+    def require(self) -> None:
+        """Raise PermissionRefused unless allowed."""
+        if not self.allowed:
+            raise PermissionRefused(self.rule or "", self.reason or "This is not allowed.")
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOWED = Decision(True)
+
+
+def refused(rule: str, reason: str) -> Decision:
+    return Decision(False, rule, reason)
+
+
+def may_administer_staff(principal: Principal) -> Decision:
+    """R12: Owner and Manager add staff, set roles and deactivate staff."""
+    if principal.has(Role.OWNER, Role.MANAGER):
+        return ALLOWED
+    return refused(
+        "R12", "Only the Owner or a Manager can add staff, change roles or deactivate staff."
+    )
+
+
+def may_grant_roles(principal: Principal, roles: frozenset[Role]) -> Decision:
+    """R12, and the practice's decision that only an Owner makes another Owner."""
+    decision = may_administer_staff(principal)
+    if not decision:
+        return decision
+    if Role.OWNER in roles and not principal.has(Role.OWNER):
+        return refused("R12", "Only the Owner can give someone the Owner role.")
+    return ALLOWED
+
+
+def may_change_records_owner(principal: Principal) -> Decision:
+    """R12: only the Owner changes an existing provider's record-ownership policy."""
+    if principal.has(Role.OWNER):
+        return ALLOWED
+    return refused("R12", "Only the Owner can change who owns an existing provider's records.")
+
+
+def may_read_audit(principal: Principal) -> Decision:
+    """R13: the Owner and Record Custodians read and export the audit trail."""
+    if principal.has(Role.OWNER, Role.RECORD_CUSTODIAN):
+        return ALLOWED
+    return refused("R13", "Only the Owner or a Record Custodian can read the audit trail.")
+
+
+def may_use_billing(principal: Principal) -> Decision:
+    """R11: the Billing tab needs the Biller or Owner role."""
+    if principal.has(Role.OWNER, Role.BILLER):
+        return ALLOWED
+    return refused("R11", "The Billing tab is for the Owner and Billers.")

@@ -1,0 +1,90 @@
+"""The practice itself: is it set up, and setting it up on first run with its Owner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..db.tables import Practice, ProviderProfile, Staff, StaffRole
+from ..db.uow import UnitOfWork
+from . import audit
+from .errors import Conflict, InvalidInput
+from .passwords import Passwords, password_problem
+from .principal import Principal, Role
+from .validation import clean_email, clean_text, clean_time_zone
+
+
+@dataclass(frozen=True)
+class PracticeInfo:
+    """The practice's name and time zone."""
+
+    name: str
+    time_zone: str
+
+
+def practice_info(uow: UnitOfWork) -> PracticeInfo | None:
+    """The practice, or None when this database has not been set up yet."""
+    with uow:
+        practice = uow.session.get(Practice, 1)
+        return PracticeInfo(practice.name, practice.time_zone) if practice else None
+
+
+@dataclass(frozen=True)
+class PracticeSetup:
+    """What the "Set up your practice" form collects."""
+
+    practice_name: str
+    time_zone: str
+    owner_name: str
+    owner_email: str
+    password: str
+    password_again: str
+    owner_is_provider: bool = False
+
+
+def set_up_practice(
+    uow: UnitOfWork, passwords: Passwords, setup: PracticeSetup, workstation: str
+) -> Principal:
+    """Create the practice and its Owner on an empty database; returns the Owner, signed in."""
+    name = clean_text(
+        setup.practice_name, "The practice name", max_length=200, field="practice_name"
+    )
+    zone = clean_time_zone(setup.time_zone)
+    owner_name = clean_text(setup.owner_name, "Your name", max_length=120, field="owner_name")
+    email = clean_email(setup.owner_email, field="owner_email")
+    problem = password_problem(setup.password)
+    if problem:
+        raise InvalidInput(problem, field="password")
+    if setup.password != setup.password_again:
+        raise InvalidInput("The two passwords are not the same.", field="password_again")
+    roles = {Role.OWNER} | ({Role.PROVIDER} if setup.owner_is_provider else set())
+    with uow:
+        session = uow.session
+        if session.get(Practice, 1) is not None or session.scalar(select(Staff.id).limit(1)):
+            raise Conflict("This database already holds a practice; sign in instead.")
+        now = uow.now()
+        session.add(Practice(id=1, name=name, time_zone=zone, created_at=now))
+        owner = Staff(
+            email=email,
+            display_name=owner_name,
+            password_hash=passwords.hash(setup.password),
+            active=True,
+            created_at=now,
+            roles=[StaffRole(role=role.value) for role in roles],
+        )
+        session.add(owner)
+        session.flush()
+        if setup.owner_is_provider:
+            session.add(ProviderProfile(staff_id=owner.id, records_owner="group"))
+        principal = Principal(owner.id, email, owner_name, frozenset(roles), workstation)
+        audit.record(
+            uow,
+            principal,
+            audit.Action.PRACTICE_CREATED,
+            subject="practice:1",
+            details={"name": name, "time_zone": zone},
+        )
+        audit.record(uow, principal, audit.Action.SIGN_IN, subject=f"staff:{owner.id}")
+        uow.commit()
+        return principal
