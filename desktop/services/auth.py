@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -51,7 +52,7 @@ def sign_in(
             raise SignInRefused(WRONG_CREDENTIALS)
         if staff.locked_until is not None and staff.locked_until > now:
             _fail(uow, staff, email, workstation, "locked")
-            minutes = max(1, int((staff.locked_until - now).total_seconds() // 60) + 1)
+            minutes = max(1, math.ceil((staff.locked_until - now).total_seconds() / 60))
             raise SignInRefused(
                 "Too many failed attempts: this account is locked for "
                 f"{minutes} more minute{'s' if minutes != 1 else ''}. Try again then, "

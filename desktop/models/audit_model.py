@@ -1,0 +1,152 @@
+"""The audit table: the newest entries first, times in the practice's time zone, plain words."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from ..services.audit import Action, AuditEntry
+from ..services.principal import Role
+from ..services.staff import RECORDS_OWNER_LABELS
+
+TIME, WHO, ACTION, DETAILS, CLIENT, WORKSTATION = range(6)
+HEADERS = ("Time", "Who", "Action", "Details", "Client", "Workstation")
+
+#: the AuditEntry behind a row (any column).
+EntryRole = Qt.ItemDataRole.UserRole + 1
+
+#: how an action reads in the table; an action not listed shows as stored.
+ACTION_LABELS = {
+    Action.PRACTICE_CREATED: "Practice set up",
+    Action.SIGN_IN: "Signed in",
+    Action.SIGN_IN_FAILED: "Sign-in refused",
+    Action.SIGN_OUT: "Signed out",
+    Action.STAFF_ADDED: "Staff member added",
+    Action.STAFF_ROLES_CHANGED: "Roles changed",
+    Action.STAFF_DEACTIVATED: "Staff member deactivated",
+    Action.STAFF_REACTIVATED: "Staff member reactivated",
+    Action.RECORDS_OWNER_CHANGED: "Record ownership changed",
+    Action.PASSWORD_CHANGED: "Password changed",
+    Action.AUDIT_EXPORTED: "Audit trail exported",
+    "share.started": "Chart share started",
+    "share.ended": "Chart share ended",
+}
+
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _roles(values: object) -> str:
+    if not isinstance(values, list):
+        return ""
+    labels = []
+    for value in values:
+        try:
+            labels.append(Role(value).label)
+        except ValueError:
+            labels.append(str(value))
+    return ", ".join(labels) or "no roles"
+
+
+class AuditTableModel(QAbstractTableModel):
+    """Presents list[AuditEntry]; `staff_names` turns staff ids into names where known."""
+
+    def __init__(self, time_zone: str, parent=None) -> None:
+        super().__init__(parent)
+        self._zone = ZoneInfo(time_zone)
+        self._entries: list[AuditEntry] = []
+        self._staff_names: dict[int, str] = {}
+
+    def set_entries(self, entries: list[AuditEntry], staff_names: dict[int, str] | None = None) -> None:
+        self.beginResetModel()
+        self._entries = list(entries)
+        self._staff_names = dict(staff_names or {})
+        self.endResetModel()
+
+    def entry(self, row: int) -> AuditEntry | None:
+        return self._entries[row] if 0 <= row < len(self._entries) else None
+
+    def local_time(self, moment: datetime) -> str:
+        return moment.astimezone(self._zone).strftime(TIME_FORMAT)
+
+    # -- Qt ------------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        entry = self.entry(index.row()) if index.isValid() else None
+        if entry is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.text(entry, index.column())
+        if role == EntryRole:
+            return entry
+        return None
+
+    # -- words ---------------------------------------------------------------------------------
+
+    def text(self, entry: AuditEntry, column: int) -> str:
+        if column == TIME:
+            return self.local_time(entry.occurred_at)
+        if column == WHO:
+            if entry.actor_id is not None and entry.actor_id in self._staff_names:
+                return self._staff_names[entry.actor_id]
+            return entry.actor_label
+        if column == ACTION:
+            return ACTION_LABELS.get(entry.action, entry.action)
+        if column == DETAILS:
+            return self.details(entry)
+        if column == CLIENT:
+            return f"Client #{entry.client_id}" if entry.client_id is not None else ""
+        if column == WORKSTATION:
+            return entry.workstation
+        return ""
+
+    def _subject(self, entry: AuditEntry) -> str:
+        kind, _, key = (entry.subject or "").partition(":")
+        if kind == "staff" and key.isdigit():
+            return self._staff_names.get(int(key), f"staff member #{key}")
+        return entry.subject or ""
+
+    def details(self, entry: AuditEntry) -> str:
+        """One line saying what the entry was about."""
+        details = entry.details or {}
+        action = entry.action
+        if action == Action.PRACTICE_CREATED:
+            return f"{details.get('name', '')} ({details.get('time_zone', '')})"
+        if action == Action.SIGN_IN_FAILED:
+            return str(details.get("reason", "")).capitalize()
+        if action == Action.STAFF_ADDED:
+            text = f"{self._subject(entry)}: {_roles(details.get('roles'))}"
+            owner = details.get("records_owner")
+            if owner in RECORDS_OWNER_LABELS:
+                text += f"; records owned by {RECORDS_OWNER_LABELS[owner].lower()}"
+            return text
+        if action == Action.STAFF_ROLES_CHANGED:
+            before, after = _roles(details.get("before")), _roles(details.get("after"))
+            return f"{self._subject(entry)}: {before} → {after}"
+        if action == Action.RECORDS_OWNER_CHANGED:
+            before = RECORDS_OWNER_LABELS.get(details.get("before"), "?").lower()
+            after = RECORDS_OWNER_LABELS.get(details.get("after"), "?").lower()
+            return f"{self._subject(entry)}: {before} → {after}"
+        if action == Action.STAFF_DEACTIVATED:
+            ended = int(details.get("shares_ended") or 0)
+            shares = f"{ended} chart share{'s' if ended != 1 else ''} ended"
+            return f"{self._subject(entry)}; {shares}" if ended else self._subject(entry)
+        if action == Action.AUDIT_EXPORTED:
+            return f"{details.get('entries', 0)} entries"
+        if action in (Action.SIGN_IN, Action.SIGN_OUT):
+            return ""
+        return self._subject(entry)

@@ -1,0 +1,129 @@
+"""The sign-in dialog: email and password, refusals shown in place, the database named below."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from .. import APP_NAME
+from ..app import AppContext
+from ..services import auth
+from ..services.errors import ServiceError
+from ..services.principal import Principal
+from .messages import InlineMessage
+from .style import svg_pixmap
+from .widgets import ElidedLabel, Field, button, divider, primary_button
+
+
+class LoginDialog(QDialog):
+    """Signs a staff member in; `principal` is set when the dialog is accepted.
+
+    A refused sign-in (SignInRefused) is shown under the fields and the dialog stays open.
+    """
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        practice_name: str | None = None,
+        email: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.principal: Principal | None = None
+        self.setWindowTitle("Sign in")
+        self.setObjectName("loginDialog")
+        self.setModal(True)
+        self.setMinimumWidth(400)
+
+        logo = QLabel()
+        logo.setPixmap(svg_pixmap("app", 56))
+        logo.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        app_name = QLabel(APP_NAME)
+        app_name.setObjectName("dialogTitle")
+        app_name.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.practice_label = ElidedLabel(practice_name or "")
+        self.practice_label.setObjectName("practiceName")
+        self.practice_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.practice_label.setAccessibleName("Practice")
+        self.practice_label.setVisible(bool(practice_name))
+
+        self.email_edit = QLineEdit(email)
+        self.email_edit.setAccessibleName("Email")
+        self.email_edit.setPlaceholderText("name@yourpractice.org")
+        self.email_edit.setMaxLength(254)
+        self.password_edit = QLineEdit()
+        self.password_edit.setAccessibleName("Password")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setMaxLength(1024)
+        email_field = Field("&Email", self.email_edit)
+        password_field = Field("&Password", self.password_edit)
+
+        self.message = InlineMessage("Sign-in message", kind="alert")
+
+        self.sign_in_button = primary_button("&Sign in")
+        self.sign_in_button.setDefault(True)
+        self.sign_in_button.setAutoDefault(True)
+        self.quit_button = button("&Quit", "Quit Clinic Desk")
+        self.quit_button.setAutoDefault(False)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.quit_button)
+        buttons.addWidget(self.sign_in_button)
+
+        self.database_label = ElidedLabel(f"Database: {ctx.database_label}")
+        self.database_label.setObjectName("footnote")
+        self.database_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.database_label.setAccessibleName("Database location")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 28, 32, 16)
+        layout.setSpacing(12)
+        layout.addWidget(logo)
+        layout.addWidget(app_name)
+        layout.addWidget(self.practice_label)
+        layout.addSpacing(8)
+        layout.addWidget(email_field)
+        layout.addWidget(password_field)
+        layout.addWidget(self.message)
+        layout.addSpacing(4)
+        layout.addLayout(buttons)
+        layout.addSpacing(8)
+        layout.addWidget(divider())
+        layout.addWidget(self.database_label)
+
+        self.setTabOrder(self.email_edit, self.password_edit)
+        self.setTabOrder(self.password_edit, self.sign_in_button)
+        self.setTabOrder(self.sign_in_button, self.quit_button)
+        self.sign_in_button.clicked.connect(self.submit)
+        self.quit_button.clicked.connect(self.reject)
+        (self.password_edit if email else self.email_edit).setFocus()
+
+    def submit(self) -> None:
+        """Try the email and password; accept on success, explain in place otherwise."""
+        self.message.clear_text()
+        try:
+            principal = auth.sign_in(
+                self.ctx.uow(),
+                self.ctx.passwords,
+                self.email_edit.text(),
+                self.password_edit.text(),
+                self.ctx.workstation,
+            )
+        except ServiceError as error:
+            self._refused(error)
+            return
+        except Exception as error:  # the database went away: say so, keep the dialog open
+            self._refused(error)
+            return
+        self.principal = principal
+        self.accept()
+
+    def _refused(self, error: BaseException) -> None:
+        self.message.show_error(error)
+        self.password_edit.clear()
+        if self.email_edit.text().strip():
+            self.password_edit.setFocus()
+        else:
+            self.email_edit.setFocus()
+        self.adjustSize()

@@ -1,0 +1,189 @@
+"""Small widgets every screen uses: an eliding label, labelled fields, headers, empty states."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .messages import InlineMessage
+from .style import ICON, svg_pixmap
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when too narrow; the full text is its tooltip.
+
+    `text()` stays the full text, so screen readers and tests read everything.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt naming)
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), 60), hint.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        elided = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        self.style().drawItemText(
+            painter,
+            rect,
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            elided,
+            self.foregroundRole(),
+        )
+
+
+def primary_button(text: str, accessible_name: str | None = None) -> QPushButton:
+    """The teal button of a form or screen (one per place)."""
+    button = QPushButton(text)
+    button.setProperty("primary", True)
+    button.setAccessibleName(accessible_name or text.replace("&", "").rstrip("…"))
+    return button
+
+
+def button(text: str, accessible_name: str | None = None) -> QPushButton:
+    """A plain button whose accessible name is its text without mnemonic and ellipsis."""
+    result = QPushButton(text)
+    result.setAccessibleName(accessible_name or text.replace("&", "").rstrip("…"))
+    return result
+
+
+class Field(QWidget):
+    """A label above its input, an optional grey hint, and a red message shown under it."""
+
+    def __init__(
+        self,
+        label: str,
+        editor: QWidget,
+        *,
+        hint: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.label = QLabel(label)
+        self.label.setObjectName("fieldLabel")
+        self.label.setBuddy(editor)
+        plain = label.replace("&", "")
+        if not editor.accessibleName():
+            editor.setAccessibleName(plain)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.label)
+        layout.addWidget(editor)
+        self.hint: QLabel | None = None
+        if hint:
+            self.hint = QLabel(hint)
+            self.hint.setObjectName("hint")
+            self.hint.setWordWrap(True)
+            layout.addWidget(self.hint)
+        self.error = InlineMessage(f"{plain}: problem")
+        layout.addWidget(self.error)
+
+    def show_error(self, text: str) -> None:
+        self.error.show_text(text)
+        self.editor.setProperty("invalid", True)
+        _repolish(self.editor)
+
+    def clear_error(self) -> None:
+        self.error.clear_text()
+        if self.editor.property("invalid"):
+            self.editor.setProperty("invalid", False)
+            _repolish(self.editor)
+
+
+def _repolish(widget: QWidget) -> None:
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
+
+
+class ScreenHeader(QWidget):
+    """A screen's title and one sentence under it."""
+
+    def __init__(self, title: str, subtitle: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.title = QLabel(title)
+        self.title.setObjectName("screenTitle")
+        self.subtitle = QLabel(subtitle)
+        self.subtitle.setObjectName("screenSubtitle")
+        self.subtitle.setWordWrap(True)
+        self.subtitle.setVisible(bool(subtitle))
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+
+
+class EmptyState(QWidget):
+    """A calm, centred message for a screen with nothing to show (or nothing it may show)."""
+
+    def __init__(
+        self, icon: str, title: str, text: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.icon = QLabel()
+        self.icon.setPixmap(svg_pixmap(icon, 48, ICON))
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.icon.setAccessibleName("")
+        self.title = QLabel(title)
+        self.title.setObjectName("emptyTitle")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.title.setWordWrap(True)
+        self.text = QLabel(text)
+        self.text.setObjectName("emptyText")
+        self.text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        card = QWidget()
+        card.setMaximumWidth(440)
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(10)
+        inner.addWidget(self.icon)
+        inner.addSpacing(4)
+        inner.addWidget(self.title)
+        inner.addWidget(self.text)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card, 3)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        layout.addLayout(row)
+        layout.addStretch(3)
+
+
+def divider() -> QFrame:
+    line = QFrame()
+    line.setObjectName("divider")
+    line.setFrameShape(QFrame.Shape.NoFrame)
+    line.setFixedHeight(1)
+    return line
+
+
+def standard_icon(widget: QWidget, which: QStyle.StandardPixmap):
+    return widget.style().standardIcon(which)
