@@ -1,39 +1,9 @@
-"""The access rules of SPEC.md as decisions: allowed, or refused with the rule and a plain reason.
-
-Views ask these to enable a control and explain a disabled one; services ask the same
-functions before they act, so a rule is never decided in a widget.
-"""
+"""Rules about staff, the audit trail and billing (R11, R12, R13)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from .errors import PermissionRefused
-from .principal import Principal, Role
-
-
-@dataclass(frozen=True)
-class Decision:
-    """The answer to "may this principal do this?"."""
-
-    allowed: bool
-    rule: str | None = None
-    reason: str | None = None
-
-    def require(self) -> None:
-        """Raise PermissionRefused unless allowed."""
-        if not self.allowed:
-            raise PermissionRefused(self.rule or "", self.reason or "This is not allowed.")
-
-    def __bool__(self) -> bool:
-        return self.allowed
-
-
-ALLOWED = Decision(True)
-
-
-def refused(rule: str, reason: str) -> Decision:
-    return Decision(False, rule, reason)
+from ..principal import Principal, Role
+from .decision import ALLOWED, Decision, refused
 
 
 def may_administer_staff(principal: Principal) -> Decision:

@@ -1,0 +1,65 @@
+"""The access rules of SPEC.md in one place, with two faces that always agree.
+
+- decisions (`staff_rules`, `record_rules`): "may this principal do X to Y?" -> allowed, or
+  refused with the rule ID and a reason in plain words. Views ask them to enable a control and
+  explain a disabled one; services ask the same functions before they act.
+- scopes (`scopes`): the SQL conditions that select exactly the rows a principal may see.
+"""
+
+from .decision import ALLOWED, Decision, refused
+from .record_rules import (
+    LIST_SHARING_ROLES,
+    RECORD_KEEPING_ROLES,
+    ChartFacts,
+    ProviderFacts,
+    may_add_to_provider_list,
+    may_edit_billing,
+    may_edit_client,
+    may_link_profiles,
+    may_read_chart,
+    may_read_document,
+    may_read_note,
+    may_read_private_notes,
+    may_receive_chart,
+    may_see_all_clients,
+    may_see_client,
+    may_share_chart,
+    may_transfer_caseload,
+    may_write_chart,
+)
+from .staff_rules import (
+    may_administer_staff,
+    may_change_records_owner,
+    may_grant_roles,
+    may_read_audit,
+    may_use_billing,
+)
+
+__all__ = [
+    "ALLOWED",
+    "LIST_SHARING_ROLES",
+    "RECORD_KEEPING_ROLES",
+    "ChartFacts",
+    "Decision",
+    "ProviderFacts",
+    "may_add_to_provider_list",
+    "may_administer_staff",
+    "may_change_records_owner",
+    "may_edit_billing",
+    "may_edit_client",
+    "may_grant_roles",
+    "may_link_profiles",
+    "may_read_audit",
+    "may_read_chart",
+    "may_read_document",
+    "may_read_note",
+    "may_read_private_notes",
+    "may_receive_chart",
+    "may_see_all_clients",
+    "may_see_client",
+    "may_share_chart",
+    "may_transfer_caseload",
+    "may_use_billing",
+    "may_write_chart",
+    "refused",
+]

@@ -1,0 +1,98 @@
+"""The SQL face of the record rules: conditions that select exactly the rows a principal may see.
+
+Lists are filtered by the database with these, never in Python. Each function mirrors a
+decision in `record_rules.py`; tests/services/test_policy_agreement.py keeps them equal.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+
+from ...db.tables import ChartNote, ChartShare, ClientProviderLink, Document, ProviderProfile
+from ..principal import Principal, Role
+from .record_rules import RECORD_KEEPING_ROLES, may_see_all_clients
+
+
+def share_is_active(now: datetime) -> ColumnElement[bool]:
+    """A chart share that has not been ended and has not passed its end date (B2)."""
+    return and_(
+        ChartShare.ended_at.is_(None),
+        or_(ChartShare.expires_at.is_(None), ChartShare.expires_at > now),
+    )
+
+
+def linked_client_ids(provider_id: int):
+    """The clients on a provider's list (R1): their open links."""
+    return select(ClientProviderLink.client_id).where(
+        ClientProviderLink.provider_id == provider_id, ClientProviderLink.ended_at.is_(None)
+    )
+
+
+def visible_clients(principal: Principal, client_id_column) -> ColumnElement[bool]:
+    """R1, R2: every client for group-wide roles; a provider's linked clients otherwise."""
+    if may_see_all_clients(principal):
+        return true()
+    if principal.has(Role.PROVIDER):
+        return client_id_column.in_(linked_client_ids(principal.staff_id))
+    return false()
+
+
+def _group_owned_authors():
+    return select(ProviderProfile.staff_id).where(ProviderProfile.records_owner == "group")
+
+
+def _shared_to_principal(
+    principal: Principal, now: datetime, client_col, author_col, *, private: bool
+):
+    condition = and_(
+        ChartShare.client_id == client_col,
+        ChartShare.from_provider_id == author_col,
+        ChartShare.to_provider_id == principal.staff_id,
+        share_is_active(now),
+    )
+    if private:
+        condition = and_(condition, ChartShare.include_private.is_(True))
+    return exists().where(condition)
+
+
+def readable_charts(
+    principal: Principal, now: datetime, client_col, author_col
+) -> ColumnElement[bool]:
+    """R3: (client, author) pairs whose chart the principal may read."""
+    conditions = [
+        author_col == principal.staff_id,
+        _shared_to_principal(principal, now, client_col, author_col, private=False),
+    ]
+    if principal.has(*RECORD_KEEPING_ROLES):
+        conditions.append(author_col.in_(_group_owned_authors()))
+    return or_(*conditions)
+
+
+def readable_notes(principal: Principal, now: datetime) -> ColumnElement[bool]:
+    """R3, R4 and drafts-stay-with-their-author, as a condition on ChartNote."""
+    own = ChartNote.author_id == principal.staff_id
+    progress = and_(
+        ChartNote.kind == "progress",
+        readable_charts(principal, now, ChartNote.client_id, ChartNote.author_id),
+    )
+    private = and_(
+        ChartNote.kind == "private",
+        _shared_to_principal(
+            principal, now, ChartNote.client_id, ChartNote.author_id, private=True
+        ),
+    )
+    return or_(own, and_(ChartNote.status == "signed", or_(progress, private)))
+
+
+def readable_documents(principal: Principal, now: datetime) -> ColumnElement[bool]:
+    """Clinical documents follow their provider's chart (R3); non-clinical ones the profile (R2)."""
+    clinical = and_(
+        Document.category == "clinical",
+        readable_charts(principal, now, Document.client_id, Document.owner_provider_id),
+    )
+    non_clinical = and_(
+        Document.category == "non_clinical", visible_clients(principal, Document.client_id)
+    )
+    return or_(clinical, non_clinical)
