@@ -57,6 +57,7 @@ class AuditTableModel(QAbstractTableModel):
     def __init__(self, time_zone: str, parent=None) -> None:
         super().__init__(parent)
         self._zone = ZoneInfo(time_zone)
+        self.time_zone = time_zone
         self._entries: list[AuditEntry] = []
         self._staff_names: dict[int, str] = {}
 
@@ -81,8 +82,12 @@ class AuditTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section == TIME:
+            return f"Times are in the practice's time zone, {self.time_zone}."
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):

@@ -280,7 +280,7 @@ def deactivate_staff(
             audit.record(
                 uow,
                 principal,
-                "share.ended",
+                audit.Action.SHARE_ENDED,
                 client_id=client_id,
                 subject=f"share:{share_id}",
                 details={"from": from_id, "to": staff.id, "reason": "recipient_deactivated"},
