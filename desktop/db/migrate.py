@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from .engine import sqlite_path
+from .engine import prepare_sqlite_file, sqlite_path
 
 
 class SchemaError(Exception):
@@ -73,9 +73,10 @@ def backup_sqlite(engine: Engine, backup_dir: Path | None = None) -> Path | None
     if path is None or not path.exists() or path.stat().st_size == 0:
         return None
     target_dir = backup_dir or path.parent / "backups"
-    target_dir.mkdir(parents=True, exist_ok=True)
+    target_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = target_dir / f"{path.stem}-before-upgrade-{stamp}{path.suffix or '.sqlite'}"
+    prepare_sqlite_file(target)  # owner-only before a single byte of clinical data is written
     source = sqlite3.connect(path)
     try:
         destination = sqlite3.connect(target)
@@ -104,7 +105,24 @@ def upgrade(
     if state.status == "behind" and backup_first:
         backup_sqlite(engine, backup_dir)
     config = _alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            # Batch migrations rebuild tables; SQLite only lets that through with foreign keys off,
+            # which takes effect outside a transaction. References are checked before committing.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise SchemaError(
+                            f"The upgrade would break references between records ({broken[:3]}); "
+                            "nothing was changed."
+                        )
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
     return schema_state(engine)

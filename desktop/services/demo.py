@@ -317,9 +317,7 @@ def _shares(session, clients, links, providers, owner, now) -> None:
         )
 
 
-def _appointments(
-    session, rng, clients, links, created_by: int, now: datetime, zone: ZoneInfo
-) -> None:
+def _appointments(session, rng, links, created_by: int, now: datetime, zone: ZoneInfo) -> None:
     today = now.astimezone(zone).date()
     monday = today - timedelta(days=today.weekday())
     by_provider: dict[int, list[int]] = {}

@@ -160,15 +160,9 @@ def may_receive_chart(author: ProviderFacts, recipient: ProviderFacts | None) ->
     return ALLOWED
 
 
-def may_add_to_provider_list(
-    principal: Principal, *, principal_linked: bool, recipient: ProviderFacts | None
-) -> Decision:
-    """R6: add C to B's list without chart access: Owner, Manager, Record Custodian, Scheduler,
-    or a provider linked to C. The same people end such a link."""
-    if recipient is None:
-        return refused("R15", "Choose a provider from this practice.")
-    if not recipient.active:
-        return refused("R6", f"{recipient.name} is deactivated; choose an active provider.")
+def may_change_provider_lists(principal: Principal, *, principal_linked: bool) -> Decision:
+    """R6: Owner, Manager, Record Custodian, Scheduler, or a provider linked to C put C on a
+    provider's list without chart access, or take C off it."""
     if principal.has(*LIST_SHARING_ROLES):
         return ALLOWED
     if principal.has(Role.PROVIDER) and principal_linked:
@@ -178,6 +172,17 @@ def may_add_to_provider_list(
         "Only the Owner, a Manager, a Record Custodian, a Scheduler or one of this client's "
         "providers can change which providers have this client on their list.",
     )
+
+
+def may_add_to_provider_list(
+    principal: Principal, *, principal_linked: bool, recipient: ProviderFacts | None
+) -> Decision:
+    """R6 for adding: the roles above, and B is an active provider of this practice (R15)."""
+    if recipient is None:
+        return refused("R15", "Choose a provider from this practice.")
+    if not recipient.active:
+        return refused("R6", f"{recipient.name} is deactivated; choose an active provider.")
+    return may_change_provider_lists(principal, principal_linked=principal_linked)
 
 
 def may_transfer_caseload(principal: Principal, author: ProviderFacts) -> Decision:

@@ -1,0 +1,203 @@
+"""Who can see a client's records and why (B1), and the Chart Sharing panel's state (R5).
+
+Both are built from the same decisions the services enforce, so what they say is what happens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, union
+
+from ..db.tables import ChartNote, Client, Document, Staff
+from ..db.uow import UnitOfWork
+from .auth import principal_for
+from .policy import (
+    RECORD_KEEPING_ROLES,
+    Decision,
+    ProviderFacts,
+    may_read_chart,
+    may_read_private_notes,
+    may_see_all_clients,
+    may_see_client,
+    may_share_chart,
+)
+from .principal import Principal, roles_label
+from .provider_links import links_of_client
+from .record_facts import active_share, chart_facts, is_linked, load_client, provider_facts
+from .sharing import ShareView, share_view
+
+
+def _chart_providers(uow: UnitOfWork, client: Client) -> list[ProviderFacts]:
+    """Providers who have a chart for the client: linked now, or wrote in it before."""
+    ids = set(
+        uow.session.scalars(
+            union(
+                select(ChartNote.author_id).where(ChartNote.client_id == client.id),
+                select(Document.owner_provider_id).where(
+                    Document.client_id == client.id, Document.owner_provider_id.is_not(None)
+                ),
+            )
+        )
+    )
+    ids |= {link.provider_id for link in links_of_client(uow, client.id)}
+    facts = [f for f in (provider_facts(uow, i) for i in ids) if f is not None]
+    return sorted(facts, key=lambda f: (f.name.lower(), f.staff_id))
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """One colleague in a chart's sharing section, with the state of sharing to them."""
+
+    provider_id: int
+    provider_name: str
+    on_list: bool
+    share: ShareView | None
+
+
+@dataclass(frozen=True)
+class ChartSharingSection:
+    """The sharing state of one provider's chart of the client, seen by the principal."""
+
+    provider: ProviderFacts
+    is_viewers_own: bool
+    #: may the principal share or end sharing of this chart, and if not, why.
+    can_share: Decision
+    rows: list[ShareRow]
+
+
+def sharing_overview(
+    uow: UnitOfWork, principal: Principal, client_id: int
+) -> list[ChartSharingSection]:
+    """One section per chart of the client, the viewer's own first; each lists every other
+    active provider with the share from that chart to them, if any."""
+    with uow:
+        client = load_client(uow, client_id)
+        may_see_client(
+            principal, principal_linked=is_linked(uow, client.id, principal.staff_id)
+        ).require()
+        colleagues = uow.session.execute(
+            select(Staff.id, Staff.display_name)
+            .where(Staff.active.is_(True))
+            .order_by(Staff.display_name)
+        ).all()
+        colleagues = [(i, n) for i, n in colleagues if provider_facts(uow, i) is not None]
+        on_list = {link.provider_id for link in links_of_client(uow, client.id)}
+        sections = []
+        for author in _chart_providers(uow, client):
+            rows = []
+            for colleague_id, name in colleagues:
+                if colleague_id == author.staff_id:
+                    continue
+                share = active_share(uow, client.id, author.staff_id, colleague_id)
+                rows.append(
+                    ShareRow(
+                        colleague_id,
+                        name,
+                        colleague_id in on_list,
+                        share_view(uow, share) if share else None,
+                    )
+                )
+            sections.append(
+                ChartSharingSection(
+                    provider=author,
+                    is_viewers_own=author.staff_id == principal.staff_id,
+                    can_share=may_share_chart(
+                        principal, chart_facts(uow, principal, client, author)
+                    ),
+                    rows=rows,
+                )
+            )
+        sections.sort(key=lambda s: not s.is_viewers_own)
+        return sections
+
+
+@dataclass(frozen=True)
+class ChartAccess:
+    """What one person sees of one provider's chart, and the rule that grants it."""
+
+    provider_id: int
+    provider_name: str
+    progress_notes: bool
+    private_notes: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class AccessRow:
+    """One staff member with any access to the client (B1)."""
+
+    staff_id: int
+    name: str
+    roles_label: str
+    profile: bool
+    profile_reason: str
+    charts: list[ChartAccess]
+
+
+def _chart_reason(uow: UnitOfWork, person: Principal, author: ProviderFacts, client: Client) -> str:
+    if person.staff_id == author.staff_id:
+        return "Their own chart: they write it (R3)."
+    share = active_share(uow, client.id, author.staff_id, person.staff_id)
+    if share is not None:
+        view = share_view(uow, share)
+        parts = [f"Shared by {view.started_by_name} on {view.started_at:%d %b %Y}"]
+        parts.append(
+            "private notes included" if view.include_private else "private notes not included"
+        )
+        if view.expires_at:
+            parts.append(f"until {view.expires_at:%d %b %Y}")
+        return ", ".join(parts) + " (R5)."
+    held = roles_label(person.roles & RECORD_KEEPING_ROLES)
+    return f"{held}: reads the charts of providers whose records the group owns (R3)."
+
+
+def who_can_see(uow: UnitOfWork, principal: Principal, client_id: int) -> list[AccessRow]:
+    """Every active staff member with any access to the client: what they see and why (B1)."""
+    with uow:
+        client = load_client(uow, client_id)
+        may_see_client(
+            principal, principal_linked=is_linked(uow, client.id, principal.staff_id)
+        ).require()
+        charts = _chart_providers(uow, client)
+        rows = []
+        staff = uow.session.scalars(
+            select(Staff).where(Staff.active.is_(True)).order_by(Staff.display_name)
+        )
+        for member in staff:
+            person = principal_for(member, principal.workstation)
+            linked = is_linked(uow, client.id, person.staff_id)
+            profile = bool(may_see_client(person, principal_linked=linked))
+            if may_see_all_clients(person):
+                profile_reason = f"{person.roles_label}: sees every client's profile (R1, R2)."
+            elif linked:
+                profile_reason = "This client is on their list (R2)."
+            else:
+                profile_reason = ""
+            access = []
+            for author in charts:
+                facts = chart_facts(uow, person, client, author)
+                progress = bool(may_read_chart(person, facts))
+                private = bool(may_read_private_notes(person, facts))
+                if progress or private:
+                    access.append(
+                        ChartAccess(
+                            author.staff_id,
+                            author.name,
+                            progress,
+                            private,
+                            _chart_reason(uow, person, author, client),
+                        )
+                    )
+            if profile or access:
+                rows.append(
+                    AccessRow(
+                        person.staff_id,
+                        person.display_name,
+                        person.roles_label,
+                        profile,
+                        profile_reason,
+                        access,
+                    )
+                )
+        return rows

@@ -1,0 +1,206 @@
+"""Shared fixtures: an isolated environment, and a fresh migrated database per test on SQLite and PostgreSQL.
+
+Every test that takes ``database_url`` (or ``engine`` / ``uow_factory``) runs twice, once on an
+embedded SQLite file and once on a throwaway PostgreSQL server the tests start themselves. Each
+run gets its own database, copied from a template migrated once per session.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from itertools import count
+from pathlib import Path
+
+# Before anything imports Qt or reads the user's folders: no display, no real settings or data.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="clinicdesk-tests-"))
+os.environ["CLINICDESK_DATA_DIR"] = str(_SESSION_DIR / "data")
+os.environ["CLINICDESK_CONFIG_DIR"] = str(_SESSION_DIR / "config")
+for _name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+    os.environ[_name] = str(_SESSION_DIR / "xdg" / _name.removeprefix("XDG_").lower())
+for _name in ("CLINICDESK_DATABASE_URL", "CLINICDESK_SITE_CONFIG"):
+    os.environ.pop(_name, None)
+
+import pytest  # noqa: E402
+from sqlalchemy import Engine  # noqa: E402
+
+from desktop.db.engine import create_database_engine, sqlite_url  # noqa: E402
+from desktop.db.migrate import upgrade  # noqa: E402
+from desktop.db.uow import UnitOfWork  # noqa: E402
+from tests.pg_server import PostgresServer, PostgresUnavailable, start_server  # noqa: E402
+
+DATABASES = ["sqlite", "postgresql"]
+PG_TEMPLATE = "clinicdesk_template"
+_database_numbers = count(1)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_SESSION_DIR, ignore_errors=True)
+
+
+def in_ci() -> bool:
+    """True on a CI machine (env CI set), where a missing PostgreSQL server is a failure."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+# -- PostgreSQL -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _postgres_attempt() -> Iterator[PostgresServer | PostgresUnavailable]:
+    """Start the server at most once per session; keep the reason if it cannot start."""
+    try:
+        server: PostgresServer | PostgresUnavailable = start_server()
+    except PostgresUnavailable as exc:
+        server = exc
+    yield server
+    if isinstance(server, PostgresServer):
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(_postgres_attempt) -> PostgresServer:
+    """The session's throwaway server: `admin_url`, `url(name)`, `create_database()`, `drop_database`.
+
+    When it cannot start, the tests needing it fail on CI (env CI) and are skipped elsewhere.
+    """
+    if isinstance(_postgres_attempt, PostgresUnavailable):
+        message = f"PostgreSQL test server unavailable: {_postgres_attempt}"
+        if in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return _postgres_attempt
+
+
+@pytest.fixture(scope="session")
+def _postgres_template(postgres_server: PostgresServer) -> str:
+    """A database migrated once, copied for every test (CREATE DATABASE ... TEMPLATE)."""
+    url = postgres_server.create_database(PG_TEMPLATE)
+    engine = create_database_engine(url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()  # a template must have no connections when it is copied
+    return PG_TEMPLATE
+
+
+@pytest.fixture
+def fresh_postgres_database(postgres_server: PostgresServer) -> Iterator[Callable[..., str]]:
+    """Make empty (or template-copied) databases for this test; they are dropped afterwards."""
+    created: list[str] = []
+
+    def make(template: str | None = None) -> str:
+        name = f"test_{os.getpid()}_{next(_database_numbers)}"
+        url = postgres_server.create_database(name, template=template)
+        created.append(name)
+        return url.render_as_string(hide_password=False)
+
+    yield make
+    for name in created:
+        postgres_server.drop_database(name)
+
+
+# -- SQLite -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file migrated once, copied for every test."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite"
+    engine = create_database_engine(sqlite_url(path))
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    # Everything into the main file, so copying that one file copies the whole database.
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+    return path
+
+
+def _copy_owner_only(source: Path, target: Path) -> None:
+    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+        shutil.copyfileobj(src, out)
+
+
+# -- the fixtures tests use -------------------------------------------------------------------
+
+
+@pytest.fixture(params=DATABASES, ids=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a fresh database at this release's schema, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "clinicdesk.sqlite"
+        _copy_owner_only(request.getfixturevalue("_sqlite_template"), path)
+        return sqlite_url(path).render_as_string(hide_password=False)
+    template = request.getfixturevalue("_postgres_template")
+    return request.getfixturevalue("fresh_postgres_database")(template)
+
+
+@pytest.fixture(params=DATABASES, ids=DATABASES)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a fresh database with no schema at all (for migration tests)."""
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path / "empty.sqlite").render_as_string(hide_password=False)
+    return request.getfixturevalue("fresh_postgres_database")()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on this test's fresh migrated database, disposed afterwards."""
+    engine = create_database_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def uow_factory(engine: Engine) -> Callable[[], UnitOfWork]:
+    """Makes a new unit of work on this test's database at each call."""
+
+    def make() -> UnitOfWork:
+        return UnitOfWork(engine)
+
+    return make
+
+
+# -- Keyring ------------------------------------------------------------------------------------
+
+
+class MemoryKeyring:
+    """A keyring backend that keeps secrets in memory: tests never touch the real one, and
+    never fall back to a plaintext file."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.secrets.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    backend_class = type("TestKeyring", (MemoryKeyring, KeyringBackend), {})
+    backend = backend_class()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
