@@ -124,3 +124,22 @@ def test_R9_an_empty_caseload_is_said_plainly(uow, team):
         transfers.start_caseload_transfer(
             uow(), team["owner"], team["ana"].staff_id, team["ben"].staff_id
         )
+
+
+def test_R3_after_a_transfer_the_old_provider_signs_a_draft_left_behind_but_writes_nothing_new(
+    uow, team
+):
+    from desktop.services import charts
+
+    ana, ben = team["ana"], team["ben"]
+    kim = make_client(uow(), "Kim", "Chen", ana.staff_id)
+    draft = charts.create_note(
+        uow(), ana, kim, kind="progress", title="Session", body="Seen today.", session_date=None
+    )
+    transfers.transfer_client(uow(), ana, kim, ana.staff_id, ben.staff_id)
+    signed = charts.sign_note(uow(), ana, draft.id, draft.version)
+    assert signed.status == "signed"
+    with pytest.raises(PermissionRefused, match="no longer on your list"):
+        charts.create_note(
+            uow(), ana, kim, kind="progress", title="Later", body="x", session_date=None
+        )

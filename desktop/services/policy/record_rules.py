@@ -126,6 +126,14 @@ def may_write_chart(principal: Principal, chart: ChartFacts) -> Decision:
     return ALLOWED
 
 
+def may_complete_own_note(principal: Principal, chart: ChartFacts) -> Decision:
+    """R3: the author finishes, signs and amends notes already in their chart, even after the
+    client has left their list (a session that happened is documented)."""
+    if principal.staff_id != chart.author.staff_id:
+        return refused("R3", f"Only {chart.author.name} writes in {chart.author.name}'s chart.")
+    return ALLOWED
+
+
 def may_share_chart(principal: Principal, chart: ChartFacts) -> Decision:
     """R5: A while A is linked to C; Owner, Manager, Record Custodian when A's records are group-owned.
     The same permission starts, ends and transfers (R8, R9)."""
