@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from ..services.audit import Action, AuditEntry
-from ..services.principal import Role
+from ..services.principal import Role, roles_label
 from ..services.staff import RECORDS_OWNER_LABELS
 
 TIME, WHO, ACTION, DETAILS, CLIENT, WORKSTATION = range(6)
@@ -23,10 +23,10 @@ ACTION_LABELS = {
     Action.SIGN_IN: "Signed in",
     Action.SIGN_IN_FAILED: "Sign-in refused",
     Action.SIGN_OUT: "Signed out",
-    Action.STAFF_ADDED: "Staff member added",
+    Action.STAFF_ADDED: "Staff added",
     Action.STAFF_ROLES_CHANGED: "Roles changed",
-    Action.STAFF_DEACTIVATED: "Staff member deactivated",
-    Action.STAFF_REACTIVATED: "Staff member reactivated",
+    Action.STAFF_DEACTIVATED: "Staff deactivated",
+    Action.STAFF_REACTIVATED: "Staff reactivated",
     Action.RECORDS_OWNER_CHANGED: "Record ownership changed",
     Action.PASSWORD_CHANGED: "Password changed",
     Action.AUDIT_EXPORTED: "Audit trail exported",
@@ -40,15 +40,13 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def _roles(values: object) -> str:
+    """Stored role values as the user reads them, in the order of SPEC.md."""
     if not isinstance(values, list):
         return ""
-    labels = []
-    for value in values:
-        try:
-            labels.append(Role(value).label)
-        except ValueError:
-            labels.append(str(value))
-    return ", ".join(labels) or "no roles"
+    known = {role.value: role for role in Role}
+    roles = frozenset(known[value] for value in values if value in known)
+    unknown = [str(value) for value in values if value not in known]
+    return ", ".join([roles_label(roles)] + unknown) if roles else ", ".join(unknown) or "no roles"
 
 
 class AuditTableModel(QAbstractTableModel):
@@ -61,7 +59,9 @@ class AuditTableModel(QAbstractTableModel):
         self._entries: list[AuditEntry] = []
         self._staff_names: dict[int, str] = {}
 
-    def set_entries(self, entries: list[AuditEntry], staff_names: dict[int, str] | None = None) -> None:
+    def set_entries(
+        self, entries: list[AuditEntry], staff_names: dict[int, str] | None = None
+    ) -> None:
         self.beginResetModel()
         self._entries = list(entries)
         self._staff_names = dict(staff_names or {})
@@ -75,13 +75,15 @@ class AuditTableModel(QAbstractTableModel):
 
     # -- Qt ------------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._entries)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -130,7 +132,8 @@ class AuditTableModel(QAbstractTableModel):
         details = entry.details or {}
         action = entry.action
         if action == Action.PRACTICE_CREATED:
-            return f"{details.get('name', '')} ({details.get('time_zone', '')})"
+            zone = details.get("time_zone")
+            return f"{details.get('name', '')} ({zone})" if zone else str(details.get("name", ""))
         if action == Action.SIGN_IN_FAILED:
             return str(details.get("reason", "")).capitalize()
         if action == Action.STAFF_ADDED:

@@ -12,6 +12,7 @@ from ..db.uow import UnitOfWork
 from . import audit
 from .errors import SignInRefused
 from .passwords import Passwords
+from .sharing import end_expired_shares
 from .principal import Principal, Role
 
 #: failed attempts in a row after which an account is locked for a while.
@@ -81,6 +82,8 @@ def sign_in(
         if new_hash:
             staff.password_hash = new_hash
         principal = principal_for(staff, workstation)
+        # Shares past their end date already give no access; record their end now (B2).
+        end_expired_shares(uow)
         audit.record(
             uow,
             principal,

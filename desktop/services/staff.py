@@ -31,6 +31,8 @@ class StaffMember:
     #: "group" or "provider" for providers; None for everyone else.
     records_owner: str | None
     version: int
+    #: whether an ownership answer was ever given (a former provider keeps theirs).
+    has_provider_profile: bool = False
 
     @property
     def roles_label(self) -> str:
@@ -53,6 +55,7 @@ def _member(staff: Staff) -> StaffMember:
         if profile and any(r.role == "provider" for r in staff.roles)
         else None,
         version=staff.version,
+        has_provider_profile=staff.provider_profile is not None,
     )
 
 

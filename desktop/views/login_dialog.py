@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .. import APP_NAME
 from ..app import AppContext
 from ..services import auth
-from ..services.errors import ServiceError
 from ..services.principal import Principal
 from .messages import InlineMessage
 from .style import svg_pixmap
@@ -31,10 +38,9 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.principal: Principal | None = None
-        self.setWindowTitle("Sign in")
+        self.setWindowTitle(f"Sign in to {APP_NAME}")
         self.setObjectName("loginDialog")
         self.setModal(True)
-        self.setMinimumWidth(400)
 
         logo = QLabel()
         logo.setPixmap(svg_pixmap("app", 56))
@@ -42,7 +48,7 @@ class LoginDialog(QDialog):
         app_name = QLabel(APP_NAME)
         app_name.setObjectName("dialogTitle")
         app_name.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.practice_label = ElidedLabel(practice_name or "")
+        self.practice_label = ElidedLabel(practice_name or "", max_lines=2)
         self.practice_label.setObjectName("practiceName")
         self.practice_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.practice_label.setAccessibleName("Practice")
@@ -79,6 +85,8 @@ class LoginDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 28, 32, 16)
         layout.setSpacing(12)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
+        email_field.setMinimumWidth(340)
         layout.addWidget(logo)
         layout.addWidget(app_name)
         layout.addWidget(self.practice_label)
@@ -110,10 +118,7 @@ class LoginDialog(QDialog):
                 self.password_edit.text(),
                 self.ctx.workstation,
             )
-        except ServiceError as error:
-            self._refused(error)
-            return
-        except Exception as error:  # the database went away: say so, keep the dialog open
+        except Exception as error:  # SignInRefused, or a database that went away: say so, stay
             self._refused(error)
             return
         self.principal = principal
@@ -126,4 +131,3 @@ class LoginDialog(QDialog):
             self.password_edit.setFocus()
         else:
             self.email_edit.setFocus()
-        self.adjustSize()

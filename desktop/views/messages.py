@@ -1,4 +1,4 @@
-"""Telling the user what happened: a service's message inline or in a message box, never a traceback."""
+"""Telling the user what happened, in words: inline or in a message box, never a traceback."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from ..services.errors import ServiceError
+from ..services.policy import Decision
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +24,16 @@ def explain(error: BaseException) -> str:
     if isinstance(error, ServiceError):
         return error.message
     log.error("unexpected error shown to the user", exc_info=error)
-    detail = str(error).strip().splitlines()[0][:160] if str(error).strip() else type(error).__name__
+    detail = (
+        str(error).strip().splitlines()[0][:160] if str(error).strip() else type(error).__name__
+    )
     return UNEXPECTED.format(detail=detail)
+
+
+def refusal_text(decision: Decision) -> str:
+    """A policy refusal as one sentence naming its rule: "Only the Owner … staff (R12)."."""
+    reason = (decision.reason or "This is not allowed.").rstrip(". ")
+    return f"{reason} ({decision.rule})." if decision.rule else f"{reason}."
 
 
 def show_error(parent: QWidget | None, error: BaseException, title: str = "Not done") -> None:

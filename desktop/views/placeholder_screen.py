@@ -11,14 +11,14 @@ PLACEHOLDERS = {
     "clients": (
         "Clients",
         "Your client list will live here",
-        "Search the practice's clients, open a profile and see each client's providers, "
-        "all from this screen. It arrives in a coming version of Clinic Desk.",
+        "Find any client of the practice, open their profile and see who cares for them. "
+        "Coming in a later version.",
     ),
     "calendar": (
         "Calendar",
         "The practice calendar will live here",
-        "Book, move and repeat appointments for every provider, with each provider's "
-        "day side by side. It arrives in a coming version of Clinic Desk.",
+        "Book, move and repeat appointments for every provider, each day side by side. "
+        "Coming in a later version.",
     ),
 }
 
@@ -35,7 +35,7 @@ class PlaceholderScreen(QWidget):
         self.header = ScreenHeader(title)
         self.empty_state = EmptyState(icon, heading, text)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 22, 28, 22)
+        layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(self.header)
         layout.addWidget(self.empty_state, 1)
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..app import AppContext
 from ..services import practice
-from ..services.errors import InvalidInput, ServiceError
+from ..services.errors import InvalidInput
 from ..services.passwords import MIN_PASSWORD_LENGTH
 from ..services.principal import Principal
 from .messages import InlineMessage
@@ -64,7 +65,6 @@ class SetupDialog(QDialog):
         self.principal: Principal | None = None
         self.setWindowTitle("Set up your practice")
         self.setModal(True)
-        self.setMinimumWidth(480)
 
         logo = QLabel()
         logo.setPixmap(svg_pixmap("app", 40))
@@ -94,6 +94,10 @@ class SetupDialog(QDialog):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.time_zone_combo.setCompleter(completer)
+        self.time_zone_combo.setAccessibleName("Time zone")
+        self.time_zone_combo.lineEdit().setAccessibleName("Time zone")
+        self.time_zone_combo.view().setAccessibleName("Time zones")
+        completer.popup().setAccessibleName("Time zones matching what you typed")
         self.time_zone_combo.setCurrentText(default_time_zone(ctx.config.time_zone, set(zones)))
         self.owner_name_edit = QLineEdit()
         self.owner_name_edit.setMaxLength(120)
@@ -141,6 +145,8 @@ class SetupDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 20)
         layout.setSpacing(12)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
+        intro.setMinimumWidth(440)
         layout.addLayout(heading)
         layout.addWidget(intro)
         layout.addSpacing(4)
@@ -199,10 +205,7 @@ class SetupDialog(QDialog):
                 field.show_error(error.message)
                 field.editor.setFocus()
             return
-        except ServiceError as error:
-            self.message.show_error(error)
-            return
-        except Exception as error:
+        except Exception as error:  # Conflict (already set up), or the database went away
             self.message.show_error(error)
             return
         self.principal = principal

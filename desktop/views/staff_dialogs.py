@@ -2,146 +2,28 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
     QDialog,
-    QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
-    QRadioButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from ..app import AppContext
 from ..services import staff
 from ..services.errors import InvalidInput
 from ..services.passwords import MIN_PASSWORD_LENGTH
-from ..services.policy import may_grant_roles
 from ..services.principal import Principal, Role
 from ..services.staff import StaffMember
 from .messages import InlineMessage
+from .staff_fields import UNANSWERED, OwnershipQuestion, RoleChecks
 from .widgets import ElidedLabel, Field, button, primary_button
 
-#: what each role does, shown as the checkbox's tooltip (SPEC "People and roles").
-ROLE_HELP = {
-    Role.OWNER: "Runs the practice; administers staff and settings.",
-    Role.MANAGER: "Administers staff and the schedule; no practice-level settings.",
-    Role.RECORD_CUSTODIAN: "Keeps the group's records: sharing, transfers, releases.",
-    Role.PROVIDER: "A clinician with a caseload, a calendar and a chart per client.",
-    Role.SCHEDULER: "Front desk: books for every provider, sees demographics only.",
-    Role.BILLER: "Works the Billing tab.",
-}
-ROLE_MNEMONICS = {
-    Role.OWNER: "O&wner",
-    Role.MANAGER: "&Manager",
-    Role.RECORD_CUSTODIAN: "Record &Custodian",
-    Role.PROVIDER: "&Provider",
-    Role.SCHEDULER: "&Scheduler",
-    Role.BILLER: "&Biller",
-}
-OWNERSHIP_QUESTION = "Who owns the records this provider produces?"
-UNANSWERED = "Answer who owns the records this provider produces first."
-OWNERSHIP_HELP = {
-    "group": "The Owner, Managers and Record Custodians can read this provider's charts "
-    "and share them with colleagues.",
-    "provider": "Only the provider shares their charts; the practice's administrators "
-    "cannot read them.",
-}
-
-
-class RoleChecks(QWidget):
-    """One checkbox per role, in the order of SPEC.md; roles the principal may not grant are
-    disabled with the reason."""
-
-    changed = Signal()
-
-    def __init__(self, principal: Principal, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.boxes: dict[Role, QCheckBox] = {}
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(24)
-        grid.setVerticalSpacing(8)
-        for number, role in enumerate(Role):
-            box = QCheckBox(ROLE_MNEMONICS[role])
-            box.setAccessibleName(f"Role: {role.label}")
-            box.setAccessibleDescription(ROLE_HELP[role])
-            decision = may_grant_roles(principal, frozenset({role}))
-            if decision:
-                box.setToolTip(ROLE_HELP[role])
-            else:
-                box.setEnabled(False)
-                box.setToolTip(f"{decision.reason} ({decision.rule})")
-            box.toggled.connect(self.changed)
-            self.boxes[role] = box
-            grid.addWidget(box, number // 2, number % 2)
-
-    def roles(self) -> frozenset[Role]:
-        return frozenset(role for role, box in self.boxes.items() if box.isChecked())
-
-    def set_roles(self, roles: frozenset[Role]) -> None:
-        for role, box in self.boxes.items():
-            box.setChecked(role in roles)
-
-
-class OwnershipQuestion(QFrame):
-    """"Who owns the records this provider produces?" with no default: the user must answer."""
-
-    answered = Signal()
-
-    def __init__(self, question: str = OWNERSHIP_QUESTION, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("ownershipPanel")
-        label = QLabel(question)
-        label.setObjectName("fieldLabel")
-        label.setWordWrap(True)
-        self.group_radio = QRadioButton("The &group")
-        self.group_radio.setAccessibleName("The group owns the records")
-        self.provider_radio = QRadioButton("The p&rovider")
-        self.provider_radio.setAccessibleName("The provider owns the records")
-        self.buttons = QButtonGroup(self)
-        self.buttons.setExclusive(True)
-        self.buttons.addButton(self.group_radio)
-        self.buttons.addButton(self.provider_radio)
-        self.error = InlineMessage("Record ownership: problem")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(6)
-        layout.addWidget(label)
-        for radio, key in ((self.group_radio, "group"), (self.provider_radio, "provider")):
-            radio.setAccessibleDescription(OWNERSHIP_HELP[key])
-            help_text = QLabel(OWNERSHIP_HELP[key])
-            help_text.setObjectName("hint")
-            help_text.setWordWrap(True)
-            help_text.setContentsMargins(26, 0, 0, 4)
-            layout.addWidget(radio)
-            layout.addWidget(help_text)
-            radio.toggled.connect(self._toggled)
-        layout.addWidget(self.error)
-
-    def _toggled(self, checked: bool) -> None:
-        if checked:
-            self.error.clear_text()
-            self.answered.emit()
-
-    def answer(self) -> str | None:
-        """"group", "provider", or None while unanswered."""
-        if self.group_radio.isChecked():
-            return "group"
-        if self.provider_radio.isChecked():
-            return "provider"
-        return None
-
-    def set_answer(self, value: str | None) -> None:
-        radio = {"group": self.group_radio, "provider": self.provider_radio}.get(value or "")
-        if radio is not None:
-            radio.setChecked(True)
+#: the width the dialogs' text flows in, in pixels.
+CONTENT_WIDTH = 460
 
 
 class _StaffDialog(QDialog):
@@ -157,7 +39,6 @@ class _StaffDialog(QDialog):
         self.member: StaffMember | None = None
         self.setWindowTitle(title)
         self.setModal(True)
-        self.setMinimumWidth(500)
         self.heading = ElidedLabel(title)
         self.heading.setObjectName("dialogTitle")
         self.heading.setAccessibleName("Dialog title")
@@ -177,6 +58,10 @@ class _StaffDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(26, 22, 26, 18)
         layout.setSpacing(14)
+        # The dialog takes the size its contents need (and follows them when the ownership
+        # question appears); the heading sets the width that word-wrapped text flows in.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
+        self.heading.setMinimumWidth(CONTENT_WIDTH)
         layout.addWidget(self.heading)
         layout.addLayout(self.body)
         layout.addWidget(self.message)
@@ -195,10 +80,6 @@ class _StaffDialog(QDialog):
 
     def submit(self) -> None:  # pragma: no cover - each dialog has its own
         raise NotImplementedError
-
-    def _refit(self) -> None:
-        self.layout().activate()
-        self.adjustSize()
 
 
 class AddStaffDialog(_StaffDialog):
@@ -247,11 +128,7 @@ class AddStaffDialog(_StaffDialog):
     def _update(self) -> None:
         roles = self.role_checks.roles()
         is_provider = Role.PROVIDER in roles
-        if self.ownership.isVisible() != is_provider and self.isVisible():
-            self.ownership.setVisible(is_provider)
-            self._refit()
-        else:
-            self.ownership.setVisible(is_provider)
+        self.ownership.setVisible(is_provider)
         if not roles:
             self.set_ok(False, "Choose at least one role.")
         elif is_provider and self.ownership.answer() is None:
@@ -282,7 +159,6 @@ class AddStaffDialog(_StaffDialog):
             return
         except Exception as error:
             self.message.show_error(error)
-            self._refit()
             return
         self.accept()
 
@@ -295,7 +171,6 @@ class AddStaffDialog(_StaffDialog):
             field.editor.setFocus()
         else:
             self.message.show_error(error)
-        self._refit()
 
 
 class EditRolesDialog(_StaffDialog):
@@ -336,15 +211,12 @@ class EditRolesDialog(_StaffDialog):
         return (
             Role.PROVIDER in self.role_checks.roles()
             and not self.target.is_provider
-            and self.target.records_owner is None
+            and not self.target.has_provider_profile
         )
 
     def _update(self) -> None:
         ask = self.needs_ownership_answer()
-        changed_visibility = self.ownership.isVisible() != ask
         self.ownership.setVisible(ask)
-        if changed_visibility and self.isVisible():
-            self._refit()
         roles = self.role_checks.roles()
         if not roles:
             self.set_ok(False, "Choose at least one role.")
@@ -374,11 +246,9 @@ class EditRolesDialog(_StaffDialog):
                 self.roles_field.show_error(error.message)
             else:
                 self.message.show_error(error)
-            self._refit()
             return
         except Exception as error:
             self.message.show_error(error)
-            self._refit()
             return
         self.accept()
 
@@ -396,9 +266,7 @@ class RecordsOwnerDialog(_StaffDialog):
             f"This decides, from now on, who may read and share the charts "
             f"{member.display_name} writes. Chart shares already started stay as they are."
         )
-        self.ownership = OwnershipQuestion(
-            f"Who owns the records {member.display_name} produces?"
-        )
+        self.ownership = OwnershipQuestion(f"Who owns the records {member.display_name} produces?")
         self.ownership.set_answer(member.records_owner)
         self.body.addWidget(self.ownership)
         self.setTabOrder(self.ownership.group_radio, self.ownership.provider_radio)
@@ -428,6 +296,5 @@ class RecordsOwnerDialog(_StaffDialog):
             )
         except Exception as error:
             self.message.show_error(error)
-            self._refit()
             return
         self.accept()

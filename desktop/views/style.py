@@ -6,7 +6,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QDir, QRectF, QSize, Qt
+from PySide6.QtCore import QByteArray, QDir, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QStyleFactory
@@ -142,14 +142,9 @@ def ensure_application() -> QApplication:
         app = QApplication([APP_NAME])
     if app.property("clinicDeskStyled") is not True:
         app.setApplicationName(APP_NAME)
-        app.setApplicationDisplayName(APP_NAME)
         app.setApplicationVersion(__version__)
         app.setOrganizationName("ClinicDesk")
         app.setDesktopFileName("clinicdesk")
         apply_style(app)
         app.setProperty("clinicDeskStyled", True)
     return app
-
-
-def icon_size(pixels: int) -> QSize:
-    return QSize(pixels, pixels)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QTextLayout
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -20,37 +19,82 @@ from .style import ICON, svg_pixmap
 
 
 class ElidedLabel(QLabel):
-    """A one-line label that ends in "…" when too narrow; the full text is its tooltip.
+    """A label of at most `max_lines` lines that ends in "…" when the text does not fit; the
+    full text is its tooltip. `text()` stays the full text, for screen readers and tests."""
 
-    `text()` stays the full text, so screen readers and tests read everything.
-    """
-
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, max_lines: int = 1):
         super().__init__(text, parent)
+        self._max_lines = max(1, max_lines)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setText(text)
 
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt naming)
+    def setText(self, text: str) -> None:
         super().setText(text)
         self.setToolTip(text)
+        self.updateGeometry()
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def lines_for(self, width: int) -> list[str]:
+        """The text as it is drawn at `width` pixels: wrapped at words, the last line elided."""
+        metrics = self.fontMetrics()
+        text = self.text()
+        if self._max_lines == 1 or width <= 0:
+            return [metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(width, 0))]
+        layout = QTextLayout(text, self.font())
+        layout.beginLayout()
+        lines: list[str] = []
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(width)
+            start, length = line.textStart(), line.textLength()
+            if len(lines) == self._max_lines - 1:
+                rest = text[start:]
+                lines.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+                break
+            lines.append(text[start : start + length].rstrip())
+        layout.endLayout()
+        return lines or [""]
+
+    def hasHeightForWidth(self) -> bool:
+        return self._max_lines > 1
+
+    def heightForWidth(self, width: int) -> int:
+        margins = self.contentsMargins()
+        inner = width - margins.left() - margins.right()
+        count = len(self.lines_for(inner))
+        metrics = self.fontMetrics()
+        return (
+            metrics.height()
+            + (count - 1) * metrics.lineSpacing()
+            + margins.top()
+            + margins.bottom()
+        )
+
+    def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         return QSize(min(hint.width(), 60), hint.height())
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         rect = self.contentsRect()
-        elided = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
-        self.style().drawItemText(
-            painter,
-            rect,
-            int(self.alignment()),
-            self.palette(),
-            self.isEnabled(),
-            elided,
-            self.foregroundRole(),
-        )
+        metrics = self.fontMetrics()
+        lines = self.lines_for(rect.width())
+        if len(lines) == 1:
+            line_rect = rect
+        else:
+            line_rect = QRect(rect.left(), rect.top(), rect.width(), metrics.height())
+        for line in lines:
+            self.style().drawItemText(
+                painter,
+                line_rect,
+                int(self.alignment()),
+                self.palette(),
+                self.isEnabled(),
+                line,
+                self.foregroundRole(),
+            )
+            line_rect.translate(0, metrics.lineSpacing())
 
 
 def primary_button(text: str, accessible_name: str | None = None) -> QPushButton:
@@ -141,9 +185,7 @@ class ScreenHeader(QWidget):
 class EmptyState(QWidget):
     """A calm, centred message for a screen with nothing to show (or nothing it may show)."""
 
-    def __init__(
-        self, icon: str, title: str, text: str, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, icon: str, title: str, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.icon = QLabel()
         self.icon.setPixmap(svg_pixmap(icon, 48, ICON))
@@ -183,7 +225,3 @@ def divider() -> QFrame:
     line.setFrameShape(QFrame.Shape.NoFrame)
     line.setFixedHeight(1)
     return line
-
-
-def standard_icon(widget: QWidget, which: QStyle.StandardPixmap):
-    return widget.style().standardIcon(which)

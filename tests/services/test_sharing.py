@@ -207,3 +207,19 @@ def test_R13_starting_and_ending_are_audited_with_the_client(uow, practice):
         (audit.Action.SHARE_STARTED, kim, ana.staff_id),
         (audit.Action.SHARE_ENDED, kim, ana.staff_id),
     ]
+
+
+def test_B2_the_end_of_an_expired_share_is_recorded_when_someone_signs_in(uow, passwords, practice, clock):
+    from desktop.services import auth
+
+    ana, ben, kim = practice["ana"], practice["ben"], practice["kim"]
+    share = sharing.start_chart_share(
+        uow(), ana, kim, ana.staff_id, ben.staff_id, until=clock.now() + timedelta(days=1)
+    )
+    clock.advance(timedelta(days=2))
+    auth.sign_in(uow(), passwords, practice["owner"].email, "correct horse battery", "pc")
+    with uow() as u:
+        from desktop.db.tables import ChartShare
+
+        ended = u.session.get(ChartShare, share.id)
+        assert (ended.end_reason, ended.ended_at) == ("expired", share.expires_at)

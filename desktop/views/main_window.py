@@ -1,0 +1,207 @@
+"""The main window: navigation on the left, one screen at a time, who is signed in below."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import APP_NAME, __version__
+from ..app import AppContext
+from ..services.practice import PracticeInfo
+from ..services.principal import Principal
+from .audit_screen import AuditScreen
+from .placeholder_screen import placeholder
+from .staff_screen import StaffScreen
+from .style import ICON, svg_icon, svg_pixmap
+from .widgets import ElidedLabel
+
+#: the screens in navigation order: (key, label). Ctrl+1.. follow this order.
+SCREENS = (("clients", "Clients"), ("calendar", "Calendar"), ("staff", "Staff"), ("audit", "Audit"))
+DEFAULT_TIME_ZONE = "UTC"
+
+
+def status_text(ctx: AppContext, principal: Principal) -> str:
+    """ "Signed in as Dana Lee · Owner, Provider · Database: …" (and "Demo practice")."""
+    parts = [
+        f"Signed in as {principal.display_name}",
+        principal.roles_label,
+        f"Database: {ctx.database_label}",
+    ]
+    if ctx.demo:
+        parts.append("Demo practice")
+    return " · ".join(parts)
+
+
+class MainWindow(QMainWindow):
+    """Clinic Desk's window for one signed-in principal. File ▸ Switch User… and Sign Out emit
+    signals the session controller acts on; closing the window emits `closed`."""
+
+    switch_user_requested = Signal()
+    sign_out_requested = Signal()
+    closed = Signal()
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        principal: Principal,
+        practice: PracticeInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.principal = principal
+        self.practice = practice
+        practice_name = practice.name if practice else "Practice not set up"
+        self.setWindowTitle(f"{APP_NAME} — {practice_name}")
+        self.setMinimumSize(1100, 700)
+        self.resize(1200, 760)
+
+        time_zone = practice.time_zone if practice else DEFAULT_TIME_ZONE
+        self.screens: dict[str, QWidget] = {
+            "clients": placeholder("clients"),
+            "calendar": placeholder("calendar"),
+            "staff": StaffScreen(ctx, principal),
+            "audit": AuditScreen(ctx, principal, time_zone),
+        }
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("content")
+        for key, _label in SCREENS:
+            self.stack.addWidget(self.screens[key])
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName("Screens")
+        self.navigation.setIconSize(QSize(20, 20))
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.navigation.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for number, (key, label) in enumerate(SCREENS, start=1):
+            item = QListWidgetItem(svg_icon(key, ICON, selected_color="#ffffff"), label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"{label} (Ctrl+{number})")
+            item.setSizeHint(QSize(0, 40))
+            self.navigation.addItem(item)
+        self.navigation.currentRowChanged.connect(self._row_changed)
+
+        self.setCentralWidget(self._central(practice_name))
+        self.status_label = ElidedLabel(status_text(ctx, principal))
+        self.status_label.setAccessibleName("Who is signed in")
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().setSizeGripEnabled(False)
+        self._build_menus()
+        self.show_screen("clients")
+
+    def _central(self, practice_name: str) -> QWidget:
+        logo = QLabel()
+        logo.setPixmap(svg_pixmap("app", 32))
+        name = QLabel(APP_NAME)
+        name.setObjectName("appName")
+        self.practice_label = ElidedLabel(practice_name, max_lines=2)
+        self.practice_label.setObjectName("sidebarPractice")
+        self.practice_label.setAccessibleName("Practice")
+        brand = QHBoxLayout()
+        brand.setSpacing(10)
+        brand.addWidget(logo)
+        brand.addWidget(name, 1)
+        heading = QVBoxLayout()
+        heading.setSpacing(6)
+        heading.addLayout(brand)
+        heading.addWidget(self.practice_label)
+
+        sidebar = QWidget()
+        sidebar.setObjectName("sidebar")
+        sidebar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        sidebar.setFixedWidth(212)
+        side = QVBoxLayout(sidebar)
+        side.setContentsMargins(14, 18, 14, 14)
+        side.setSpacing(18)
+        side.addLayout(heading)
+        side.addWidget(self.navigation, 1)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(sidebar)
+        layout.addWidget(self.stack, 1)
+        return central
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.switch_user_action = QAction("S&witch User…", self)
+        self.switch_user_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
+        self.switch_user_action.triggered.connect(self.switch_user_requested)
+        self.sign_out_action = QAction("Sign &Out", self)
+        self.sign_out_action.triggered.connect(self.sign_out_requested)
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.switch_user_action)
+        file_menu.addAction(self.sign_out_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        self.about_action = QAction(f"&About {APP_NAME}", self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+
+        self.screen_actions: dict[str, QAction] = {}
+        for number, (key, label) in enumerate(SCREENS, start=1):
+            action = QAction(f"Go to {label}", self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _checked=False, k=key: self.show_screen(k))
+            self.addAction(action)
+            self.screen_actions[key] = action
+
+    # -- screens -------------------------------------------------------------------------------
+
+    def show_screen(self, key: str) -> QWidget:
+        """Bring a screen forward ("clients", "calendar", "staff", "audit")."""
+        row = [k for k, _label in SCREENS].index(key)
+        self.navigation.setCurrentRow(row)
+        return self.screens[key]
+
+    def current_screen_key(self) -> str:
+        return SCREENS[self.stack.currentIndex()][0]
+
+    def _row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        # A screen shows what is in the database now, not what was there when it was built.
+        refresh = getattr(self.stack.currentWidget(), "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    # -- the rest ------------------------------------------------------------------------------
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<p><b>{APP_NAME}</b> {escape(__version__)}</p>"
+            "<p>Practice management for group practices: clients, charts, sharing and the "
+            "calendar, with a record of who saw what.</p>"
+            f"<p>Database: {escape(self.ctx.database_label)}</p>",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()

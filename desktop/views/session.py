@@ -1,0 +1,140 @@
+"""The desktop session: set up or sign in, the main window, switch user, sign out, quit."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from types import TracebackType
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from .. import APP_NAME
+from ..app import AppContext
+from ..services import auth, practice
+from ..services.principal import Principal
+from .login_dialog import LoginDialog
+from .main_window import MainWindow
+from .messages import explain
+from .setup_dialog import SetupDialog
+from .style import ensure_application
+
+log = logging.getLogger(__name__)
+
+
+def build_main_window(ctx: AppContext, principal: Principal) -> MainWindow:
+    """The main window for `principal`, built but not shown."""
+    ensure_application()
+    return MainWindow(ctx, principal, practice.practice_info(ctx.uow()))
+
+
+class SessionController(QObject):
+    """Walks one run of the application: first-run setup or sign-in, then the main window;
+    Switch User / Sign Out end the session and ask for a sign-in again. Dialogs open without
+    blocking, so the controller can be driven from tests. `finished` carries the exit code."""
+
+    finished = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.main_window: MainWindow | None = None
+        self.dialog: QDialog | None = None
+
+    def start(self) -> None:
+        """Show "Set up your practice" on an empty database, else the sign-in dialog."""
+        info = practice.practice_info(self.ctx.uow())
+        if info is None:
+            dialog = SetupDialog(self.ctx)
+            self._open(dialog)
+        else:
+            self.show_login()
+
+    def show_login(self, email: str = "") -> LoginDialog:
+        info = practice.practice_info(self.ctx.uow())
+        dialog = LoginDialog(self.ctx, info.name if info else None, email)
+        self._open(dialog)
+        return dialog
+
+    def _open(self, dialog: LoginDialog | SetupDialog) -> None:
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: self._signed_in(dialog.principal))
+        dialog.rejected.connect(lambda: self.finished.emit(0))
+        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
+        dialog.open()
+
+    def _dialog_closed(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+
+    def _signed_in(self, principal: Principal | None) -> None:
+        if principal is None:  # pragma: no cover - dialogs accept only with a principal
+            self.finished.emit(1)
+            return
+        self.ctx.principal = principal
+        window = build_main_window(self.ctx, principal)
+        window.switch_user_requested.connect(self.switch_user)
+        window.sign_out_requested.connect(self.sign_out)
+        window.closed.connect(self._window_closed)
+        self.main_window = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def _end_session(self) -> None:
+        principal = self.ctx.principal
+        self.ctx.principal = None
+        if principal is None:
+            return
+        try:
+            auth.sign_out(self.ctx.uow(), principal)
+        except Exception:  # the sign-out record is worth trying, never worth a stuck window
+            log.exception("could not record the sign-out")
+
+    def sign_out(self) -> None:
+        """End the session, close the main window and ask for a sign-in again."""
+        self._end_session()
+        window, self.main_window = self.main_window, None
+        if window is not None:
+            window.closed.disconnect(self._window_closed)
+            window.close()
+            window.deleteLater()
+        self.show_login()
+
+    def switch_user(self) -> None:
+        """Let someone else sign in at this workstation (the current session ends first)."""
+        self.sign_out()
+
+    def _window_closed(self) -> None:
+        self._end_session()
+        self.main_window = None
+        self.finished.emit(0)
+
+
+def _show_unexpected(
+    kind: type[BaseException], error: BaseException, trace: TracebackType | None
+) -> None:
+    log.error("unexpected error", exc_info=(kind, error, trace))
+    if isinstance(error, KeyboardInterrupt):
+        sys.exit(130)
+    QMessageBox.critical(None, APP_NAME, explain(error))
+
+
+def run_gui(ctx: AppContext) -> int:
+    """Run the desktop application on `ctx`; returns the exit code."""
+    app = ensure_application()
+    app.setQuitOnLastWindowClosed(False)  # between sign-out and the next sign-in no window shows
+    previous_hook = sys.excepthook
+    sys.excepthook = _show_unexpected
+    try:
+        controller = SessionController(ctx)
+        controller.finished.connect(app.exit)
+        try:
+            controller.start()
+        except Exception as error:
+            QMessageBox.critical(None, APP_NAME, explain(error))
+            return 1
+        return app.exec()
+    finally:
+        sys.excepthook = previous_hook

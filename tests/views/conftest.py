@@ -1,0 +1,135 @@
+"""View tests: a fresh migrated SQLite practice per test, cheap password hashing, no real dialogs."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Callable, Iterator  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import argon2  # noqa: E402
+import pytest  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from desktop.app import AppContext  # noqa: E402
+from desktop.clock import FixedClock  # noqa: E402
+from desktop.config import Config  # noqa: E402
+from desktop.db.engine import create_database_engine, sqlite_url  # noqa: E402
+from desktop.db.migrate import upgrade  # noqa: E402
+from desktop.services import auth, practice, staff  # noqa: E402
+from desktop.services.passwords import Passwords  # noqa: E402
+from desktop.services.principal import Principal, Role  # noqa: E402
+from desktop.services.staff import StaffMember  # noqa: E402
+from desktop.views.style import ensure_application  # noqa: E402
+
+PRACTICE_NAME = "Riverside Counselling Group"
+PRACTICE_ZONE = "America/Toronto"
+OWNER_NAME = "Dana Whitfield"
+OWNER_EMAIL = "dana@riverside.example"
+OWNER_PASSWORD = "correct horse battery"
+STAFF_PASSWORD = "temporary-pass-1"
+WORKSTATION = "FRONT-DESK-1"
+#: 15:00 UTC is 10:00 in Toronto that day (EST).
+NOW = datetime(2025, 3, 4, 15, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def styled_app(qapp):
+    """The test QApplication, styled as the real one is."""
+    return ensure_application()
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> Iterator[AppContext]:
+    """A context on a fresh, migrated, empty SQLite database (no practice yet)."""
+    path = tmp_path / "clinicdesk.sqlite"
+    engine = create_database_engine(sqlite_url(path))
+    upgrade(engine)
+    context = AppContext(
+        config=Config(
+            data_dir=tmp_path, database_url=None, time_zone=PRACTICE_ZONE, source="tests"
+        ),
+        engine=engine,
+        database_label=str(path),
+        embedded=True,
+        clock=FixedClock(NOW),
+        passwords=Passwords(argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)),
+        workstation=WORKSTATION,
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def owner(ctx: AppContext) -> Principal:
+    """The practice, set up; its Owner (also a provider) is signed in."""
+    setup = practice.PracticeSetup(
+        practice_name=PRACTICE_NAME,
+        time_zone=PRACTICE_ZONE,
+        owner_name=OWNER_NAME,
+        owner_email=OWNER_EMAIL,
+        password=OWNER_PASSWORD,
+        password_again=OWNER_PASSWORD,
+        owner_is_provider=True,
+    )
+    return practice.set_up_practice(ctx.uow(), ctx.passwords, setup, WORKSTATION)
+
+
+AddMember = Callable[..., tuple[StaffMember, Principal]]
+
+
+@pytest.fixture
+def add_member(ctx: AppContext, owner: Principal) -> AddMember:
+    """Add a staff member (by the Owner) and sign them in: (member, their principal)."""
+
+    def add(
+        name: str, *roles: Role, records_owner: str | None = None
+    ) -> tuple[StaffMember, Principal]:
+        words = "".join(c for c in name.lower() if c.isalnum() or c == " ").split()
+        email = ".".join(words) + "@riverside.example"
+        if Role.PROVIDER in roles and records_owner is None:
+            records_owner = "group"
+        member = staff.add_staff(
+            ctx.uow(),
+            owner,
+            ctx.passwords,
+            staff.NewStaff(name, email, STAFF_PASSWORD, frozenset(roles), records_owner),
+        )
+        principal = auth.sign_in(ctx.uow(), ctx.passwords, email, STAFF_PASSWORD, WORKSTATION)
+        return member, principal
+
+    return add
+
+
+class MessageBoxes:
+    """Stands in for QMessageBox's static methods: records (kind, title, text) of each call and
+    answers a question with `answer` (Yes unless a test changes it)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, str]] = []
+        self.answer = QMessageBox.StandardButton.Yes
+
+    def of(self, kind: str) -> list[str]:
+        return [text for called, _title, text in self.calls if called == kind]
+
+
+@pytest.fixture
+def message_boxes(monkeypatch: pytest.MonkeyPatch) -> MessageBoxes:
+    """No modal message box opens during a test; what would have been shown is recorded."""
+    boxes = MessageBoxes()
+
+    def recorder(kind: str):
+        def record(parent, title, text, *args, **kwargs):
+            boxes.calls.append((kind, title, text))
+            if kind == "question":
+                return boxes.answer
+            return QMessageBox.StandardButton.Ok
+
+        return staticmethod(record)
+
+    for kind in ("question", "warning", "critical", "information", "about"):
+        monkeypatch.setattr(QMessageBox, kind, recorder(kind))
+    return boxes
