@@ -61,13 +61,16 @@ def may_see_client(principal: Principal, *, principal_linked: bool) -> Decision:
 
 
 def may_edit_client(principal: Principal, *, principal_linked: bool) -> Decision:
-    """R2: everyone who sees the profile edits it, except a Biller (billing details only)."""
+    """R2: everyone who sees the profile edits it, except through the Biller role (billing
+    details only): a Biller who is also an unlinked provider still only reads it."""
     seen = may_see_client(principal, principal_linked=principal_linked)
     if not seen:
         return seen
-    if principal.roles == frozenset({Role.BILLER}):
-        return refused("R2", "Billers change a client's billing details only, not the profile.")
-    return ALLOWED
+    if principal.has(*(GROUP_WIDE_ROLES - {Role.BILLER})) or (
+        principal.has(Role.PROVIDER) and principal_linked
+    ):
+        return ALLOWED
+    return refused("R2", "Billers change a client's billing details only, not the profile.")
 
 
 def may_edit_billing(principal: Principal) -> Decision:
