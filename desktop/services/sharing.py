@@ -115,9 +115,10 @@ def share_view(uow: UnitOfWork, share: ChartShare) -> ShareView:
     )
 
 
-def _check_share(
+def check_share(
     uow: UnitOfWork, principal: Principal, client: Client, from_id: int, to_id: int
 ) -> tuple[ProviderFacts, ProviderFacts]:
+    """The author and recipient of a share of `from_id`'s chart, once R5 and R15 allow it."""
     author = require_provider(uow, from_id)
     may_share_chart(principal, chart_facts(uow, principal, client, author)).require()
     recipient = provider_facts(uow, to_id)
@@ -291,7 +292,7 @@ def start_chart_share(
     """Share A's chart of C with B, one way (R5); private notes only when chosen (R4)."""
     with uow:
         client = load_client(uow, client_id)
-        author, recipient = _check_share(uow, principal, client, from_provider_id, to_provider_id)
+        author, recipient = check_share(uow, principal, client, from_provider_id, to_provider_id)
         until = _clean_until(uow, until)
         share = start_share_in_transaction(
             uow, principal, client, author, recipient, include_private=include_private, until=until
@@ -347,7 +348,7 @@ def preview_share(
     """Exactly what B would gain (B3), for the review screen; counts only, so nothing is read."""
     with uow:
         client = load_client(uow, client_id)
-        author, recipient = _check_share(uow, principal, client, from_provider_id, to_provider_id)
+        author, recipient = check_share(uow, principal, client, from_provider_id, to_provider_id)
 
         def count_notes(kind: str) -> int:
             return uow.session.scalar(

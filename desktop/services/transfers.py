@@ -16,19 +16,18 @@ from ..db.tables import CaseloadTransfer, CaseloadTransferItem, Client, ClientPr
 from ..db.uow import UnitOfWork
 from . import audit
 from .errors import InvalidInput, NotFound
-from .policy import ProviderFacts, may_receive_chart, may_share_chart, may_transfer_caseload
+from .policy import ProviderFacts, may_receive_chart, may_transfer_caseload
 from .principal import Principal
 from .provider_links import end_link_in_transaction
 from .record_facts import (
     active_share,
-    chart_facts,
     client_name,
     is_linked,
     load_client,
     provider_facts,
     require_provider,
 )
-from .sharing import end_share_in_transaction, ensure_link, start_share_in_transaction
+from .sharing import check_share, end_share_in_transaction, ensure_link, start_share_in_transaction
 
 
 @dataclass(frozen=True)
@@ -100,10 +99,7 @@ def transfer_client(
     """Transfer C from A to B (R8): allowed to whoever may share A's chart (R5)."""
     with uow:
         client = load_client(uow, client_id)
-        author = require_provider(uow, from_provider_id)
-        may_share_chart(principal, chart_facts(uow, principal, client, author)).require()
-        recipient = provider_facts(uow, to_provider_id)
-        may_receive_chart(author, recipient).require()
+        author, recipient = check_share(uow, principal, client, from_provider_id, to_provider_id)
         _transfer_in_transaction(uow, principal, client, author, recipient, include_private)
         summary = TransferSummary(
             client.id, client_name(client), author.name, recipient.name, include_private
