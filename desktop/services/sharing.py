@@ -76,19 +76,23 @@ class SharePreview:
 
     @property
     def summary(self) -> str:
-        notes = (
-            f"{self.progress_notes} signed progress note{'s' if self.progress_notes != 1 else ''}"
-        )
-        docs = f"{self.clinical_documents} clinical document{'s' if self.clinical_documents != 1 else ''}"
+        notes = _count_phrase(self.progress_notes, "signed progress note")
+        docs = _count_phrase(self.clinical_documents, "clinical document")
         if self.include_private:
-            plural = "s" if self.private_notes != 1 else ""
-            private = f"{self.private_notes} private psychotherapy note{plural}"
+            private = _count_phrase(self.private_notes, "private psychotherapy note")
         else:
             private = "no private psychotherapy notes"
         return (
             f"{self.to_provider_name} will be able to read {notes}, {docs} and {private} in "
             f"{self.from_provider_name}'s chart of {self.client_name}, and every note added later."
         )
+
+
+def _count_phrase(count: int, noun: str) -> str:
+    """ "no clinical documents", "1 clinical document", "3 clinical documents"."""
+    if count == 0:
+        return f"no {noun}s"
+    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def _name(uow: UnitOfWork, staff_id: int | None) -> str:

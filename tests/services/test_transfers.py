@@ -139,7 +139,7 @@ def test_R3_after_a_transfer_the_old_provider_signs_a_draft_left_behind_but_writ
     transfers.transfer_client(uow(), ana, kim, ana.staff_id, ben.staff_id)
     signed = charts.sign_note(uow(), ana, draft.id, draft.version)
     assert signed.status == "signed"
-    with pytest.raises(PermissionRefused, match="no longer on your list"):
+    with pytest.raises(PermissionRefused, match="is not on your list, so you cannot start notes"):
         charts.create_note(
             uow(), ana, kim, kind="progress", title="Later", body="x", session_date=None
         )

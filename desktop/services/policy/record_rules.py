@@ -124,7 +124,7 @@ def may_write_chart(principal: Principal, chart: ChartFacts) -> Decision:
     if not chart.author_linked:
         return refused(
             "R3",
-            f"{chart.client_name} is no longer on your list, so your chart is closed to new notes.",
+            f"{chart.client_name} is not on your list, so you cannot start notes in your chart of them.",
         )
     return ALLOWED
 

@@ -1,0 +1,98 @@
+"""The Appointments tab (R2): every appointment of the client, with every provider."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from ...models import appointments_model
+from ...models.appointments_model import AppointmentsTableModel
+from ..messages import explain
+from ..widgets import EmptyState, ScreenHeader, button
+from .tables import read_only_table, stretch_columns
+
+BOOKING_ELSEWHERE = "Booking opens from the Calendar"
+NOT_AVAILABLE = (
+    "Appointments cannot be shown in this version of Clinic Desk yet. "
+    "Use the Calendar to see and book this client's sessions."
+)
+
+
+def appointments_service() -> Callable | None:
+    """appointments_of_client from the scheduling services, or None while it is not there."""
+    try:
+        from ...services.scheduling import appointments_of_client
+
+        return appointments_of_client
+    except ImportError:
+        pass
+    try:
+        from ...services.calendar_export import appointments_of_client
+
+        return appointments_of_client
+    except ImportError:
+        return None
+
+
+class AppointmentsTab(QWidget):
+    """A table of appointments; "Book appointment…" points to the Calendar for now."""
+
+    def __init__(self, host, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.stale = True
+        self.setObjectName("tabPage")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setAccessibleName("Appointments")
+        self.header = ScreenHeader(
+            "Appointments", "Every session with every provider, past and to come."
+        )
+        self.book_button = button("Boo&k appointment…")
+        self.book_button.setEnabled(False)
+        self.book_button.setToolTip(BOOKING_ELSEWHERE)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.book_button)
+
+        self.model = AppointmentsTableModel(host.zone, self)
+        self.table = read_only_table("Appointments")
+        self.table.setModel(self.model)
+        stretch_columns(
+            self.table,
+            {
+                appointments_model.WHEN: 250,
+                appointments_model.PROVIDER: None,
+                appointments_model.KIND: None,
+                appointments_model.PLACE: None,
+                appointments_model.STATUS: 110,
+            },
+        )
+        self.empty = EmptyState(
+            "calendar", "No appointments yet", "Sessions booked in the Calendar appear here."
+        )
+        self.unavailable = EmptyState("calendar", "Appointments are not available", NOT_AVAILABLE)
+        self.stack = QStackedWidget()
+        for page in (self.table, self.empty, self.unavailable):
+            self.stack.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 20)
+        layout.setSpacing(12)
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+
+    def load(self) -> None:
+        self.stale = False
+        service = appointments_service()
+        if service is None:
+            self.stack.setCurrentWidget(self.unavailable)
+            return
+        try:
+            rows = service(self.host.ctx.uow(), self.host.principal, self.host.client_id)
+        except Exception as error:
+            self.unavailable.text.setText(explain(error))
+            self.stack.setCurrentWidget(self.unavailable)
+            return
+        self.model.set_appointments(rows)
+        self.stack.setCurrentWidget(self.table if rows else self.empty)

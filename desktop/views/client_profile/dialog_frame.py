@@ -1,0 +1,76 @@
+"""The frame every client-profile dialog shares: title, intro, body, a message, Cancel and OK."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
+
+from ...services.errors import ServiceError
+from ..messages import InlineMessage, explain
+from ..widgets import ElidedLabel, button, primary_button
+
+T = TypeVar("T")
+
+
+class ProfileDialog(QDialog):
+    """A modal dialog with a title line, a body the subclass fills, an inline problem message
+    and Cancel / OK buttons. OK calls `submit()`; a subclass accepts when its action worked."""
+
+    def __init__(
+        self, title: str, ok_text: str, parent: QWidget | None = None, *, width: int = 480
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.heading = ElidedLabel(title)
+        self.heading.setObjectName("dialogTitle")
+        self.heading.setAccessibleName("Dialog title")
+        self.heading.setMinimumWidth(width)
+        self.message = InlineMessage(f"{title}: problem", kind="alert")
+        self.ok_button = primary_button(ok_text)
+        self.ok_button.setDefault(True)
+        self.cancel_button = button("Cancel")
+        self.cancel_button.setAutoDefault(False)
+        self.ok_button.clicked.connect(self.submit)
+        self.cancel_button.clicked.connect(self.reject)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(12)
+        self.buttons = QHBoxLayout()
+        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.cancel_button)
+        self.buttons.addWidget(self.ok_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(26, 22, 26, 18)
+        layout.setSpacing(14)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
+        layout.addWidget(self.heading)
+        layout.addLayout(self.body)
+        layout.addWidget(self.message)
+        layout.addLayout(self.buttons)
+
+    def intro(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName("dialogIntro")
+        label.setWordWrap(True)
+        self.body.addWidget(label)
+        return label
+
+    def set_ok(self, enabled: bool, why_not: str = "") -> None:
+        self.ok_button.setEnabled(enabled)
+        self.ok_button.setToolTip("" if enabled else why_not)
+
+    def attempt(self, action: Callable[[], T]) -> T | None:
+        """Run a service call; a refusal or failure is shown in the dialog in plain words."""
+        self.message.clear_text()
+        try:
+            return action()
+        except ServiceError as error:
+            self.message.show_text(explain(error))
+        except Exception as error:  # a database gone away: said in words, never a traceback
+            self.message.show_text(explain(error))
+        return None
+
+    def submit(self) -> None:  # pragma: no cover - each dialog has its own
+        raise NotImplementedError

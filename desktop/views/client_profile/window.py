@@ -1,0 +1,210 @@
+"""The client profile window: the client's name, a green banner for what just worked, and the
+top tabs Profile, Appointments, Records, Docs & Forms and Billing."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+
+from ... import APP_NAME
+from ...app import AppContext
+from ...services import clients, practice
+from ...services.clients import ClientProfile
+from ...services.principal import Principal
+from ..messages import explain
+from ..widgets import ElidedLabel, EmptyState
+from .appointments_tab import AppointmentsTab
+from .banner import SuccessBanner
+from .billing_tab import BillingTab
+from .docs_tab import DocsTab
+from .look import PROFILE_STYLE, day
+from .profile_tab import ProfileTab
+from .records_tab import RecordsTab
+
+#: the tabs in order: (key, label with mnemonic).
+TABS = (
+    ("profile", "&Profile"),
+    ("appointments", "&Appointments"),
+    ("records", "&Records"),
+    ("docs", "&Docs && Forms"),
+    ("billing", "&Billing"),
+)
+DEFAULT_SIZE = (1120, 780)
+
+
+def practice_zone(ctx: AppContext) -> ZoneInfo:
+    """The practice's time zone (dates are shown on the practice's calendar)."""
+    info = practice.practice_info(ctx.uow())
+    name = (info.time_zone if info else None) or ctx.config.time_zone or "UTC"
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+class ClientProfileWindow(QWidget):
+    """One client's profile for one principal, as a window of its own. Each tab loads when it is
+    first shown (the Records tab's reading of charts is audited, R13) and again after a change.
+    `changed(text)` is how a tab reports a change: the banner says `text`, everything reloads.
+    `closed` is emitted when the window closes."""
+
+    closed = Signal()
+    #: emitted after every change made here, with the client's id (lists may refresh).
+    client_changed = Signal(int)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        principal: Principal,
+        client_id: int,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.ctx = ctx
+        self.principal = principal
+        self.client_id = client_id
+        self.zone = practice_zone(ctx)
+        self.profile: ClientProfile | None = None
+        self.setObjectName("clientProfileWindow")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(PROFILE_STYLE)
+        self.setWindowTitle(f"Client — {APP_NAME}")
+        self.resize(*DEFAULT_SIZE)
+        self.setMinimumSize(900, 620)
+
+        self.name_label = ElidedLabel("")
+        self.name_label.setObjectName("clientName")
+        self.name_label.setAccessibleName("Client")
+        self.facts_label = ElidedLabel("")
+        self.facts_label.setObjectName("clientFacts")
+        self.facts_label.setAccessibleName("About the client")
+        self.banner = SuccessBanner()
+        header = QWidget()
+        header.setObjectName("profileHeader")
+        header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        top = QVBoxLayout(header)
+        top.setContentsMargins(24, 18, 24, 10)
+        top.setSpacing(4)
+        top.addWidget(self.name_label)
+        top.addWidget(self.facts_label)
+        top.addSpacing(4)
+        top.addWidget(self.banner)
+
+        self.profile_tab = ProfileTab(self)
+        self.appointments_tab = AppointmentsTab(self)
+        self.records_tab = RecordsTab(self)
+        self.docs_tab = DocsTab(self)
+        self.billing_tab = BillingTab(self)
+        self.pages = {
+            "profile": self.profile_tab,
+            "appointments": self.appointments_tab,
+            "records": self.records_tab,
+            "docs": self.docs_tab,
+            "billing": self.billing_tab,
+        }
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("profileTabs")
+        self.tabs.setAccessibleName("Client profile tabs")
+        self.tabs.setDocumentMode(True)
+        for key, label in TABS:
+            self.tabs.addTab(self.pages[key], label)
+        self.tabs.currentChanged.connect(self._tab_shown)
+
+        self.unavailable = EmptyState("lock", "This client's profile is not open to you", "")
+        self.unavailable.setAccessibleName("Profile not available")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.unavailable)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        layout.addWidget(self.stack, 1)
+
+        close = QShortcut(QKeySequence.StandardKey.Close, self)
+        close.activated.connect(self.close)
+        self.reload()
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def reload(self) -> bool:
+        """Read the profile again; every tab reloads when next shown (the current one now)."""
+        try:
+            profile = clients.get_client(self.ctx.uow(), self.principal, self.client_id)
+        except Exception as error:
+            self._show_unavailable(explain(error))
+            return False
+        self.profile = profile
+        self.stack.setCurrentWidget(self.tabs)
+        self.setWindowTitle(f"{profile.full_name} — {APP_NAME}")
+        self.name_label.setText(profile.full_name)
+        self.facts_label.setText(self._facts(profile))
+        for page in self.pages.values():
+            page.stale = True
+        self.profile_tab.load()
+        self._tab_shown(self.tabs.currentIndex())
+        return True
+
+    def refresh_profile(self) -> None:
+        """Read the profile again for the header and the Profile tab only (after a change made
+        on another tab that does not touch the charts)."""
+        try:
+            profile = clients.get_client(self.ctx.uow(), self.principal, self.client_id)
+        except Exception as error:
+            self._show_unavailable(explain(error))
+            return
+        self.profile = profile
+        self.facts_label.setText(self._facts(profile))
+        self.profile_tab.load()
+
+    def _facts(self, profile: ClientProfile) -> str:
+        parts = []
+        if profile.preferred_name:
+            parts.append(f"Goes by {profile.preferred_name}")
+        if profile.date_of_birth:
+            parts.append(f"Born {day(profile.date_of_birth)}")
+        if profile.pronouns:
+            parts.append(profile.pronouns)
+        names = [
+            f"{p.provider_name} (treating)" if p.is_treating else p.provider_name
+            for p in profile.providers
+        ]
+        parts.append("Providers: " + (", ".join(names) if names else "none yet"))
+        return " · ".join(parts)
+
+    def _show_unavailable(self, reason: str) -> None:
+        self.profile = None
+        self.name_label.setText(self.name_label.text() or "Client")
+        self.facts_label.setText("")
+        self.unavailable.text.setText(reason)
+        self.stack.setCurrentWidget(self.unavailable)
+
+    def _tab_shown(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        if page is not None and getattr(page, "stale", False) and self.profile is not None:
+            page.load()
+
+    # -- what tabs call ------------------------------------------------------------------------
+
+    def changed(self, banner_text: str | None = None) -> None:
+        """A tab changed something: say so in the green banner and show the new state."""
+        if banner_text:
+            self.banner.show_message(banner_text)
+        self.reload()
+        self.client_changed.emit(self.client_id)
+
+    def show_tab(self, key: str) -> QWidget:
+        """Bring a tab forward ("profile", "appointments", "records", "docs", "billing")."""
+        page = self.pages[key]
+        self.tabs.setCurrentWidget(page)
+        return page
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        if event.isAccepted():
+            self.docs_tab.forget_opened_files()
+            self.closed.emit()

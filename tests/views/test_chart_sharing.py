@@ -1,0 +1,288 @@
+"""Chart Sharing in the Records tab (R5, R6, R8, B1-B3), driven by clicks; results checked
+through the services."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.services import access_report, charts, clients, sharing
+from desktop.services.principal import Role
+from desktop.views.client_profile.manage_access_dialog import (
+    AddToProviderListDialog,
+    ManageAccessDialog,
+)
+from desktop.views.client_profile.share_review_dialog import ShareReviewDialog
+from desktop.views.client_profile.transfer_dialog import TransferDialog
+from desktop.views.client_profile.who_can_see_dialog import WhoCanSeeDialog
+
+from .test_client_profile import click, new_client, open_profile, signed_note, tick
+
+
+@pytest.fixture
+def team(ctx, add_member):
+    """Dr. Lee (owns his records) with a client, two signed notes and a private note; Rosa, a
+    colleague; Ana, whose records the group owns."""
+    _m, lee = add_member("Dr. Daniel Lee", Role.PROVIDER, records_owner="provider")
+    _m, rosa = add_member("Dr. Rosa Lindqvist", Role.PROVIDER, records_owner="provider")
+    _m, ana = add_member("Ana Castillo", Role.PROVIDER, records_owner="group")
+    client_id = new_client(ctx, lee)
+    signed_note(ctx, lee, client_id)
+    signed_note(ctx, lee, client_id, body="Second session.")
+    signed_note(ctx, lee, client_id, kind="private", body="Process note.")
+    return {"lee": lee, "rosa": rosa, "ana": ana, "client": client_id}
+
+
+def sharing_panel(qtbot, ctx, principal, client_id):
+    window = open_profile(qtbot, ctx, principal, client_id, tab="records")
+    window.records_tab.jump_to("sharing")
+    return window, window.records_tab.sharing
+
+
+def chart_of(ctx, reader, client_id, author_id):
+    records = charts.read_records(ctx.uow(), reader, client_id)
+    return next((c for c in records.charts if c.provider_id == author_id), None)
+
+
+def linked(ctx, principal, client_id) -> set[int]:
+    return {p.provider_id for p in clients.get_client(ctx.uow(), principal, client_id).providers}
+
+
+def test_R5_sharing_a_chart_by_clicks_private_notes_off_by_default(qtbot, ctx, team):
+    lee, rosa, client_id = team["lee"], team["rosa"], team["client"]
+    window, panel = sharing_panel(qtbot, ctx, lee, client_id)
+    own = panel.section_widgets[0]
+    assert own.section.is_viewers_own and own.expanded
+    assert own.states[rosa.staff_id].text() == "Not shared"
+
+    click(qtbot, own.buttons[rosa.staff_id])
+    dialog = panel.current_dialog
+    assert isinstance(dialog, ShareReviewDialog)
+    assert not dialog.private_check.isChecked()
+    assert "2 signed progress notes" in dialog.summary_label.text()
+    assert "no private psychotherapy notes" in dialog.summary_label.text()
+    assert "will also be added to Dr. Rosa Lindqvist's client list" in dialog.list_label.text()
+    click(qtbot, dialog.ok_button)
+
+    assert window.banner.text() == "Chart sharing has been activated"
+    lee_chart = chart_of(ctx, rosa, client_id, lee.staff_id)
+    assert lee_chart is not None and len(lee_chart.notes) == 2
+    assert lee_chart.private_notes is None  # R4: not included
+    assert rosa.staff_id in linked(ctx, lee, client_id)
+    state = panel.section_widgets[0].states[rosa.staff_id].text()
+    assert state.startswith("Shared since 04 Mar 2025 by Dr. Daniel Lee")
+    assert "private notes not included" in state
+    assert panel.section_widgets[0].buttons[rosa.staff_id].text() == "End Sharing"
+
+
+def test_R4_including_private_notes_is_a_choice_on_the_review_screen(qtbot, ctx, team):
+    lee, rosa, client_id = team["lee"], team["rosa"], team["client"]
+    _window, panel = sharing_panel(qtbot, ctx, lee, client_id)
+    click(qtbot, panel.section_widgets[0].buttons[rosa.staff_id])
+    dialog = panel.current_dialog
+    tick(qtbot, dialog.private_check)
+    assert "1 private psychotherapy note" in dialog.summary_label.text()  # B3, recomputed
+    click(qtbot, dialog.ok_button)
+
+    lee_chart = chart_of(ctx, rosa, client_id, lee.staff_id)
+    assert [n.body for n in lee_chart.private_notes] == ["Process note."]
+
+
+def test_B2_a_share_can_end_by_itself_on_a_chosen_date(qtbot, ctx, team):
+    lee, rosa, client_id = team["lee"], team["rosa"], team["client"]
+    _window, panel = sharing_panel(qtbot, ctx, lee, client_id)
+    click(qtbot, panel.section_widgets[0].buttons[rosa.staff_id])
+    dialog = panel.current_dialog
+    assert not dialog.until_edit.isEnabled()
+    tick(qtbot, dialog.until_check)
+    assert dialog.until_edit.isEnabled()
+    assert dialog.until_edit.minimumDate().toString("yyyy-MM-dd") == "2025-03-05"
+    click(qtbot, dialog.ok_button)
+
+    section = access_report.sharing_overview(ctx.uow(), lee, client_id)[0]
+    share = next(r.share for r in section.rows if r.provider_id == rosa.staff_id)
+    assert share.expires_at is not None
+    assert "ends on 03 Apr 2025" in panel.section_widgets[0].states[rosa.staff_id].text()
+
+
+def test_R6_share_and_end_at_once_leaves_demographics_only(qtbot, ctx, team, message_boxes):
+    lee, rosa, client_id = team["lee"], team["rosa"], team["client"]
+    window, panel = sharing_panel(qtbot, ctx, lee, client_id)
+    click(qtbot, panel.section_widgets[0].buttons[rosa.staff_id])
+    click(qtbot, panel.current_dialog.ok_button)
+    click(qtbot, panel.section_widgets[0].buttons[rosa.staff_id])  # now "End Sharing"
+
+    assert message_boxes.of("question")[0].startswith("End sharing Dr. Daniel Lee's chart")
+    assert window.banner.text() == sharing.SHARE_ENDED_BANNER
+    assert rosa.staff_id in linked(ctx, lee, client_id)  # still on Rosa's list (R6)
+    assert chart_of(ctx, rosa, client_id, lee.staff_id) is None  # no longer readable (R3)
+    state = panel.section_widgets[0].states[rosa.staff_id].text()
+    assert state == "Not shared · has this client on their list (profile only)"
+
+
+def test_ending_is_not_done_when_the_question_is_cancelled(qtbot, ctx, team, message_boxes):
+    lee, rosa, client_id = team["lee"], team["rosa"], team["client"]
+    sharing.start_chart_share(ctx.uow(), lee, client_id, lee.staff_id, rosa.staff_id)
+    _window, panel = sharing_panel(qtbot, ctx, lee, client_id)
+    message_boxes.answer = message_boxes.answer.Cancel
+    click(qtbot, panel.section_widgets[0].buttons[rosa.staff_id])
+    assert chart_of(ctx, rosa, client_id, lee.staff_id) is not None
+
+
+def test_R8_transfer_to_a_colleague_chosen_by_login_email(qtbot, ctx, team):
+    lee, rosa, client_id = team["lee"], team["rosa"], team["client"]
+    window, panel = sharing_panel(qtbot, ctx, lee, client_id)
+    click(qtbot, panel.transfer_button)
+    dialog = panel.current_dialog
+    assert isinstance(dialog, TransferDialog)
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClicks(dialog.colleague.lineEdit(), rosa.email)
+    assert dialog.colleague.chosen_id() == rosa.staff_id
+    text = dialog.summary_label.text()
+    assert "Kim Chen is added to Dr. Rosa Lindqvist's list as treating provider" in text
+    assert "Kim Chen leaves Dr. Daniel Lee's list" in text
+    click(qtbot, dialog.ok_button)
+
+    assert window.banner.text().startswith(
+        "Kim Chen was transferred from Dr. Daniel Lee to Dr. Rosa Lindqvist"
+    )
+    assert linked(ctx, rosa, client_id) == {rosa.staff_id}  # Kim left Dr. Lee's list
+    assert chart_of(ctx, rosa, client_id, lee.staff_id) is not None
+    # Dr. Lee no longer sees the client: the window says why instead of a profile.
+    assert window.stack.currentWidget() is window.unavailable
+
+
+def test_transfer_chooses_by_name_and_from_which_chart_when_several(qtbot, ctx, team, owner):
+    ana, rosa = team["ana"], team["rosa"]
+    client_id = new_client(ctx, ana)
+    sharing.start_chart_share(ctx.uow(), ana, client_id, ana.staff_id, team["lee"].staff_id)
+    _window, panel = sharing_panel(qtbot, ctx, owner, client_id)
+    dialog = panel.open_transfer()
+    assert [s.provider.name for s in dialog.sources] == ["Ana Castillo"]  # the linked chart
+    dialog.colleague.setEditText("rosa lind")
+    assert dialog.colleague.chosen_id() == rosa.staff_id
+    dialog.colleague.setEditText("Dr.")
+    assert dialog.colleague.chosen_id() is None
+    assert not dialog.ok_button.isEnabled()
+
+
+@pytest.mark.parametrize("role", [Role.SCHEDULER, Role.BILLER])
+def test_R5_front_desk_and_billing_see_share_and_transfer_disabled_with_the_reason(
+    qtbot, ctx, team, add_member, role
+):
+    _m, person = add_member("Jordan Ellis", role)
+    _window, panel = sharing_panel(qtbot, ctx, person, team["client"])
+    section = panel.section_widgets[0]
+    reason = "Only Dr. Daniel Lee can share this chart: Dr. Daniel Lee owns their records (R5)."
+    for action in section.buttons.values():
+        assert not action.isEnabled()
+        assert action.toolTip() == reason
+    assert not panel.transfer_button.isEnabled()
+    assert panel.transfer_button.toolTip() == reason
+    assert section.refusal.text() == reason
+
+
+def test_R5_the_owner_shares_a_group_owned_chart_but_not_a_provider_owned_one(
+    qtbot, ctx, team, owner
+):
+    lee, ana, client_id = team["lee"], team["ana"], team["client"]
+    sharing.start_chart_share(ctx.uow(), lee, client_id, lee.staff_id, ana.staff_id)
+    signed_note(ctx, ana, client_id, body="Ana's assessment.")
+    _window, panel = sharing_panel(qtbot, ctx, owner, client_id)
+    ana_section = panel.section_for(ana.staff_id)
+    lee_section = panel.section_for(lee.staff_id)
+
+    assert ana_section.section.can_share
+    assert all(b.isEnabled() for b in ana_section.buttons.values())
+    assert not lee_section.section.can_share
+    reason = "Only Dr. Daniel Lee can share this chart: Dr. Daniel Lee owns their records (R5)."
+    assert {b.toolTip() for b in lee_section.buttons.values()} == {reason}
+    assert panel.transfer_button.isEnabled()  # from Ana's chart
+
+    was_open = lee_section.expanded
+    click(qtbot, lee_section.toggle)  # sections open and close on their header
+    assert lee_section.expanded is not was_open
+    assert lee_section.body.isVisibleTo(lee_section) is lee_section.expanded
+
+
+def test_R6_manage_access_ticks_exactly_who_has_the_client(qtbot, ctx, team):
+    lee, rosa, ana, client_id = team["lee"], team["rosa"], team["ana"], team["client"]
+    window, panel = sharing_panel(qtbot, ctx, lee, client_id)
+    click(qtbot, panel.manage_button)
+    dialog = panel.current_dialog
+    assert isinstance(dialog, ManageAccessDialog)
+    assert dialog.chosen_ids() == {lee.staff_id}
+    dialog.set_checked(rosa.staff_id, True)
+    dialog.set_checked(ana.staff_id, True)
+    click(qtbot, dialog.ok_button)
+    assert linked(ctx, lee, client_id) == {lee.staff_id, rosa.staff_id, ana.staff_id}
+    assert "added to the list of" in window.banner.text()
+    assert chart_of(ctx, rosa, client_id, lee.staff_id) is None  # a list gives no chart
+
+    dialog = panel.open_manage_access()
+    dialog.set_checked(ana.staff_id, False)
+    assert dialog.warning.isVisibleTo(dialog) and "Ana Castillo" in dialog.warning.text()
+    click(qtbot, dialog.ok_button)
+    assert linked(ctx, lee, client_id) == {lee.staff_id, rosa.staff_id}
+
+
+def test_R6_add_to_a_providers_list_gives_the_profile_only(qtbot, ctx, team):
+    lee, rosa, client_id = team["lee"], team["rosa"], team["client"]
+    window, panel = sharing_panel(qtbot, ctx, lee, client_id)
+    click(qtbot, panel.add_to_list_button)
+    dialog = panel.current_dialog
+    assert isinstance(dialog, AddToProviderListDialog)
+    qtbot.keyClicks(dialog.colleague.lineEdit(), "Rosa")
+    click(qtbot, dialog.ok_button)
+    assert window.banner.text() == (
+        "Kim Chen was added to Dr. Rosa Lindqvist's list (profile only, no chart)."
+    )
+    assert rosa.staff_id in linked(ctx, lee, client_id)
+    assert chart_of(ctx, rosa, client_id, lee.staff_id) is None
+
+
+def test_B1_who_can_see_this_chart_lists_people_what_they_see_and_why(qtbot, ctx, team):
+    lee, rosa, client_id = team["lee"], team["rosa"], team["client"]
+    sharing.start_chart_share(
+        ctx.uow(), lee, client_id, lee.staff_id, rosa.staff_id, include_private=True
+    )
+    _window, panel = sharing_panel(qtbot, ctx, lee, client_id)
+    click(qtbot, panel.who_button)
+    dialog = panel.current_dialog
+    assert isinstance(dialog, WhoCanSeeDialog)
+    people = dialog.model.people()
+    assert "Dr. Rosa Lindqvist" in people and "Dr. Daniel Lee" in people
+    rosa_row = dialog.model.item(people.index("Dr. Rosa Lindqvist"), 0)
+    chart_row = rosa_row.child(0, 0)
+    assert chart_row.text() == "Dr. Daniel Lee's chart"
+    assert rosa_row.child(0, 1).text() == "Notes, documents and private notes"
+    assert "(R5)" in rosa_row.child(0, 2).text()
+
+
+def test_a_refused_share_changes_nothing_and_says_why(qtbot, ctx, team):
+    lee, rosa, client_id = team["lee"], team["rosa"], team["client"]
+    _window, panel = sharing_panel(qtbot, ctx, lee, client_id)
+    click(qtbot, panel.section_widgets[0].buttons[rosa.staff_id])
+    dialog = panel.current_dialog
+    # Someone shares the same chart with Rosa in the meantime.
+    sharing.start_chart_share(ctx.uow(), lee, client_id, lee.staff_id, rosa.staff_id)
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible()
+    assert "already shared with Dr. Rosa Lindqvist" in dialog.message.text()
+    assert "Traceback" not in dialog.message.text()
+
+
+def test_long_names_end_in_an_ellipsis(qtbot, ctx, add_member, team):
+    long_name = "Dr. Bartholomew Alexander Featherstonehaugh-Montgomery-Castellanos, PhD"
+    _m, _long = add_member(long_name, Role.PROVIDER)
+    window, panel = sharing_panel(qtbot, ctx, team["lee"], team["client"])
+    window.resize(900, 620)
+    section = panel.section_widgets[0]
+    label = next(
+        w
+        for w in section.findChildren(type(section.states[team["rosa"].staff_id]))
+        if w.text() == long_name
+    )
+    qtbot.waitUntil(lambda: label.width() > 0)
+    drawn = label.lines_for(label.contentsRect().width())
+    assert drawn[0].endswith("…") and label.toolTip() == long_name
+    assert window.width() == 900
