@@ -29,7 +29,12 @@ class AppointmentSeries(Base):
 
 
 class Appointment(Base):
-    """One booked session of a provider with a client, in UTC, with its place-of-service code."""
+    """One booked session of a provider with a client, in UTC, with its place-of-service code.
+
+    The database refuses two booked appointments of one provider that overlap, as half-open
+    intervals (R10): an exclusion constraint on PostgreSQL, triggers on SQLite (migration 0002;
+    not declared here, so `create_all` would not build it: use the migrations).
+    """
 
     __tablename__ = "appointments"
     __table_args__ = (

@@ -6,6 +6,13 @@
 - scopes (`scopes`): the SQL conditions that select exactly the rows a principal may see.
 """
 
+from .calendar_rules import (
+    AVAILABILITY_ROLES,
+    BOOKING_ROLES,
+    may_book_for,
+    may_change_calendar,
+    may_manage_availability,
+)
 from .decision import ALLOWED, Decision, refused
 from .record_rules import (
     LIST_SHARING_ROLES,
@@ -39,6 +46,11 @@ from .staff_rules import (
 
 __all__ = [
     "ALLOWED",
+    "AVAILABILITY_ROLES",
+    "BOOKING_ROLES",
+    "may_book_for",
+    "may_change_calendar",
+    "may_manage_availability",
     "LIST_SHARING_ROLES",
     "RECORD_KEEPING_ROLES",
     "ChartFacts",

@@ -1,0 +1,53 @@
+"""Calendar rules (R10): who books, moves and cancels on whose calendar; who keeps working hours."""
+
+from __future__ import annotations
+
+from ..principal import Principal, Role
+from .decision import ALLOWED, Decision, refused
+from .record_rules import ProviderFacts
+
+#: roles that book for every provider (R10).
+BOOKING_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.RECORD_CUSTODIAN, Role.SCHEDULER})
+#: roles that keep every provider's working hours and time off.
+AVAILABILITY_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.SCHEDULER})
+
+
+def may_change_calendar(principal: Principal, provider: ProviderFacts) -> Decision:
+    """R10: the Owner, Managers, Record Custodians and Schedulers book, move and cancel for every
+    provider; a provider on their own calendar."""
+    if principal.has(*BOOKING_ROLES):
+        return ALLOWED
+    if principal.has(Role.PROVIDER):
+        if principal.staff_id == provider.staff_id:
+            return ALLOWED
+        return refused(
+            "R10",
+            f"You can book only on your own calendar. Ask the front desk to book with "
+            f"{provider.name}.",
+        )
+    return refused(
+        "R10",
+        "Booking is for the Owner, Managers, Record Custodians, Schedulers, and providers on "
+        "their own calendar.",
+    )
+
+
+def may_book_for(principal: Principal, provider: ProviderFacts) -> Decision:
+    """R10 for a new or moved appointment: as above, and never for a deactivated provider."""
+    if not provider.active:
+        return refused("R10", f"{provider.name} is deactivated; choose an active provider.")
+    return may_change_calendar(principal, provider)
+
+
+def may_manage_availability(principal: Principal, provider: ProviderFacts) -> Decision:
+    """R10: a provider keeps their own hours and time off; the Owner, Managers and Schedulers
+    keep everyone's."""
+    if principal.has(*AVAILABILITY_ROLES):
+        return ALLOWED
+    if principal.has(Role.PROVIDER) and principal.staff_id == provider.staff_id:
+        return ALLOWED
+    return refused(
+        "R10",
+        f"Only {provider.name}, the Owner, a Manager or a Scheduler can change "
+        f"{provider.name}'s working hours and time off.",
+    )
