@@ -13,18 +13,7 @@ debian_packages=(
     libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core xvfb xauth
     postgresql postgresql-contrib
 )
-missing=()
-for pkg in "${debian_packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    echo "Installing Debian packages: ${missing[*]}"
-    sudo_cmd=()
-    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-    export DEBIAN_FRONTEND=noninteractive
-    "${sudo_cmd[@]}" apt-get update -qq
-    "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+"$root/scripts/ensure-debian-packages.sh" "${debian_packages[@]}"
 
 python="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
@@ -32,7 +21,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp_value="$(cat pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ ! -f .venv/.setup-stamp ] || [ "$(cat .venv/.setup-stamp)" != "$stamp_value" ]; then
-    .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e ".[dev]"
+    echo "Installing Clinic Desk and its Python packages into .venv"
+    if ! { .venv/bin/python -m pip install -q --upgrade pip &&
+        .venv/bin/python -m pip install -q -e ".[dev]"; } >.venv/install.log 2>&1; then
+        cat .venv/install.log >&2
+        exit 1
+    fi
     echo "$stamp_value" > .venv/.setup-stamp
 fi
