@@ -55,6 +55,7 @@ class Action:
     CASELOAD_TRANSFER_STARTED = "transfer.caseload_started"
     CASELOAD_TRANSFER_FINISHED = "transfer.caseload_finished"
     BILLING_VIEWED = "billing.viewed"
+    BILLING_UPDATED = "billing.updated"
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,11 @@ from ..db.uow import UnitOfWork
 from . import audit
 from .errors import Conflict, InvalidInput, NotFound
 from .policy import (
-    ALLOWED,
-    Decision,
+    may_create_client,
     may_edit_billing,
     may_edit_client,
     may_see_client,
     may_use_billing,
-    refused,
 )
 from .principal import Principal, Role
 from .record_facts import client_name, is_linked, load_client, provider_facts
@@ -149,15 +147,6 @@ class BillingDetails:
     client_name: str
     billing_notes: str
     version: int
-
-
-def may_create_client(principal: Principal) -> Decision:
-    """R2: everyone who edits profiles adds clients: group-wide roles except a Biller, providers."""
-    if principal.has(Role.OWNER, Role.MANAGER, Role.RECORD_CUSTODIAN, Role.SCHEDULER):
-        return ALLOWED
-    if principal.has(Role.PROVIDER):
-        return ALLOWED
-    return refused("R2", "Billers work on billing details only; the front desk adds new clients.")
 
 
 def sort_name(first_name: str, last_name: str) -> str:
@@ -471,7 +460,7 @@ def update_billing_notes(
             audit.record(
                 uow,
                 principal,
-                audit.Action.CLIENT_UPDATED,
+                audit.Action.BILLING_UPDATED,
                 client_id=client.id,
                 subject=f"billing:{client.id}",
                 details={"fields": ["billing_notes"]},

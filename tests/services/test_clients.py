@@ -298,6 +298,7 @@ def test_R2_a_biller_cannot_edit_the_profile_but_edits_billing(uow, owner, add_m
         uow(), biller, client.id, "Insurer: Sun Life\r\nPolicy 123", billing.version
     )
     assert saved.billing_notes == "Insurer: Sun Life\nPolicy 123"
+    assert audit_actions(uow)[-1][:2] == (audit.Action.BILLING_UPDATED, client.id)
     assert clients.billing_details(uow(), owner, client.id).billing_notes == saved.billing_notes
 
 

@@ -73,6 +73,15 @@ def may_edit_client(principal: Principal, *, principal_linked: bool) -> Decision
     return refused("R2", "Billers change a client's billing details only, not the profile.")
 
 
+def may_create_client(principal: Principal) -> Decision:
+    """R2: everyone who edits profiles adds clients: group-wide roles except a Biller, providers."""
+    if principal.has(Role.OWNER, Role.MANAGER, Role.RECORD_CUSTODIAN, Role.SCHEDULER):
+        return ALLOWED
+    if principal.has(Role.PROVIDER):
+        return ALLOWED
+    return refused("R2", "Billers work on billing details only; the front desk adds new clients.")
+
+
 def may_edit_billing(principal: Principal) -> Decision:
     """R11: billing details belong to the Billing tab: Biller or Owner."""
     if principal.has(Role.OWNER, Role.BILLER):

@@ -40,14 +40,17 @@ BEGIN
   SELECT RAISE(ABORT, 'appointment times must be UTC text YYYY-MM-DD HH:MM:SS.ffffff')
   WHERE NEW.starts_at NOT GLOB {_CANONICAL} OR NEW.ends_at NOT GLOB {_CANONICAL};
   SELECT RAISE(ABORT, '{SQLITE_MESSAGE}')
-  WHERE NEW.status = 'booked' AND EXISTS (
-    SELECT 1 FROM appointments AS other
+  WHERE NEW.status = 'booked' AND (
+    -- Booked appointments of one provider never overlap, so sorted by start they are sorted by
+    -- end too: only the last one starting before NEW ends can overlap it. One index step.
+    SELECT other.ends_at FROM appointments AS other
     WHERE other.provider_id = NEW.provider_id
       AND other.status = 'booked'
       AND other.id IS NOT NEW.id
       AND other.starts_at < NEW.ends_at
-      AND other.ends_at > NEW.starts_at
-  );
+    ORDER BY other.starts_at DESC
+    LIMIT 1
+  ) > NEW.starts_at;
 END"""
 
 _SQLITE_TRIGGERS = {
