@@ -12,8 +12,8 @@ from ..db.uow import UnitOfWork
 from . import audit
 from .errors import SignInRefused
 from .passwords import Passwords
-from .sharing import end_expired_shares
 from .principal import Principal, Role
+from .sharing import end_expired_shares
 
 #: failed attempts in a row after which an account is locked for a while.
 MAX_FAILED_SIGN_INS = 5

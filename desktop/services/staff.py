@@ -14,6 +14,7 @@ from .errors import Conflict, InvalidInput, NotFound
 from .passwords import Passwords, password_problem
 from .policy import may_administer_staff, may_change_records_owner, may_grant_roles
 from .principal import Principal, Role, roles_label
+from .sharing import end_expired_shares
 from .validation import clean_email, clean_text
 
 RECORDS_OWNER_LABELS = {"group": "The group", "provider": "The provider"}
@@ -266,6 +267,7 @@ def deactivate_staff(
                     "The practice needs at least one active Owner: this is the last one."
                 )
         now = uow.now()
+        end_expired_shares(uow)  # a share already past its end date ended then, not now (B2)
         staff.active = False
         staff.deactivated_at = now
         ended = uow.session.execute(

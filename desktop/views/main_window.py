@@ -23,6 +23,7 @@ from ..app import AppContext
 from ..services.practice import PracticeInfo
 from ..services.principal import Principal
 from .audit_screen import AuditScreen
+from .clients_screen import ClientsScreen
 from .placeholder_screen import placeholder
 from .staff_screen import StaffScreen
 from .style import ICON, svg_icon, svg_pixmap
@@ -71,7 +72,7 @@ class MainWindow(QMainWindow):
 
         time_zone = practice.time_zone if practice else DEFAULT_TIME_ZONE
         self.screens: dict[str, QWidget] = {
-            "clients": placeholder("clients"),
+            "clients": ClientsScreen(ctx, principal, time_zone),
             "calendar": placeholder("calendar"),
             "staff": StaffScreen(ctx, principal),
             "audit": AuditScreen(ctx, principal, time_zone),
