@@ -1,7 +1,7 @@
 """The SQL face of the record rules: conditions that select exactly the rows a principal may see.
 
 Lists are filtered by the database with these, never in Python. Each function mirrors a
-decision in `record_rules.py`; tests/services/test_policy_agreement.py keeps them equal.
+decision in `record_rules.py`; tests/services/test_policy_properties.py keeps them equal.
 """
 
 from __future__ import annotations
