@@ -23,8 +23,10 @@ from ..app import AppContext
 from ..services.practice import PracticeInfo
 from ..services.principal import Principal
 from .audit_screen import AuditScreen
+from .calendar import CalendarScreen
+from .client_profile import ClientProfileWindow
 from .clients_screen import ClientsScreen
-from .placeholder_screen import placeholder
+from .notifications_panel import NotificationsPanel
 from .staff_screen import StaffScreen
 from .style import ICON, svg_icon, svg_pixmap
 from .widgets import ElidedLabel
@@ -73,7 +75,7 @@ class MainWindow(QMainWindow):
         time_zone = practice.time_zone if practice else DEFAULT_TIME_ZONE
         self.screens: dict[str, QWidget] = {
             "clients": ClientsScreen(ctx, principal, time_zone),
-            "calendar": placeholder("calendar"),
+            "calendar": CalendarScreen(ctx, principal, time_zone),
             "staff": StaffScreen(ctx, principal),
             "audit": AuditScreen(ctx, principal, time_zone),
         }
@@ -101,6 +103,12 @@ class MainWindow(QMainWindow):
         self.status_label.setAccessibleName("Who is signed in")
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().setSizeGripEnabled(False)
+        #: open client profile windows, by client id (closed with this window).
+        self.profile_windows: dict[int, ClientProfileWindow] = {}
+        self.screens["clients"].client_activated.connect(self.open_client)
+        self.notifications = NotificationsPanel(ctx, principal, time_zone=time_zone)
+        self.notifications.client_requested.connect(self.open_client)
+        self.statusBar().addPermanentWidget(self.notifications)
         self._build_menus()
         self.show_screen("clients")
 
@@ -190,6 +198,20 @@ class MainWindow(QMainWindow):
         if callable(refresh):
             refresh()
 
+    def open_client(self, client_id: int) -> ClientProfileWindow:
+        """Open the client's profile in a window of its own, or bring it forward."""
+        window = self.profile_windows.get(client_id)
+        if window is None:
+            window = ClientProfileWindow(self.ctx, self.principal, client_id, self)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+            window.closed.connect(lambda cid=client_id: self.profile_windows.pop(cid, None))
+            window.client_changed.connect(lambda _cid: self.screens["clients"].refresh())
+            self.profile_windows[client_id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
     # -- the rest ------------------------------------------------------------------------------
 
     def show_about(self) -> None:
@@ -203,6 +225,9 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Nobody's client stays on screen after a sign-out or a switch of user.
+        for window in list(self.profile_windows.values()):
+            window.close()
         super().closeEvent(event)
         if event.isAccepted():
             self.closed.emit()

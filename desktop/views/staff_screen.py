@@ -18,14 +18,19 @@ from ..app import AppContext
 from ..models import staff_model
 from ..models.staff_model import StaffTableModel
 from ..services import staff
-from ..services.policy import may_administer_staff, may_change_records_owner
+from ..services.policy import may_administer_staff, may_change_records_owner, may_transfer_caseload
 from ..services.principal import Principal
 from ..services.staff import StaffMember
+from .caseload_transfer_dialog import CaseloadTransferDialog, provider_facts_of
 from .messages import InlineMessage, confirm, refusal_text, show_error
 from .staff_dialogs import AddStaffDialog, EditRolesDialog, RecordsOwnerDialog
 from .widgets import ScreenHeader, button, primary_button
 
 CHOOSE_FIRST = "Choose a staff member first."
+
+
+def _refusal(decision) -> str | None:
+    return None if decision else refusal_text(decision)
 
 
 class StaffScreen(QWidget):
@@ -52,11 +57,17 @@ class StaffScreen(QWidget):
         self.add_button = primary_button("&Add staff…")
         self.edit_button = button("&Edit roles…")
         self.ownership_button = button("Change record &ownership…")
+        self.caseload_button = button("Transfer case&load…")
         self.deactivate_button = button("&Deactivate…")
         self.reactivate_button = button("Rea&ctivate")
         actions = QHBoxLayout()
         actions.setSpacing(8)
-        for widget in (self.add_button, self.edit_button, self.ownership_button):
+        for widget in (
+            self.add_button,
+            self.edit_button,
+            self.ownership_button,
+            self.caseload_button,
+        ):
             actions.addWidget(widget)
         actions.addStretch(1)
         actions.addWidget(self.deactivate_button)
@@ -107,13 +118,15 @@ class StaffScreen(QWidget):
 
         self.setTabOrder(self.add_button, self.edit_button)
         self.setTabOrder(self.edit_button, self.ownership_button)
-        self.setTabOrder(self.ownership_button, self.deactivate_button)
+        self.setTabOrder(self.ownership_button, self.caseload_button)
+        self.setTabOrder(self.caseload_button, self.deactivate_button)
         self.setTabOrder(self.deactivate_button, self.reactivate_button)
         self.setTabOrder(self.reactivate_button, self.table)
 
         self.add_button.clicked.connect(self.open_add_staff)
         self.edit_button.clicked.connect(self.open_edit_roles)
         self.ownership_button.clicked.connect(self.open_records_owner)
+        self.caseload_button.clicked.connect(self.open_caseload_transfer)
         self.deactivate_button.clicked.connect(self.deactivate_selected)
         self.reactivate_button.clicked.connect(self.reactivate_selected)
         self.table.selectionModel().selectionChanged.connect(self.update_actions)
@@ -169,6 +182,12 @@ class StaffScreen(QWidget):
             owner_only
             or unchosen
             or (None if member.is_provider else f"{member.display_name} is not a provider."),
+        )
+        self._enable(
+            self.caseload_button,
+            unchosen
+            or (None if member.is_provider else f"{member.display_name} is not a provider.")
+            or _refusal(may_transfer_caseload(self.principal, provider_facts_of(member))),
         )
         self._enable(
             self.deactivate_button,
@@ -237,6 +256,17 @@ class StaffScreen(QWidget):
                 f"{staff.RECORDS_OWNER_LABELS[d.member.records_owner or 'group'].lower()}.",
             ),
         )
+
+    def open_caseload_transfer(self) -> None:
+        """Move every client of the selected provider to a colleague (R9), with progress."""
+        member = self.selected_member()
+        if member is None or not self.caseload_button.isEnabled():
+            return
+        self.notice.clear_text()
+        dialog = CaseloadTransferDialog(self.ctx, self.principal, member.id, self)
+        self.current_dialog = dialog
+        dialog.finished.connect(lambda _result: (self._closed(dialog), self.refresh()))
+        dialog.open()
 
     def deactivate_selected(self) -> None:
         member = self.selected_member()

@@ -22,9 +22,10 @@ from desktop.models import notes_model
 from desktop.services import charts, clients, documents
 from desktop.services.clients import ClientDraft
 from desktop.services.principal import Role
+from desktop.views.calendar import BookingDialog
+from desktop.views.calendar import common as calendar_common
 from desktop.views.client_profile import ClientProfileWindow
 from desktop.views.client_profile import profile_tab as profile_tab_module
-from desktop.views.client_profile.appointments_tab import BOOKING_ELSEWHERE
 from desktop.views.client_profile.docs_tab import AddDocumentDialog
 from desktop.views.client_profile.note_dialogs import AddendumDialog, NoteEditorDialog
 
@@ -198,13 +199,20 @@ def test_R11_the_billing_tab_is_there_for_everyone_but_open_only_to_biller_and_o
 # -- Appointments ----------------------------------------------------------------------------------
 
 
-def test_appointments_show_an_empty_state_and_booking_points_to_the_calendar(qtbot, ctx, lee):
+def test_appointments_show_an_empty_state_and_book_opens_the_form_with_the_client(
+    qtbot, ctx, lee, monkeypatch
+):
     client_id = new_client(ctx, lee)
     window = open_profile(qtbot, ctx, lee, client_id, tab="appointments")
     tab = window.appointments_tab
-    assert not tab.book_button.isEnabled()
-    assert tab.book_button.toolTip() == BOOKING_ELSEWHERE
-    assert tab.stack.currentWidget() in (tab.empty, tab.unavailable)
+    assert tab.stack.currentWidget() is tab.empty
+    assert tab.book_button.isEnabled()
+    opened = []
+    monkeypatch.setattr(calendar_common, "run_modal", lambda dialog: opened.append(dialog) or 0)
+    tab.book_button.click()
+    [dialog] = opened
+    assert isinstance(dialog, BookingDialog)
+    assert dialog.client_search.chosen == (client_id, "Kim Chen")
 
 
 # -- Records (R3, R4) ------------------------------------------------------------------------------

@@ -14,9 +14,10 @@ from PySide6.QtWidgets import (
 
 from desktop.services.principal import Role
 from desktop.views.audit_screen import AuditScreen
+from desktop.views.calendar import CalendarScreen
+from desktop.views.clients_screen import ClientsScreen
 from desktop.views.login_dialog import LoginDialog
 from desktop.views.main_window import MainWindow
-from desktop.views.placeholder_screen import PlaceholderScreen
 from desktop.views.session import build_main_window
 from desktop.views.setup_dialog import SetupDialog
 from desktop.views.staff_dialogs import AddStaffDialog, EditRolesDialog, RecordsOwnerDialog
@@ -64,7 +65,8 @@ def test_the_four_screens_in_order_with_clients_first(qtbot, ctx, owner):
     labels = [window.navigation.item(row).text() for row in range(window.navigation.count())]
     assert labels == ["Clients", "Calendar", "Staff", "Audit"]
     assert window.current_screen_key() == "clients"
-    assert isinstance(window.stack.currentWidget(), PlaceholderScreen)
+    assert isinstance(window.stack.currentWidget(), ClientsScreen)
+    assert isinstance(window.screens["calendar"], CalendarScreen)
     assert isinstance(window.screens["staff"], StaffScreen)
     assert isinstance(window.screens["audit"], AuditScreen)
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtGui import QImage
 
+from desktop.services import clients
+from desktop.services.clients import ClientDraft
+from desktop.services.principal import Role
 from desktop.views.screenshots import STEPS, save_screenshots
 
 from .conftest import OWNER_EMAIL, OWNER_PASSWORD
 
 
-def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, tmp_path):
+def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path):
+    add_member("Dr. Rosa Lindqvist", Role.PROVIDER)
+    clients.create_client(ctx.uow(), owner, ClientDraft(first_name="Kim", last_name="Chen"))
     written = save_screenshots(ctx, tmp_path / "shots", OWNER_EMAIL, OWNER_PASSWORD)
 
     names = [path.name for path in written]
@@ -20,6 +25,13 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, tmp_path):
         "staff.png",
         "add-staff.png",
         "audit.png",
+        "client-profile-sharing.png",
+        "share-review.png",
+        "transfer-client.png",
+        "who-can-see.png",
+        "calendar-week.png",
+        "booking-new-provider-alert.png",
+        "find-availability.png",
     ]
     assert len(STEPS) == len(written)
     for path in written:

@@ -9,11 +9,13 @@ from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from ...models import appointments_model
 from ...models.appointments_model import AppointmentsTableModel
+from ..calendar import BookingDialog
+from ..calendar import common as calendar_common
 from ..messages import explain
 from ..widgets import EmptyState, ScreenHeader, button
 from .tables import read_only_table, stretch_columns
 
-BOOKING_ELSEWHERE = "Booking opens from the Calendar"
+BOOK_HINT = "Book a session for this client with any provider (Calendar ▸ booking form)."
 NOT_AVAILABLE = (
     "Appointments cannot be shown in this version of Clinic Desk yet. "
     "Use the Calendar to see and book this client's sessions."
@@ -37,7 +39,8 @@ def appointments_service() -> Callable | None:
 
 
 class AppointmentsTab(QWidget):
-    """A table of appointments; "Book appointment…" points to the Calendar for now."""
+    """A table of appointments; "Book appointment…" opens the booking form with this client
+    chosen and any provider the principal may book for (R10; a new provider is linked, R7)."""
 
     def __init__(self, host, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,8 +53,8 @@ class AppointmentsTab(QWidget):
             "Appointments", "Every session with every provider, past and to come."
         )
         self.book_button = button("Boo&k appointment…")
-        self.book_button.setEnabled(False)
-        self.book_button.setToolTip(BOOKING_ELSEWHERE)
+        self.book_button.clicked.connect(self.book)
+        self.providers: list = []
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
         top.addWidget(self.book_button)
@@ -82,8 +85,43 @@ class AppointmentsTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.stack, 1)
 
+    def _decide_booking(self) -> None:
+        """Enabled when the policy lets the principal book for at least one active provider."""
+        try:
+            self.providers = calendar_common.active_providers(self.host.ctx, self.host.principal)
+        except Exception as error:
+            self.book_button.setEnabled(False)
+            self.book_button.setToolTip(explain(error))
+            return
+        decisions = [
+            calendar_common.booking_decision(self.host.principal, p) for p in self.providers
+        ]
+        allowed = any(decisions)
+        self.book_button.setEnabled(allowed)
+        if allowed:
+            self.book_button.setToolTip(BOOK_HINT)
+        elif decisions:
+            self.book_button.setToolTip(calendar_common.why_not(decisions[0]))
+        else:
+            self.book_button.setToolTip("No provider is active in this practice yet.")
+
+    def book(self) -> None:
+        profile = self.host.profile
+        name = f"{profile.first_name} {profile.last_name}" if profile else ""
+        dialog = BookingDialog(
+            self.host.ctx,
+            self.host.principal,
+            providers=self.providers,
+            zone=self.host.zone,
+            client=(self.host.client_id, name),
+            parent=self,
+        )
+        if calendar_common.run_modal(dialog) and dialog.booking is not None:
+            self.load()
+
     def load(self) -> None:
         self.stale = False
+        self._decide_booking()
         service = appointments_service()
         if service is None:
             self.stack.setCurrentWidget(self.unavailable)
