@@ -94,7 +94,8 @@ expect_refused "was signed with key" \
 
 step "Linux menu entry"
 desktop-file-validate build/linux/clinicdesk.desktop
-tar -tzf "$archive" | grep -q '^clinicdesk/share/applications/clinicdesk.desktop$'
+tar -tzf "$archive" >"$scratch/archive-contents"  # not piped into grep -q: that would end tar early
+grep -q '^clinicdesk/share/applications/clinicdesk.desktop$' "$scratch/archive-contents"
 
 step "The installed bundle works (extracted from the archive, away from the source tree)"
 mkdir "$scratch/opt"

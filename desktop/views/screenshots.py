@@ -163,6 +163,7 @@ STEPS: list[tuple[str, Callable[[Shots], QWidget | None]]] = [
     ("setup", _setup),
     ("sign-in", _sign_in),
     ("main-window", _screen("clients")),
+    ("clients", _screen("clients")),
     ("staff", _screen("staff")),
     ("add-staff", _add_staff),
     ("audit", _screen("audit")),

@@ -22,6 +22,7 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path)
         "setup.png",
         "sign-in.png",
         "main-window.png",
+        "clients.png",
         "staff.png",
         "add-staff.png",
         "audit.png",
