@@ -1,4 +1,4 @@
-"""The demo practice: one person in every role, four providers, about forty clients, a week booked."""
+"""The demo practice: one person in every role, four providers, about forty clients, two weeks booked."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from ..db.tables import (
     Document,
     Notification,
     Practice,
+    ProviderAvailability,
     ProviderProfile,
     Staff,
     StaffRole,
@@ -318,14 +319,23 @@ def _shares(session, clients, links, providers, owner, now) -> None:
 
 
 def _appointments(session, rng, links, created_by: int, now: datetime, zone: ZoneInfo) -> None:
+    """This week and next, Monday to Friday, so the calendar and "next appointment" always show
+    something whatever day the demo is opened; and working hours for Find Availability."""
     today = now.astimezone(zone).date()
     monday = today - timedelta(days=today.weekday())
     by_provider: dict[int, list[int]] = {}
     for client_id, provider_ids in links.items():
         for provider_id in provider_ids:
             by_provider.setdefault(provider_id, []).append(client_id)
+    for provider_id in by_provider:
+        for weekday in range(5):
+            session.add(
+                ProviderAvailability(
+                    provider_id=provider_id, weekday=weekday, start_time=time(9), end_time=time(17)
+                )
+            )
     for provider_id, client_ids in by_provider.items():
-        for day in range(5):
+        for day in (d for d in range(12) if d % 7 < 5):
             hours = rng.sample(range(9, 17), 3)
             for hour in sorted(hours):
                 start = datetime.combine(monday + timedelta(days=day), time(hour), zone).astimezone(

@@ -154,6 +154,7 @@ def _booking_alert(shots: Shots) -> QWidget:
 def _find_availability(shots: Shots) -> QWidget:
     dialog = FindAvailabilityDialog(shots.ctx, shots.principal)
     dialog.resize(1000, 640)
+    dialog.search()
     return dialog
 
 

@@ -21,6 +21,7 @@ class WhoCanSeeDialog(QDialog):
         self.host = host
         self.setWindowTitle("Who can see this chart")
         self.setModal(True)
+        self.setMinimumSize(860, 520)
         self.resize(1040, 600)
         client = host.profile.full_name if host.profile else "this client"
         self.heading = ElidedLabel(f"Who can see {client}'s records")
