@@ -75,6 +75,12 @@ def _fail(message: str, code: int = 1) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    splash = None
+    if args.command is None and not args.smoke and not args.screenshots:
+        # Something on screen at once; opening and checking the database takes a moment.
+        from .views.splash import show_splash
+
+        splash = show_splash()
     # Imported here so `clinicdesk --help` stays instant and nothing loads at import time.
     from .app import StartupError
 
@@ -90,11 +96,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             return audit_trail.run(args, config)
         from .commands import gui
 
-        return gui.run(args, config)
+        return gui.run(args, config, splash=splash)
     except (ConfigError, StartupError) as error:
+        if splash is not None:
+            _show_startup_problem(splash, str(error))
         return _fail(str(error))
     except KeyboardInterrupt:
         return _fail("stopped.", 130)
+
+
+def _show_startup_problem(splash, message: str) -> None:
+    """Someone who started the app from a menu sees no terminal: tell them in a window too."""
+    from PySide6.QtWidgets import QMessageBox
+
+    splash.close()
+    QMessageBox.critical(None, APP_NAME, f"{APP_NAME} cannot start.\n\n{message}")
 
 
 def parse_day(value: str | None, label: str) -> datetime | None:

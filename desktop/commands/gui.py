@@ -12,7 +12,7 @@ from ..services import demo
 from ..services.principal import Principal
 
 
-def run(args: argparse.Namespace, config: Config) -> int:
+def run(args: argparse.Namespace, config: Config, splash=None) -> int:
     ctx = build_context(config, demo=args.demo)
     try:
         if args.demo:
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
             return 0
         from ..views.session import run_gui
 
-        return run_gui(ctx)
+        return run_gui(ctx, splash=splash)
     finally:
         ctx.close()
 

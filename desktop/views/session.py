@@ -7,7 +7,7 @@ import sys
 from types import TracebackType
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from .. import APP_NAME
 from ..app import AppContext
@@ -121,8 +121,9 @@ def _show_unexpected(
     QMessageBox.critical(None, APP_NAME, explain(error))
 
 
-def run_gui(ctx: AppContext) -> int:
-    """Run the desktop application on `ctx`; returns the exit code."""
+def run_gui(ctx: AppContext, splash: QWidget | None = None) -> int:
+    """Run the desktop application on `ctx`; returns the exit code. A start-up `splash` is
+    closed once the first dialog is up."""
     app = ensure_application()
     app.setQuitOnLastWindowClosed(False)  # between sign-out and the next sign-in no window shows
     previous_hook = sys.excepthook
@@ -135,6 +136,9 @@ def run_gui(ctx: AppContext) -> int:
         except Exception as error:
             QMessageBox.critical(None, APP_NAME, explain(error))
             return 1
+        finally:
+            if splash is not None:
+                splash.close()
         return app.exec()
     finally:
         sys.excepthook = previous_hook

@@ -116,3 +116,22 @@ def test_run_gui_shows_the_sign_in_and_returns_when_it_is_cancelled(qtbot, ctx, 
     QTimer.singleShot(5000, lambda: QApplication.exit(99))  # never hang the test run
     assert run_gui(ctx) == 0
     assert seen == [PRACTICE_NAME]
+
+
+def test_the_start_up_window_closes_once_the_first_dialog_is_up(qtbot, ctx, owner):
+    from desktop.views.splash import show_splash
+
+    splash = show_splash()
+    assert splash.isVisible()
+    splash_seen: list[bool] = []
+
+    def cancel_the_sign_in() -> None:
+        splash_seen.append(splash.isVisible())
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, LoginDialog) and widget.isVisible():
+                widget.reject()
+
+    QTimer.singleShot(0, cancel_the_sign_in)
+    QTimer.singleShot(5000, lambda: QApplication.exit(99))  # never hang the test run
+    assert run_gui(ctx, splash=splash) == 0
+    assert splash_seen == [False]

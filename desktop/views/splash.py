@@ -1,0 +1,24 @@
+"""A small window shown the moment the app starts, while the database is opened and checked."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
+
+from .. import APP_NAME
+
+
+def show_splash() -> QLabel:
+    """Create the application and show "Starting…" at once; the caller closes it later."""
+    app = QApplication.instance() or QApplication([APP_NAME])
+    splash = QLabel(f"{APP_NAME}\nStarting…")
+    splash.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
+    splash.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    splash.setFixedSize(320, 120)
+    splash.setAccessibleName(f"{APP_NAME} is starting")
+    splash.setStyleSheet(
+        "QLabel { background: #0f766e; color: white; font-size: 18px; font-weight: 600; }"
+    )
+    splash.show()
+    app.processEvents()
+    return splash
