@@ -315,7 +315,7 @@ def _busy_by_provider(
         ).where(table.provider_id.in_(ids), table.starts_at < end, table.ends_at > start)
         if extra is not None:
             query = query.where(extra)
-        rows = connection.execute(query)
+        rows = connection.execute(query).all()  # one fetch, not one call per row
         if uow.dialect == "sqlite":
             parse = datetime.fromisoformat
             rows = ((p, parse(b_start), parse(b_end)) for p, b_start, b_end in rows)
