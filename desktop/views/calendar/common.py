@@ -3,19 +3,14 @@ zone, running a dialog, and a dialog frame with an inline problem message."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
     QDialog,
-    QHBoxLayout,
-    QLayout,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -23,11 +18,9 @@ from ...app import AppContext
 from ...services import practice, staff
 from ...services.policy import Decision, ProviderFacts, may_book_for
 from ...services.principal import Principal
-from ..messages import InlineMessage, explain, refusal_text
-from ..widgets import ElidedLabel, button, primary_button
+from ..form_dialog import FormDialog
+from ..messages import refusal_text
 from .look import CALENDAR_STYLE
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -93,9 +86,8 @@ def run_modal(dialog: QDialog) -> int:
     return dialog.exec()
 
 
-class CalendarDialog(QDialog):
-    """A modal dialog with a title line, a body the subclass fills, an inline problem message
-    and Cancel / OK buttons. OK calls `submit()`; a subclass accepts when its action worked."""
+class CalendarDialog(FormDialog):
+    """A form dialog in the calendar's look."""
 
     def __init__(
         self,
@@ -106,53 +98,5 @@ class CalendarDialog(QDialog):
         width: int = 460,
         resizable: bool = False,
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setModal(True)
+        super().__init__(title, ok_text, parent, width=width, resizable=resizable)
         self.setStyleSheet(CALENDAR_STYLE)
-        self.heading = ElidedLabel(title)
-        self.heading.setObjectName("dialogTitle")
-        self.heading.setAccessibleName("Dialog title")
-        self.heading.setMinimumWidth(width)
-        self.message = InlineMessage(f"{title}: problem", kind="alert")
-        self.ok_button = primary_button(ok_text)
-        self.ok_button.setDefault(True)
-        self.cancel_button = button("Cancel")
-        self.cancel_button.setAutoDefault(False)
-        self.ok_button.clicked.connect(self.submit)
-        self.cancel_button.clicked.connect(self.reject)
-        self.body = QVBoxLayout()
-        self.body.setSpacing(12)
-        self.buttons = QHBoxLayout()
-        self.buttons.addStretch(1)
-        self.buttons.addWidget(self.cancel_button)
-        self.buttons.addWidget(self.ok_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(26, 22, 26, 18)
-        layout.setSpacing(14)
-        # A fixed-size dialog follows its contents (an alert shown, repeat options opened).
-        layout.setSizeConstraint(
-            QLayout.SizeConstraint.SetMinimumSize
-            if resizable
-            else QLayout.SizeConstraint.SetFixedSize
-        )
-        layout.addWidget(self.heading)
-        layout.addLayout(self.body, 1)
-        layout.addWidget(self.message)
-        layout.addLayout(self.buttons)
-
-    def set_ok(self, enabled: bool, reason: str = "") -> None:
-        self.ok_button.setEnabled(enabled)
-        self.ok_button.setToolTip("" if enabled else reason)
-
-    def attempt(self, action: Callable[[], T]) -> T | None:
-        """Run a service call; a refusal or failure is shown in the dialog in plain words."""
-        self.message.clear_text()
-        try:
-            return action()
-        except Exception as error:  # a ServiceError's own words, or a plain general sentence
-            self.message.show_text(explain(error))
-        return None
-
-    def submit(self) -> None:  # pragma: no cover - each dialog has its own
-        raise NotImplementedError

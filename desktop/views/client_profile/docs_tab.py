@@ -28,16 +28,16 @@ from ...models.documents_model import DocumentsTableModel, size_text
 from ...services import documents, staff
 from ...services.documents import DocumentInfo
 from ...services.errors import ServiceError
+from ..form_dialog import FormDialog
 from ..messages import InlineMessage, explain, refusal_text
 from ..widgets import ElidedLabel, EmptyState, ScreenHeader, button, primary_button
-from .dialog_frame import ProfileDialog
 from .facts import may_edit_profile, may_write_own_chart
 from .tables import read_only_table, stretch_columns
 
 CHOOSE_FIRST = "Choose a document first."
 
 
-class AddDocumentDialog(ProfileDialog):
+class AddDocumentDialog(FormDialog):
     """Asks where a chosen file belongs (Docs & Forms, or the user's own chart) and adds it.
     The clinical choice is disabled, with the policy's reason, where the user may not use it."""
 

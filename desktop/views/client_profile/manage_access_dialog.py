@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QWidget
 from ...services import provider_links, staff
 from ...services.principal import Role
 from ...services.staff import StaffMember
+from ..form_dialog import FormDialog
 from ..widgets import Field
 from .colleague_chooser import ColleagueChooser
-from .dialog_frame import ProfileDialog
 
 PROFILE_ONLY = (
     "They will see the profile, appointments and Docs & Forms — not the chart notes. "
@@ -24,7 +24,7 @@ def active_providers(host) -> list[StaffMember]:
     return [m for m in members if Role.PROVIDER in m.roles]
 
 
-class ManageAccessDialog(ProfileDialog):
+class ManageAccessDialog(FormDialog):
     """A checkable list of the practice's active providers: ticked ones have the client on their
     list. OK makes exactly those have it (one change, all or nothing)."""
 
@@ -112,7 +112,7 @@ class ManageAccessDialog(ProfileDialog):
         self.accept()
 
 
-class AddToProviderListDialog(ProfileDialog):
+class AddToProviderListDialog(FormDialog):
     """Put the client on one colleague's list with demographics only (R6)."""
 
     def __init__(self, host, parent: QWidget | None = None) -> None:

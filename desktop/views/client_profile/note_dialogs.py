@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 from ...services import charts
 from ...services.charts import NoteView
 from ...services.errors import InvalidInput
+from ..form_dialog import FormDialog
 from ..messages import explain
 from ..widgets import Field, button
-from .dialog_frame import ProfileDialog
 from .look import PRIVATE_LABEL, PROGRESS_LABEL, day
 
 PRIVATE_HINT = (
@@ -37,7 +37,7 @@ def _date(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-class NoteEditorDialog(ProfileDialog):
+class NoteEditorDialog(FormDialog):
     """A new note in the principal's own chart, or a draft of theirs to change. "Save draft"
     keeps it private to its author; "Save and sign" signs it, after which it never changes."""
 
@@ -171,7 +171,7 @@ class NoteEditorDialog(ProfileDialog):
         self.accept()
 
 
-class AddendumDialog(ProfileDialog):
+class AddendumDialog(FormDialog):
     """A correction to a signed note, added as a signed addendum (the note never changes)."""
 
     def __init__(self, host, note: NoteView, parent: QWidget | None = None) -> None:

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QLabel, QLineEd
 from ...services import sharing
 from ...services.policy import ProviderFacts
 from ...services.sharing import SharePreview, ShareView
+from ..form_dialog import FormDialog
 from ..messages import explain
 from ..widgets import Field
-from .dialog_frame import ProfileDialog
 
 INCLUDE_PRIVATE = "Include private psychotherapy notes"
 PRIVATE_HINT = (
@@ -27,7 +27,7 @@ def _qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
 
-class ShareReviewDialog(ProfileDialog):
+class ShareReviewDialog(FormDialog):
     """Review and start a share of `author`'s chart of the client with one colleague.
     The summary is recomputed by the service (preview_share) whenever the private-notes choice
     changes; nothing is shared until "Share chart" is pressed."""

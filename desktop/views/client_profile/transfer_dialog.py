@@ -9,15 +9,15 @@ from ...services import sharing, staff, transfers
 from ...services.access_report import ChartSharingSection
 from ...services.principal import Role
 from ...services.transfers import TransferSummary
+from ..form_dialog import FormDialog
 from ..messages import explain
 from ..widgets import ElidedLabel, Field
 from .colleague_chooser import ColleagueChooser
-from .dialog_frame import ProfileDialog
 
 CHOOSE_COLLEAGUE = "Choose the colleague who takes the client over (type a name or login email)."
 
 
-class TransferDialog(ProfileDialog):
+class TransferDialog(FormDialog):
     """Transfers the client from a chart the user may share (one of `sections`) to a colleague.
     `summary` holds the service's TransferSummary once the dialog is accepted."""
 

@@ -1,4 +1,4 @@
-"""The frame every client-profile dialog shares: title, intro, body, a message, Cancel and OK."""
+"""The frame the app's form dialogs share: title, intro, body, a message, Cancel and OK."""
 
 from __future__ import annotations
 
@@ -7,19 +7,24 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
-from ...services.errors import ServiceError
-from ..messages import InlineMessage, explain
-from ..widgets import ElidedLabel, button, primary_button
+from .messages import InlineMessage, explain
+from .widgets import ElidedLabel, button, primary_button
 
 T = TypeVar("T")
 
 
-class ProfileDialog(QDialog):
+class FormDialog(QDialog):
     """A modal dialog with a title line, a body the subclass fills, an inline problem message
     and Cancel / OK buttons. OK calls `submit()`; a subclass accepts when its action worked."""
 
     def __init__(
-        self, title: str, ok_text: str, parent: QWidget | None = None, *, width: int = 480
+        self,
+        title: str,
+        ok_text: str,
+        parent: QWidget | None = None,
+        *,
+        width: int = 480,
+        resizable: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -44,9 +49,14 @@ class ProfileDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(26, 22, 26, 18)
         layout.setSpacing(14)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
+        # A fixed-size dialog follows its contents (an alert shown, more options opened).
+        layout.setSizeConstraint(
+            QLayout.SizeConstraint.SetMinimumSize
+            if resizable
+            else QLayout.SizeConstraint.SetFixedSize
+        )
         layout.addWidget(self.heading)
-        layout.addLayout(self.body)
+        layout.addLayout(self.body, 1 if resizable else 0)
         layout.addWidget(self.message)
         layout.addLayout(self.buttons)
 
@@ -66,9 +76,7 @@ class ProfileDialog(QDialog):
         self.message.clear_text()
         try:
             return action()
-        except ServiceError as error:
-            self.message.show_text(explain(error))
-        except Exception as error:  # a database gone away: said in words, never a traceback
+        except Exception as error:  # a refusal, or a database gone away: words, never a traceback
             self.message.show_text(explain(error))
         return None
 
