@@ -390,7 +390,8 @@ def test_R3_a_provider_writes_only_while_the_client_is_on_their_list(
         charts.create_note(
             uow(), carl, client_id, kind="progress", title="T", body="B", session_date=None
         )
-    assert refusal.value.rule == "R3" and "is not on your list, so you cannot start notes" in refusal.value.message
+    assert refusal.value.rule == "R3"
+    assert "is not on your list, so you cannot start notes" in refusal.value.message
     assert snapshot(engine) == before
 
 
