@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import repeat
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -410,18 +409,8 @@ def find_availability(
             # the free part and are not in the past; made aware (UTC) from the span's start.
             first = -((origin - max(free_start, now)) // step)
             count = (free_end - length - origin) // step - first + 1
-            base = cache[origin] + first * step
-            starts = [base + step * k for k in range(count)]
-            # Thousands of slots: built by C-level tuple construction, not one call each.
-            slots.extend(
-                map(
-                    OpenSlot._make,
-                    zip(
-                        repeat(provider_id),
-                        repeat(name),
-                        starts,
-                        [start + length for start in starts],
-                    ),
-                )
-            )
+            start = cache[origin] + first * step
+            for _ in range(count):
+                slots.append(OpenSlot(provider_id, name, start, start + length))
+                start += step
     return slots
