@@ -28,7 +28,7 @@ def sqlite_path(url: URL) -> Path | None:
 
 def prepare_sqlite_file(path: Path) -> None:
     """Create the folder and an empty database file readable and writable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
