@@ -4,60 +4,38 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+
+from .row_table import RowItemRole, RowTableModel
 
 WHEN, PROVIDER, KIND, PLACE, STATUS = range(5)
 HEADERS = ("When", "With", "Type", "Place of service", "Status")
 
 #: the appointment behind a row (any column).
-AppointmentRole = Qt.ItemDataRole.UserRole + 1
+AppointmentRole = RowItemRole
 
 _CANCELLED = QColor("#98a2ad")
-Index = QModelIndex | QPersistentModelIndex
 
 
-class AppointmentsTableModel(QAbstractTableModel):
+class AppointmentsTableModel(RowTableModel):
     """Presents the appointments the scheduling service returned (AppointmentView), by start."""
+
+    HEADERS = HEADERS
 
     def __init__(self, zone: ZoneInfo | None = None, parent=None) -> None:
         super().__init__(parent)
         self.zone = zone
-        self._rows: list = []
 
     def set_appointments(self, appointments: list) -> None:
-        self.beginResetModel()
-        self._rows = list(appointments)
-        self.endResetModel()
+        self.set_rows(appointments)
 
     def appointment(self, row: int):
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_item(row)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        row = self.appointment(index.row()) if index.isValid() else None
-        if row is None:
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.text(row, index.column())
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self.text(row, index.column()) or "blank"
+    def extra(self, row, column: int, role: int):
         if role == Qt.ItemDataRole.ForegroundRole and row.status != "booked":
             return _CANCELLED
-        if role == AppointmentRole:
-            return row
         return None
 
     def text(self, row, column: int) -> str:

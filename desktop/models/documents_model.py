@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
 from ..services.documents import DocumentInfo
+from .row_table import RowItemRole, RowTableModel
 
 NAME, PLACE, ADDED, SIZE = range(4)
 HEADERS = ("File", "Kept in", "Added", "Size")
 
 #: the DocumentInfo behind a row (any column).
-DocumentRole = Qt.ItemDataRole.UserRole + 1
-
-Index = QModelIndex | QPersistentModelIndex
+DocumentRole = RowItemRole
 
 
 def size_text(size: int) -> str:
@@ -25,54 +22,25 @@ def size_text(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-class DocumentsTableModel(QAbstractTableModel):
+class DocumentsTableModel(RowTableModel[DocumentInfo]):
     """Presents list[DocumentInfo] as given (newest first); `names` maps staff ids to names."""
+
+    HEADERS = HEADERS
 
     def __init__(self, zone: ZoneInfo | None = None, parent=None) -> None:
         super().__init__(parent)
         self.zone = zone
-        self._documents: list[DocumentInfo] = []
         self._names: dict[int, str] = {}
 
     def set_documents(self, documents: list[DocumentInfo], names: dict[int, str]) -> None:
-        self.beginResetModel()
-        self._documents = list(documents)
         self._names = dict(names)
-        self.endResetModel()
+        self.set_rows(documents)
 
     def document(self, row: int) -> DocumentInfo | None:
-        return self._documents[row] if 0 <= row < len(self._documents) else None
+        return self.row_item(row)
 
     def row_of(self, document_id: int) -> int:
-        for row, document in enumerate(self._documents):
-            if document.id == document_id:
-                return row
-        return -1
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._documents)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        document = self.document(index.row()) if index.isValid() else None
-        if document is None:
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.text(document, index.column())
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self.text(document, index.column()) or "blank"
-        if role == DocumentRole:
-            return document
-        return None
+        return self.row_with_id(document_id)
 
     def _name(self, staff_id: int | None) -> str:
         return self._names.get(staff_id or -1, "a former staff member")

@@ -2,74 +2,46 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from ..services.staff import RECORDS_OWNER_LABELS, StaffMember
+from .row_table import RowItemRole, RowTableModel
 
 NAME, EMAIL, ROLES, RECORDS_OWNER, STATUS = range(5)
 HEADERS = ("Name", "Email", "Roles", "Records owned by", "Status")
 
 #: the StaffMember behind a row (any column).
-MemberRole = Qt.ItemDataRole.UserRole + 1
+MemberRole = RowItemRole
 
 _INACTIVE = QColor("#98a2ad")
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class StaffTableModel(QAbstractTableModel):
+class StaffTableModel(RowTableModel[StaffMember]):
     """Presents list[StaffMember] as given (the service sorts them by name); read-only."""
+
+    HEADERS = HEADERS
 
     def __init__(self, members: list[StaffMember] | None = None, parent=None) -> None:
         super().__init__(parent)
-        self._members: list[StaffMember] = list(members or [])
-
-    # -- contents ------------------------------------------------------------------------------
+        self._rows = list(members or [])
 
     def set_members(self, members: list[StaffMember]) -> None:
-        self.beginResetModel()
-        self._members = list(members)
-        self.endResetModel()
+        self.set_rows(members)
 
     def member(self, row: int) -> StaffMember | None:
-        return self._members[row] if 0 <= row < len(self._members) else None
+        return self.row_item(row)
 
     def row_of(self, staff_id: int) -> int:
         """The row showing this staff member, or -1."""
-        for row, member in enumerate(self._members):
-            if member.id == staff_id:
-                return row
-        return -1
+        return self.row_with_id(staff_id)
 
-    # -- Qt ------------------------------------------------------------------------------------
+    def text(self, member: StaffMember, column: int) -> str:
+        return self._text(member, column)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._members)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        member = self.member(index.row()) if index.isValid() else None
-        if member is None:
-            return None
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._text(member, column)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._text(member, column) or "blank"
+    def extra(self, member: StaffMember, column: int, role: int):
         if role == Qt.ItemDataRole.ForegroundRole and not member.active:
             return _INACTIVE
-        if role == MemberRole:
-            return member
         return None
 
     @staticmethod
