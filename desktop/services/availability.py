@@ -255,7 +255,8 @@ def subtract(free: list[Span], busy: list[Span]) -> list[tuple[datetime, datetim
             b_start, b_end = busy[j]
             if b_start > cursor:
                 parts.append((cursor, b_start, start))
-            cursor = max(cursor, b_end)
+            if b_end > cursor:  # (not max(): this loop runs for every busy time)
+                cursor = b_end
             j += 1
         if cursor < end:
             parts.append((cursor, end, start))
