@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog,
-    QHBoxLayout,
     QLabel,
-    QLayout,
     QLineEdit,
-    QPushButton,
-    QVBoxLayout,
 )
 
 from ..app import AppContext
@@ -18,68 +13,25 @@ from ..services.errors import InvalidInput
 from ..services.passwords import MIN_PASSWORD_LENGTH
 from ..services.principal import Principal, Role
 from ..services.staff import StaffMember
-from .messages import InlineMessage
+from .form_dialog import FormDialog
 from .staff_fields import UNANSWERED, OwnershipQuestion, RoleChecks
-from .widgets import ElidedLabel, Field, button, primary_button
+from .widgets import Field
 
 #: the width the dialogs' text flows in, in pixels.
 CONTENT_WIDTH = 460
 
 
-class _StaffDialog(QDialog):
-    """The frame the staff dialogs share: title, intro, body, a message, Cancel and OK."""
+class _StaffDialog(FormDialog):
+    """The form frame with the context and the acting principal; `member` holds the result."""
 
     def __init__(
         self, ctx: AppContext, principal: Principal, title: str, ok_text: str, parent=None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(title, ok_text, parent, width=CONTENT_WIDTH)
         self.ctx = ctx
         self.principal = principal
         #: the staff member as saved, once the dialog is accepted.
         self.member: StaffMember | None = None
-        self.setWindowTitle(title)
-        self.setModal(True)
-        self.heading = ElidedLabel(title)
-        self.heading.setObjectName("dialogTitle")
-        self.heading.setAccessibleName("Dialog title")
-        self.message = InlineMessage(f"{title}: problem", kind="alert")
-        self.ok_button: QPushButton = primary_button(ok_text)
-        self.ok_button.setDefault(True)
-        self.cancel_button = button("Cancel")
-        self.cancel_button.setAutoDefault(False)
-        self.ok_button.clicked.connect(self.submit)
-        self.cancel_button.clicked.connect(self.reject)
-        self.body = QVBoxLayout()
-        self.body.setSpacing(12)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.ok_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(26, 22, 26, 18)
-        layout.setSpacing(14)
-        # The dialog takes the size its contents need (and follows them when the ownership
-        # question appears); the heading sets the width that word-wrapped text flows in.
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
-        self.heading.setMinimumWidth(CONTENT_WIDTH)
-        layout.addWidget(self.heading)
-        layout.addLayout(self.body)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
-
-    def intro(self, text: str) -> QLabel:
-        label = QLabel(text)
-        label.setObjectName("dialogIntro")
-        label.setWordWrap(True)
-        self.body.addWidget(label)
-        return label
-
-    def set_ok(self, enabled: bool, why_not: str = "") -> None:
-        self.ok_button.setEnabled(enabled)
-        self.ok_button.setToolTip("" if enabled else why_not)
-
-    def submit(self) -> None:  # pragma: no cover - each dialog has its own
-        raise NotImplementedError
 
 
 class AddStaffDialog(_StaffDialog):
