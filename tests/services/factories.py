@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from desktop.db.tables import ChartNote, Client, ClientProviderLink, Document
+from desktop.db.tables import ChartNote, ChartShare, Client, ClientProviderLink, Document
 from desktop.db.uow import UnitOfWork
 from desktop.services.policy.scopes import readable_notes, visible_clients
 
@@ -100,3 +100,48 @@ def linked_provider_ids(uow: UnitOfWork, client_id: int) -> set[int]:
                 )
             )
         )
+
+
+# -- the same, for tests that pass the unit-of-work factory and the test clock -----------------
+
+
+def add_client(uow, clock, first="Sam", last="Rivera") -> int:
+    with uow() as work:
+        client = Client(
+            first_name=first,
+            last_name=last,
+            sort_name=f"{last} {first}".lower(),
+            created_at=clock.now(),
+            updated_at=clock.now(),
+        )
+        work.session.add(client)
+        work.session.flush()
+        work.commit()
+        return client.id
+
+
+def link(uow, clock, client_id, provider) -> None:
+    with uow() as work:
+        work.session.add(
+            ClientProviderLink(
+                client_id=client_id, provider_id=provider.staff_id, created_at=clock.now()
+            )
+        )
+        work.commit()
+
+
+def share(uow, clock, client_id, source, target, *, include_private=False, expires_at=None):
+    with uow() as work:
+        row = ChartShare(
+            client_id=client_id,
+            from_provider_id=source.staff_id,
+            to_provider_id=target.staff_id,
+            include_private=include_private,
+            started_at=clock.now(),
+            started_by=source.staff_id,
+            expires_at=expires_at,
+        )
+        work.session.add(row)
+        work.session.flush()
+        work.commit()
+        return row.id

@@ -7,59 +7,18 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import delete, select, text
 
-from desktop.db.tables import ChartNote, ChartShare, Client, ClientProviderLink
+from desktop.db.tables import ChartNote, ChartShare
 from desktop.services import audit, charts, documents
 from desktop.services.errors import Conflict, InvalidInput, NotFound, PermissionRefused
 from desktop.services.principal import Role
 
 from .conftest import snapshot
+from .factories import add_client, link, share
 
 TEN_MB = "x" * (10 * 1024 * 1024)
 
 
 # -- setting up a client's record directly, as other services would ---------------------------
-
-
-def add_client(uow, clock, first="Sam", last="Rivera") -> int:
-    with uow() as work:
-        client = Client(
-            first_name=first,
-            last_name=last,
-            sort_name=f"{last} {first}".lower(),
-            created_at=clock.now(),
-            updated_at=clock.now(),
-        )
-        work.session.add(client)
-        work.session.flush()
-        work.commit()
-        return client.id
-
-
-def link(uow, clock, client_id, provider) -> None:
-    with uow() as work:
-        work.session.add(
-            ClientProviderLink(
-                client_id=client_id, provider_id=provider.staff_id, created_at=clock.now()
-            )
-        )
-        work.commit()
-
-
-def share(uow, clock, client_id, source, target, *, include_private=False, expires_at=None):
-    with uow() as work:
-        row = ChartShare(
-            client_id=client_id,
-            from_provider_id=source.staff_id,
-            to_provider_id=target.staff_id,
-            include_private=include_private,
-            started_at=clock.now(),
-            started_by=source.staff_id,
-            expires_at=expires_at,
-        )
-        work.session.add(row)
-        work.session.flush()
-        work.commit()
-        return row.id
 
 
 def end_share(uow, clock, share_id, by) -> None:

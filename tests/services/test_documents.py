@@ -7,51 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from desktop.db.tables import MAX_DOCUMENT_BYTES, ChartShare, Client, ClientProviderLink
+from desktop.db.tables import MAX_DOCUMENT_BYTES
 from desktop.services import audit, documents
 from desktop.services.errors import InvalidInput, NotFound, PermissionRefused
 from desktop.services.principal import Role
 
 from .conftest import snapshot
-
-
-def add_client(uow, clock) -> int:
-    with uow() as work:
-        client = Client(
-            first_name="Sam",
-            last_name="Rivera",
-            sort_name="rivera sam",
-            created_at=clock.now(),
-            updated_at=clock.now(),
-        )
-        work.session.add(client)
-        work.session.flush()
-        work.commit()
-        return client.id
-
-
-def link(uow, clock, client_id, provider) -> None:
-    with uow() as work:
-        work.session.add(
-            ClientProviderLink(
-                client_id=client_id, provider_id=provider.staff_id, created_at=clock.now()
-            )
-        )
-        work.commit()
-
-
-def share(uow, clock, client_id, source, target) -> None:
-    with uow() as work:
-        work.session.add(
-            ChartShare(
-                client_id=client_id,
-                from_provider_id=source.staff_id,
-                to_provider_id=target.staff_id,
-                started_at=clock.now(),
-                started_by=source.staff_id,
-            )
-        )
-        work.commit()
+from .factories import add_client, link, share
 
 
 def add(uow, who, client_id, category="non_clinical", name="intake.pdf", content=b"%PDF-1.7"):
