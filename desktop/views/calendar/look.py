@@ -32,17 +32,6 @@ QPlainTextEdit, QDateEdit, QTimeEdit, QSpinBox {
     padding: 5px 8px;
     min-height: 20px;
 }
-QDateEdit::drop-down {
-    subcontrol-origin: padding;
-    subcontrol-position: center right;
-    width: 24px;
-    border: none;
-}
-QDateEdit::down-arrow {
-    image: url(icons:chevron-down.svg);
-    width: 12px;
-    height: 12px;
-}
 QTimeEdit::up-button, QTimeEdit::down-button, QSpinBox::up-button, QSpinBox::down-button {
     width: 16px;
     border: none;

@@ -199,20 +199,6 @@ QDateEdit {
     padding: 5px 8px;
     min-height: 20px;
 }
-QDateEdit::drop-down {
-    subcontrol-origin: padding;
-    subcontrol-position: center right;
-    width: 24px;
-    border: none;
-}
-QDateEdit::down-arrow {
-    image: url(icons:chevron-down.svg);
-    width: 12px;
-    height: 12px;
-}
-QDateEdit::down-arrow:disabled {
-    image: url(icons:chevron-down-disabled.svg);
-}
 QPlainTextEdit:focus, QDateEdit:focus {
     border: 1px solid #0f766e;
 }
