@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, union
 
-from ..db.tables import ChartNote, Client, Document, Staff
+from ..db.tables import ChartNote, Client, Document, ProviderProfile, Staff, StaffRole
 from ..db.uow import UnitOfWork
 from .auth import principal_for
 from .policy import (
@@ -22,7 +22,7 @@ from .policy import (
     may_see_client,
     may_share_chart,
 )
-from .principal import Principal, roles_label
+from .principal import Principal, Role, roles_label
 from .provider_links import links_of_client
 from .record_facts import active_share, chart_facts, is_linked, load_client, provider_facts
 from .sharing import ShareView, share_view
@@ -78,10 +78,11 @@ def sharing_overview(
         ).require()
         colleagues = uow.session.execute(
             select(Staff.id, Staff.display_name)
-            .where(Staff.active.is_(True))
-            .order_by(Staff.display_name)
+            .join(ProviderProfile, ProviderProfile.staff_id == Staff.id)
+            .join(StaffRole, StaffRole.staff_id == Staff.id)
+            .where(Staff.active.is_(True), StaffRole.role == Role.PROVIDER.value)
+            .order_by(Staff.display_name, Staff.id)
         ).all()
-        colleagues = [(i, n) for i, n in colleagues if provider_facts(uow, i) is not None]
         on_list = {link.provider_id for link in links_of_client(uow, client.id)}
         sections = []
         for author in _chart_providers(uow, client):
