@@ -61,13 +61,24 @@ def _member(staff: Staff) -> StaffMember:
 
 
 def list_staff(
-    uow: UnitOfWork, principal: Principal, *, include_inactive: bool = True
+    uow: UnitOfWork,
+    principal: Principal,
+    *,
+    include_inactive: bool = True,
+    providers_only: bool = False,
 ) -> list[StaffMember]:
-    """Everyone on the practice's staff, by name. Every signed-in person may see who works here."""
+    """Everyone on the practice's staff (or only its providers), by name. Every signed-in
+    person may see who works here: colleagues are chosen by name or email (R15)."""
     with uow:
         query = select(Staff).order_by(Staff.display_name, Staff.id)
         if not include_inactive:
             query = query.where(Staff.active.is_(True))
+        if providers_only:
+            query = query.where(
+                Staff.id.in_(
+                    select(StaffRole.staff_id).where(StaffRole.role == Role.PROVIDER.value)
+                )
+            )
         return [_member(s) for s in uow.session.scalars(query)]
 
 

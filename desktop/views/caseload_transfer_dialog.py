@@ -140,8 +140,7 @@ class CaseloadTransferDialog(QDialog):
         resume.addWidget(self.resume_combo, 1)
         resume.addWidget(self.resume_button)
 
-        members = staff.list_staff(ctx.uow(), principal)
-        self.providers = [m for m in members if m.is_provider]
+        self.providers = staff.list_staff(ctx.uow(), principal, providers_only=True)
         self.from_combo = QComboBox()
         self.from_combo.setAccessibleName("Whose clients move")
         self.from_combo.view().setAccessibleName("Providers")

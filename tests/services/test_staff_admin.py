@@ -210,3 +210,14 @@ def test_an_owner_who_sees_clients_becomes_a_provider_of_the_group(uow, password
     principal = practice.set_up_practice(uow(), passwords, setup, "pc")
     assert principal.roles == frozenset({Role.OWNER, Role.PROVIDER})
     assert staff.list_staff(uow(), principal)[0].records_owner == "group"
+
+
+def test_the_providers_list_comes_from_the_database_without_others(uow, owner, add_member):
+    add_member("Ana", Role.PROVIDER, records_owner="group")
+    add_member("Jo Desk", Role.SCHEDULER)
+    gone = add_member("Gone", Role.PROVIDER, records_owner="group")
+    staff.deactivate_staff(uow(), owner, gone.staff_id)
+    names = [m.display_name for m in staff.list_staff(uow(), owner, providers_only=True)]
+    assert names == ["Ana", "Gone"]
+    active = staff.list_staff(uow(), owner, providers_only=True, include_inactive=False)
+    assert [m.display_name for m in active] == ["Ana"]

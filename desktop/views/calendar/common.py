@@ -40,11 +40,10 @@ class ProviderChoice:
 
 def active_providers(ctx: AppContext, principal: Principal) -> list[ProviderChoice]:
     """Every active provider of the practice, by name."""
-    members = staff.list_staff(ctx.uow(), principal, include_inactive=False)
+    members = staff.list_staff(ctx.uow(), principal, include_inactive=False, providers_only=True)
     return [
         ProviderChoice(ProviderFacts(m.id, m.display_name, m.active, m.records_owner or "group"))
         for m in members
-        if m.is_provider
     ]
 
 

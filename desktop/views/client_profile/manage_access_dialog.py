@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QWidget
 
 from ...services import provider_links, staff
-from ...services.principal import Role
 from ...services.staff import StaffMember
 from ..form_dialog import FormDialog
 from ..widgets import Field
@@ -20,8 +19,9 @@ PROFILE_ONLY = (
 
 
 def active_providers(host) -> list[StaffMember]:
-    members = staff.list_staff(host.ctx.uow(), host.principal, include_inactive=False)
-    return [m for m in members if Role.PROVIDER in m.roles]
+    return staff.list_staff(
+        host.ctx.uow(), host.principal, include_inactive=False, providers_only=True
+    )
 
 
 class ManageAccessDialog(FormDialog):

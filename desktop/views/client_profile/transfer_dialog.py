@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 
 from ...services import sharing, staff, transfers
 from ...services.access_report import ChartSharingSection
-from ...services.principal import Role
 from ...services.transfers import TransferSummary
 from ..form_dialog import FormDialog
 from ..messages import explain
@@ -53,8 +52,9 @@ class TransferDialog(FormDialog):
         self.from_field = Field("&From" if several else "From", from_box)
         self.body.addWidget(self.from_field)
 
-        members = staff.list_staff(host.ctx.uow(), host.principal, include_inactive=False)
-        self.providers = [m for m in members if Role.PROVIDER in m.roles]
+        self.providers = staff.list_staff(
+            host.ctx.uow(), host.principal, include_inactive=False, providers_only=True
+        )
         self.colleague = ColleagueChooser([], "Transfer to colleague")
         self.to_field = Field("T&o colleague", self.colleague, hint="A provider of this practice.")
         self.body.addWidget(self.to_field)
