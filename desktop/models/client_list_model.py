@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
@@ -29,10 +30,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from ..db.uow import UnitOfWork
 from ..services import client_list
 from ..services.client_list import ClientRow
 from ..services.principal import Principal
+
+if TYPE_CHECKING:  # the unit of work is only passed through to the services
+    from ..db.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
