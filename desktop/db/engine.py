@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 #: how long a SQLite writer waits for another to finish before giving up, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -59,8 +59,15 @@ def _sqlite_engine(url: URL) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         prepare_sqlite_file(path)
+    # Connections are kept between units of work: opening one costs the pragmas below and a
+    # reading of the whole schema, some milliseconds that every page of a list would pay. A
+    # connection is used by one thread at a time (the pool hands it out), so any thread may.
     engine = create_engine(
-        url, poolclass=NullPool, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        url,
+        poolclass=QueuePool,
+        pool_size=2,
+        max_overflow=6,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")

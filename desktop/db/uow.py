@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime
 from types import TracebackType
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..clock import Clock, SystemClock
+
+
+#: one session factory per engine: making a factory sets up a Session class and its events,
+#: which would otherwise be paid by every unit of work.
+_FACTORIES: WeakKeyDictionary[Engine, sessionmaker[Session]] = WeakKeyDictionary()
+
+
+def _factory(engine: Engine) -> sessionmaker[Session]:
+    factory = _FACTORIES.get(engine)
+    if factory is None:
+        factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+        _FACTORIES[engine] = factory
+    return factory
 
 
 class UnitOfWork:
@@ -24,7 +38,7 @@ class UnitOfWork:
     def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
         self.engine = engine
         self.clock = clock or SystemClock()
-        self._factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+        self._factory = _factory(engine)
         self._session: Session | None = None
 
     @property

@@ -45,9 +45,17 @@ def test_every_connection_gets_the_safe_pragmas(sqlite_engine: Engine) -> None:
             assert pragma("PRAGMA synchronous").scalar() == 2  # FULL
             assert pragma("PRAGMA foreign_keys").scalar() == 1
             assert pragma("PRAGMA busy_timeout").scalar() == SQLITE_BUSY_TIMEOUT_MS > 0
-    assert len({id(c) for c in seen}) == 3, (
-        "each checkout is a new connection, so each one needs the pragmas"
-    )
+        sqlite_engine.dispose()  # the next checkout opens a new connection
+    assert len({id(c) for c in seen}) == 3
+
+
+def test_connections_are_kept_between_units_of_work(sqlite_engine: Engine) -> None:
+    """Opening a connection reads the whole schema; a list paging as you scroll cannot pay that
+    at every page."""
+    with sqlite_engine.connect() as connection:
+        first = id(connection.connection.dbapi_connection)
+    with sqlite_engine.connect() as connection:
+        assert id(connection.connection.dbapi_connection) == first
 
 
 def test_foreign_keys_are_enforced(sqlite_engine: Engine) -> None:

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import QueuePool
 
 from desktop.db.engine import create_database_engine, sqlite_url
 from desktop.db.tables import (
@@ -45,26 +44,6 @@ def _fast_folder() -> str | None:
     return None
 
 
-def _pooled(engine: Engine) -> Engine:
-    """Keep SQLite connections between units of work, with the app's pragmas and BEGIN IMMEDIATE.
-
-    The app opens one connection per unit of work (NullPool); each new connection parses the
-    whole schema again (some milliseconds), which thousands of matrix rows cannot afford. The
-    rules under test do not depend on it: the pool keeps the app's connect and begin events.
-    """
-    old = engine.pool
-    engine.pool = QueuePool(
-        old._creator,
-        pool_size=2,
-        max_overflow=4,
-        reset_on_return=old._reset_on_return,
-        _dispatch=old.dispatch,
-        dialect=old._dialect,
-    )
-    old.dispose()
-    return engine
-
-
 @contextmanager
 def sqlite_copy(template: Path) -> Iterator[Engine]:
     """An engine on a fresh copy of the migrated SQLite template; the file goes afterwards."""
@@ -73,7 +52,7 @@ def sqlite_copy(template: Path) -> Iterator[Engine]:
         path = folder / "clinicdesk.sqlite"
         shutil.copyfile(template, path)
         os.chmod(path, 0o600)
-        engine = _pooled(create_database_engine(sqlite_url(path)))
+        engine = create_database_engine(sqlite_url(path))
         try:
             yield engine
         finally:
