@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..clock import Clock, SystemClock
 
-
 #: one session factory per engine: making a factory sets up a Session class and its events,
 #: which would otherwise be paid by every unit of work.
 _FACTORIES: WeakKeyDictionary[Engine, sessionmaker[Session]] = WeakKeyDictionary()

@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from desktop.db.engine import SQLITE_BUSY_TIMEOUT_MS, create_database_engine, sqlite_url
+from desktop.db.engine import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    SQLITE_CACHE_KIB,
+    create_database_engine,
+    sqlite_url,
+)
 from desktop.db.migrate import backup_sqlite
 from desktop.db.uow import UnitOfWork
 
@@ -45,6 +50,7 @@ def test_every_connection_gets_the_safe_pragmas(sqlite_engine: Engine) -> None:
             assert pragma("PRAGMA synchronous").scalar() == 2  # FULL
             assert pragma("PRAGMA foreign_keys").scalar() == 1
             assert pragma("PRAGMA busy_timeout").scalar() == SQLITE_BUSY_TIMEOUT_MS > 0
+            assert pragma("PRAGMA cache_size").scalar() == -SQLITE_CACHE_KIB
         sqlite_engine.dispose()  # the next checkout opens a new connection
     assert len({id(c) for c in seen}) == 3
 
