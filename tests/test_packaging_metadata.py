@@ -24,9 +24,7 @@ def test_resource_files_are_covered_by_package_data():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     patterns = config["package-data"]["desktop.resources"]
     resources = ROOT / "resources"
-    files = [
-        f for f in resources.rglob("*") if f.is_file() and f.suffix not in (".py", ".pyc")
-    ]
+    files = [f for f in resources.rglob("*") if f.is_file() and f.suffix not in (".py", ".pyc")]
     uncovered = [
         str(f.relative_to(resources))
         for f in files

@@ -209,7 +209,9 @@ def test_R13_starting_and_ending_are_audited_with_the_client(uow, practice):
     ]
 
 
-def test_B2_the_end_of_an_expired_share_is_recorded_when_someone_signs_in(uow, passwords, practice, clock):
+def test_B2_the_end_of_an_expired_share_is_recorded_when_someone_signs_in(
+    uow, passwords, practice, clock
+):
     from desktop.services import auth
 
     ana, ben, kim = practice["ana"], practice["ben"], practice["kim"]
