@@ -4,10 +4,9 @@ Shaped like Anki's browser table: the database searches and sorts; the model kee
 ids and fetches a row's details (a window of rows at a time) the first time the view asks for
 it, keeping the most recently shown rows in a bounded cache.
 
-The whole list (no search) costs one page however many clients there are: its first page and
-its total come from one `list_clients` call, and every id (`client_ids`, one query of integers)
-only when a row past the first page is needed. A search, which matches few clients, fetches its
-ids at once with `client_ids` and the first page's rows with `client_rows`.
+A list costs one page however many clients match: its first page and its total come from one
+`list_clients` call, and every id (`client_ids`, one query of integers) only when a row past
+the first page is needed. What a row's cells say is worked out when the view first shows it.
 """
 
 from __future__ import annotations
@@ -16,9 +15,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -28,19 +25,26 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor
 
-from ..services import client_list
-from ..services.client_list import ClientRow
+from ..services import client_list, client_rows
+from ..services.client_rows import ClientRow
 from ..services.principal import Principal
+from .client_cells import (
+    DATE_OF_BIRTH,
+    HEADERS,
+    MUTED,
+    NAME,
+    NEXT_APPOINTMENT,
+    PROVIDERS,
+    STATUS,
+    ClientCells,
+    ShownRow,
+)
 
 if TYPE_CHECKING:  # the unit of work is only passed through to the services
     from ..db.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
-
-NAME, DATE_OF_BIRTH, STATUS, PROVIDERS, NEXT_APPOINTMENT = range(5)
-HEADERS = ("Name", "Date of birth", "Status", "Providers", "Next appointment")
 
 #: the service's sort key of each column the database sorts by; other columns are not sortable.
 SORT_KEYS = {NAME: "name", DATE_OF_BIRTH: "date_of_birth", NEXT_APPOINTMENT: "next_appointment"}
@@ -63,15 +67,9 @@ LinkedProfilesRole = Qt.ItemDataRole.UserRole + 4
 PAGE_SIZE = 50
 #: the most rows kept; the least recently shown leave first.
 CACHE_ROWS = 3000
-#: the statuses in the order the list shows them (the filter combo's order too).
-STATUS_LABELS = {"active": "Active", "inactive": "Inactive", "discharged": "Discharged"}
 #: shown in a row whose client the principal may no longer see (until the next refresh).
 GONE_TEXT = "No longer on this list"
 GONE_TIP = "This client is no longer on this list. Refresh the list to update it."
-DATE_FORMAT = "%d %b %Y"
-MOMENT_FORMAT = "%a %d %b %Y, %H:%M"
-_MUTED = QColor("#7b8794")
-_TITLES = frozenset({"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mx", "mx.", "prof"})
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -87,17 +85,6 @@ _LINKED = int(LinkedProfilesRole)
 _ANSWERED = frozenset(
     {_DISPLAY, _TOOLTIP, _ACCESSIBLE, _FOREGROUND, _CLIENT_ID, _CLIENT_ROW, _SORT, _LINKED}
 )
-_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-
-@dataclass(frozen=True, slots=True)
-class _Shown:
-    """A fetched row with what its cells show, worked out once."""
-
-    row: ClientRow
-    texts: tuple[str, ...]
-    colors: tuple[QColor | None, ...]
-    linked: int
 
 
 @dataclass(frozen=True)
@@ -114,18 +101,12 @@ class ClientQuery:
     descending: bool = False
 
 
-def short_name(display_name: str) -> str:
-    """What the Status column calls a provider: "Ana Castillo, LCSW" -> "Castillo"."""
-    words = [w for w in display_name.split(",")[0].split() if w.lower() not in _TITLES]
-    return words[-1] if words else display_name
-
-
 class ClientListModel(QAbstractTableModel):
     """The clients matching a ClientQuery, read-only, in the order the database sorts them.
 
     `set_query()` / `update_query()` / `sort()` / `refresh()` reset the model with the first
     page's rows already fetched. `rowCount()` is the number of matching clients; `data()`
-    fetches uncached rows a page at a time with `client_list.client_rows` (and, for the whole
+    fetches uncached rows a page at a time with `client_rows.client_rows` (and, for the whole
     list, every id once a row past the first page is asked for). A client the principal may
     no longer see (a link ended) shows as GONE_TEXT until the next `refresh()`, which drops
     it. A failed fetch is reported through `fetch_failed` (the error), never raised from
@@ -152,17 +133,19 @@ class ClientListModel(QAbstractTableModel):
         self._uow = uow
         self.principal = principal
         self.time_zone = time_zone
-        self._zone = ZoneInfo(time_zone)
         self._page_size = max(1, page_size)
         self._cache_rows = max(cache_rows, 2 * self._page_size)
         self._query = query
+        self._cells = ClientCells(query.scope, principal.staff_id, time_zone)
         #: the ids in the list's order: the first page, or all of them once `_complete`.
         self._ids: list[int] = []
         self._complete = True
         self._total = 0
         self._positions: dict[int, int] | None = None
-        #: shown rows by client id, least recently shown first.
-        self._cache: OrderedDict[int, _Shown] = OrderedDict()
+        #: fetched rows by client id (with their cells once shown), least recently shown first.
+        self._cache: OrderedDict[int, ClientRow | ShownRow] = OrderedDict()
+        #: the rows already shown, by row number: what a repaint asks first, answered at once.
+        self._by_row: dict[int, ShownRow] = {}
         #: ids whose rows the principal may no longer see, or whose fetch failed.
         self._gone: set[int] = set()
         self._failed: set[int] = set()
@@ -210,39 +193,36 @@ class ClientListModel(QAbstractTableModel):
         return Qt.SortOrder.AscendingOrder
 
     def _load(self, query: ClientQuery) -> None:
-        if query.search.strip():
-            # A search matches few clients: every matching id in one query (one pass over the
-            # names instead of a page and a count), then the rows of the first page.
-            ids = self._ids_of(query)
-            first = ids[: self._page_size]
-            rows = client_list.client_rows(self._uow(), self.principal, first) if first else []
-            total, complete = len(ids), True
-        else:
-            # The whole list (of maybe 200,000): its first page and how many there are.
-            page = client_list.list_clients(
-                self._uow(),
-                self.principal,
-                scope=query.scope,
-                status=query.status,
-                sort=query.sort,
-                descending=query.descending,
-                offset=0,
-                limit=self._page_size,
-            )
-            rows, ids = page.rows, [row.id for row in page.rows]
-            total = max(page.total, len(ids))
-            complete = len(ids) >= total
+        # The first page and how many clients match (of maybe 200,000); every id only when a
+        # row past the first page is asked for.
+        page = client_list.list_clients(
+            self._uow(),
+            self.principal,
+            scope=query.scope,
+            search=query.search,
+            status=query.status,
+            sort=query.sort,
+            descending=query.descending,
+            offset=0,
+            limit=self._page_size,
+        )
+        rows, ids = page.rows, [row.id for row in page.rows]
+        total = max(page.total, len(ids))
+        complete = len(ids) >= total
         self.beginResetModel()
         self._query = query
+        if query.scope != self._cells.scope:
+            self._cells = ClientCells(query.scope, self.principal.staff_id, self.time_zone)
         self._ids = ids
         self._total = total
         self._complete = complete
         self._positions = None
+        self._by_row.clear()
         self._cache.clear()
         self._gone.clear()
         self._failed.clear()
         for row in rows:
-            self._cache[row.id] = self._shown(row)
+            self._cache[row.id] = row
         if complete:
             self._gone.update(set(ids[: self._page_size]) - {row.id for row in rows})
         self.endResetModel()
@@ -279,19 +259,25 @@ class ClientListModel(QAbstractTableModel):
         shown = self._shown_at(row)
         return shown.row if shown is not None else None
 
-    def _shown_at(self, row: int) -> _Shown | None:
+    def _shown_at(self, row: int) -> ShownRow | None:
         ids = self._ids
         client_id = ids[row] if 0 <= row < len(ids) else self.client_id(row)
         if client_id is None:
             return None
         found = self._cache.get(client_id)
-        if found is not None:
+        if found is None:
+            if client_id in self._gone or client_id in self._failed:
+                return None
+            self._fetch_window(row)
+            found = self._cache.get(client_id)
+            if found is None:
+                return None
+        else:
             self._cache.move_to_end(client_id)
-            return found
-        if client_id in self._gone or client_id in self._failed:
-            return None
-        self._fetch_window(row)
-        return self._cache.get(client_id)
+        if type(found) is ClientRow:  # fetched, not shown yet: work out its cells once
+            found = self._cache[client_id] = self._cells.shown(found)
+        self._by_row[row] = found
+        return found
 
     def row_of(self, client_id: int, *, fetch_ids: bool = True) -> int:
         """The row showing the client, or -1. Past the first page this needs every id; with
@@ -324,6 +310,7 @@ class ClientListModel(QAbstractTableModel):
         self._ids = ids
         self._complete = True
         self._positions = None
+        self._by_row.clear()
         if len(ids) != self._total:
             self._schedule_resync()
 
@@ -338,17 +325,19 @@ class ClientListModel(QAbstractTableModel):
         if not wanted:
             return
         try:
-            rows = client_list.client_rows(self._uow(), self.principal, wanted)
+            rows = client_rows.client_rows(self._uow(), self.principal, wanted)
         except Exception as error:
             log.warning("could not fetch client rows", exc_info=error)
             self._failed.update(wanted)
             self.fetch_failed.emit(error)
             return
         for found in rows:
-            self._cache[found.id] = self._shown(found)
+            self._cache[found.id] = found
         self._gone.update(set(wanted) - {found.id for found in rows})
-        while len(self._cache) > self._cache_rows:
-            self._cache.popitem(last=False)
+        if len(self._cache) > self._cache_rows:
+            self._by_row.clear()
+            while len(self._cache) > self._cache_rows:
+                self._cache.popitem(last=False)
 
     def _schedule_resync(self) -> None:
         """Bring rowCount in line with the ids after the view has finished asking for data."""
@@ -358,6 +347,7 @@ class ClientListModel(QAbstractTableModel):
 
     def _resync(self) -> None:
         self._resync_pending = False
+        self._by_row.clear()
         count = len(self._ids) if self._complete else self._total
         if count < self._total:
             self.beginRemoveRows(QModelIndex(), count, self._total - 1)
@@ -371,6 +361,11 @@ class ClientListModel(QAbstractTableModel):
             last = self.index(self._total - 1, len(HEADERS) - 1)
             self.dataChanged.emit(self.index(0, 0), last)
         self.reloaded.emit(self._total)
+
+    @property
+    def cells(self) -> ClientCells:
+        """What the cells of this list say (texts, tooltips, sort values)."""
+        return self._cells
 
     # -- Qt ------------------------------------------------------------------------------------
 
@@ -391,13 +386,14 @@ class ClientListModel(QAbstractTableModel):
             return UNSORTABLE.get(section, f"Sort by {HEADERS[section].lower()}")
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
-
     def data(self, index: Index, role: int = _DISPLAY):
-        # Asked for every visible cell and role at each paint: the common answers come from
-        # texts and colours worked out once per row, when it was fetched.
-        if role not in _ANSWERED:
+        # Asked for seven roles of every visible cell at each paint: a row already shown answers
+        # its text and colour from one dictionary look-up; other roles it does not paint with.
+        if role == _DISPLAY or role == _FOREGROUND:
+            shown = self._by_row.get(index.row())
+            if shown is not None:
+                return (shown.texts if role == _DISPLAY else shown.colors)[index.column()]
+        elif role not in _ANSWERED:
             return None
         row = index.row()
         if role == _CLIENT_ID:
@@ -413,23 +409,14 @@ class ClientListModel(QAbstractTableModel):
         if role == _LINKED:
             return shown.linked
         if role == _TOOLTIP:
-            return self.tooltip(shown.row, column)
+            return self._cells.tooltip(shown.row, column)
         if role == _ACCESSIBLE:
             return shown.texts[column] or "blank"
         if role == _SORT:
-            return self.sort_value(shown.row, column)
+            return self._cells.sort_value(shown.row, column)
         if role == _CLIENT_ROW:
             return shown.row
         return None
-
-    def _shown(self, row: ClientRow) -> _Shown:
-        muted = _MUTED if self._muted(row) else None
-        texts = tuple(self.text(row, column) for column in range(len(HEADERS)))
-        colors = tuple(
-            _MUTED if column == PROVIDERS and not row.statuses else muted
-            for column in range(len(HEADERS))
-        )
-        return _Shown(row, texts, colors, len(row.linked_profile_ids))
 
     def _data_of_missing(self, row: int, column: int, role: int):
         known = self.client_id(row) is not None
@@ -439,123 +426,7 @@ class ClientListModel(QAbstractTableModel):
         if role == _TOOLTIP and gone:
             return GONE_TIP
         if role == _FOREGROUND:
-            return _MUTED
+            return MUTED
         if role == _LINKED:
             return 0
         return None
-
-    # -- what a cell says ----------------------------------------------------------------------
-
-    def text(self, row: ClientRow, column: int) -> str:
-        if column == NAME:
-            return row.display_name
-        if column == DATE_OF_BIRTH:
-            return format_date(row.date_of_birth)
-        if column == STATUS:
-            return self.status_text(row)
-        if column == PROVIDERS:
-            return providers_text(row) or "No provider"
-        if column == NEXT_APPOINTMENT:
-            return self.local_moment(row.next_appointment)
-        return ""
-
-    def tooltip(self, row: ClientRow, column: int) -> str:
-        if column == NAME:
-            linked = len(row.linked_profile_ids)
-            if not linked:
-                return row.display_name
-            profiles = "a linked profile" if linked == 1 else f"{linked} linked profiles"
-            return (
-                f"{row.display_name} — has {profiles} (the same person, R14). "
-                "Linked profiles are listed together."
-            )
-        if column == DATE_OF_BIRTH:
-            if row.date_of_birth is None:
-                return "No date of birth given"
-            return f"Born {row.date_of_birth.isoformat()}"
-        if column == STATUS:
-            if not row.statuses:
-                return "Not on any provider's list"
-            return "\n".join(
-                f"{STATUS_LABELS.get(s.status, s.status)} with {s.provider_name}"
-                for s in row.statuses
-            )
-        if column == PROVIDERS:
-            return "\n".join(s.provider_name for s in row.statuses) or "Not on any provider's list"
-        if column == NEXT_APPOINTMENT:
-            if row.next_appointment is None:
-                return "No appointment booked"
-            return f"Next appointment: {self.local_moment(row.next_appointment)}"
-        return ""
-
-    def status_text(self, row: ClientRow) -> str:
-        """ "Active"; "Active (Castillo), Discharged (Lee)" when the providers differ; in My
-        Clients, the client's status with the principal."""
-        if not row.statuses:
-            return "—"
-        if self._query.scope == "mine":
-            mine = row.status_with(self.principal.staff_id)
-            if mine is not None:
-                return STATUS_LABELS.get(mine, mine)
-        by_status: dict[str, list[str]] = {}
-        for link in row.statuses:
-            by_status.setdefault(link.status, []).append(short_name(link.provider_name))
-        if len(by_status) == 1:
-            only = next(iter(by_status))
-            return STATUS_LABELS.get(only, only)
-        order = list(STATUS_LABELS)
-        return ", ".join(
-            f"{STATUS_LABELS.get(status, status)} ({', '.join(names)})"
-            for status, names in sorted(
-                by_status.items(),
-                key=lambda item: order.index(item[0]) if item[0] in order else len(order),
-            )
-        )
-
-    def sort_value(self, row: ClientRow, column: int) -> str | int | date | datetime | None:
-        if column == NAME:
-            return f"{row.last_name} {row.first_name}".casefold()
-        if column == DATE_OF_BIRTH:
-            return row.date_of_birth
-        if column == STATUS:
-            ranks = [list(STATUS_LABELS).index(s.status) for s in row.statuses]
-            return min(ranks) if ranks else len(STATUS_LABELS)
-        if column == PROVIDERS:
-            return providers_text(row).casefold()
-        if column == NEXT_APPOINTMENT:
-            return row.next_appointment
-        return None
-
-    def local_moment(self, moment: datetime | None) -> str:
-        """A UTC moment in the practice's time zone: "Tue 04 Mar 2025, 10:00"."""
-        if moment is None:
-            return ""
-        return moment.astimezone(self._zone).strftime(MOMENT_FORMAT)
-
-    def _muted(self, row: ClientRow) -> bool:
-        """Grey: a client no longer active (with the principal in My Clients, else with anyone)."""
-        if not row.statuses:
-            return False
-        if self._query.scope == "mine":
-            mine = row.status_with(self.principal.staff_id)
-            if mine is not None:
-                return mine != "active"
-        return all(s.status != "active" for s in row.statuses)
-
-
-def providers_text(row: ClientRow) -> str:
-    """The linked providers by name, "Ana Castillo, LCSW · Dr. Daniel Lee" (their names may
-    hold commas, so a comma cannot separate them)."""
-    return " · ".join(s.provider_name for s in row.statuses)
-
-
-def format_date(value: date | None) -> str:
-    """ "23 Apr 1985", or "" for no date."""
-    return value.strftime(DATE_FORMAT) if value is not None else ""
-
-
-def count_text(total: int) -> str:
-    """ "No clients", "1 client", "1,234 clients"."""
-    if total == 0:
-        return "No clients"
-    return "1 client" if total == 1 else f"{total:,} clients"

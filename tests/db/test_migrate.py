@@ -244,3 +244,36 @@ def test_a_later_migration_can_rebuild_a_table_that_rows_refer_to(
     with engine.connect() as connection:
         assert connection.scalar(text("SELECT count(*) FROM staff")) == 2
         assert connection.scalar(text("SELECT created_by FROM clients")) == ids.provider_a
+
+
+def test_upgrading_from_0002_indexes_the_names_of_the_clients_already_there(
+    empty_engine: Engine,
+) -> None:
+    from alembic import command
+
+    config = migrate._alembic_config()
+    with empty_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+    with empty_engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO clients (id, first_name, last_name, sort_name, created_at, "
+                "updated_at, version) VALUES (:id, :first, :last, :sort, :at, :at, 1)"
+            ),
+            [
+                {"id": n, "first": "Zoë", "last": f"Okafor-{n}", "sort": f"okafor-{n} zoë"}
+                | {"at": "2026-03-02 14:30:00.000000"}
+                for n in range(1, 2502)  # more than one batch of the migration
+            ],
+        )
+
+    upgrade(empty_engine, backup_first=False)
+
+    with empty_engine.connect() as connection:
+        words = connection.execute(
+            text("SELECT word, shared FROM client_name_words WHERE client_id = 2501 ORDER BY word")
+        ).all()
+        total = connection.scalar(text("SELECT count(*) FROM client_name_words"))
+    assert [tuple(w) for w in words] == [("2501", 0), ("okafor", 0), ("zoe", 0)]
+    assert total == 3 * 2501

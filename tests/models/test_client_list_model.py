@@ -16,7 +16,15 @@ from desktop.db.tables import Appointment, Client, ClientProviderLink
 from desktop.db.uow import UnitOfWork
 from desktop.models import client_list_model as clm
 from desktop.models.client_list_model import ClientListModel, ClientQuery
-from desktop.services import client_list, clients, linked_profiles, practice, provider_links, staff
+from desktop.services import (
+    client_list,
+    client_rows,
+    clients,
+    linked_profiles,
+    practice,
+    provider_links,
+    staff,
+)
 from desktop.services.clients import ClientDraft
 from desktop.services.errors import PermissionRefused
 from desktop.services.passwords import Passwords
@@ -142,7 +150,7 @@ class Calls:
         self.rows: list[list[int]] = []
         self.ids = 0
         self.pages = 0
-        rows, ids, pages = client_list.client_rows, client_list.client_ids, client_list.list_clients
+        rows, ids, pages = client_rows.client_rows, client_list.client_ids, client_list.list_clients
 
         def counted_rows(uow, principal, wanted):
             self.rows.append(list(wanted))
@@ -156,7 +164,7 @@ class Calls:
             self.pages += 1
             return pages(*args, **kwargs)
 
-        monkeypatch.setattr(client_list, "client_rows", counted_rows)
+        monkeypatch.setattr(client_rows, "client_rows", counted_rows)
         monkeypatch.setattr(client_list, "client_ids", counted_ids)
         monkeypatch.setattr(client_list, "list_clients", counted_pages)
 
@@ -237,14 +245,14 @@ def test_only_the_first_page_is_fetched_until_the_view_asks_for_more(uow, owner,
     assert calls.rows[-1] == ids[30:35] and calls.ids == 1
 
 
-def test_a_search_fetches_its_ids_at_once_and_the_first_pages_rows(uow, owner, calls, qapp):
+def test_a_search_is_paged_like_the_whole_list(uow, owner, calls, qapp):
     ids = many_clients(uow, 25)
     model = loaded(uow, owner, search="client00")
     assert model.total == 25 and model.rowCount() == 25
-    assert calls.ids == 1 and calls.pages == 0 and calls.rows == [ids[:10]]
+    assert calls.pages == 1 and calls.ids == 0 and calls.rows == []
     assert names(model, 10) == [f"Client{n:04d}, Pat" for n in range(10)]
     assert cell(model, 24) == "Client0024, Pat"
-    assert calls.ids == 1 and calls.rows[-1] == ids[20:25]
+    assert calls.ids == 1 and calls.rows == [ids[20:25]]
 
 
 def test_the_cache_keeps_the_rows_shown_last_and_fetches_the_others_again(uow, owner, calls, qapp):

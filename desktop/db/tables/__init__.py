@@ -11,9 +11,12 @@ from .charts import (
     Document,
     Notification,
 )
-from .clients import Client, ClientProviderLink, LinkedProfile
+from .clients import Client, ClientNameWord, ClientProviderLink, LinkedProfile
 from .practice import RECORD_OWNERS, ROLES, Practice, ProviderProfile, Staff, StaffRole
 from .scheduling import Appointment, AppointmentSeries, ProviderAvailability, ProviderTimeOff
+
+# Keeps client_name_words in step with every client written through the ORM.
+from .. import name_index  # noqa: E402, F401  isort: skip
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
@@ -29,6 +32,7 @@ __all__ = [
     "ChartNote",
     "ChartShare",
     "Client",
+    "ClientNameWord",
     "ClientProviderLink",
     "Document",
     "LinkedProfile",

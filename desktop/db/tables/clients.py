@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -31,6 +32,7 @@ class Client(Base):
         CheckConstraint("length(first_name) BETWEEN 1 AND 100", name="first_name_length"),
         CheckConstraint("length(last_name) BETWEEN 1 AND 100", name="last_name_length"),
         Index("ix_clients_sort_name", "sort_name", "id"),
+        Index("ix_clients_date_of_birth", "date_of_birth", "sort_name", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -61,6 +63,33 @@ class Client(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+#: name words compare by code point on every database (PostgreSQL's "C" collation), so a
+#: prefix's range of words is exactly the words that start with it.
+_WORD = String(100).with_variant(String(100, collation="C"), "postgresql")
+
+
+class ClientNameWord(Base):
+    """One word of a client's name, for search as you type; kept by `db/name_index.py`.
+
+    On SQLite the table is its primary key's index (WITHOUT ROWID), so a search reads it alone.
+    """
+
+    __tablename__ = "client_name_words"
+    __table_args__ = (
+        CheckConstraint("length(word) BETWEEN 1 AND 100", name="word_length"),
+        CheckConstraint("shared >= 0 AND shared < 100", name="shared_length"),
+        Index("ix_client_name_words_client_id", "client_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    word: Mapped[str] = mapped_column(_WORD, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), primary_key=True)
+    #: how many leading characters the word shares with the client's previous word (sorted).
+    shared: Mapped[int] = mapped_column(SmallInteger)
+    #: the client's sort_name, so a search sorts by name without reading `clients`.
+    sort_name: Mapped[str] = mapped_column(String(201))
 
 
 class ClientProviderLink(Base):

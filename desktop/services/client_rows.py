@@ -1,0 +1,181 @@
+"""What each line of the client list shows, fetched for a page of client ids at a time.
+
+The statements are built once, with the ids, "now" and the principal as parameters: a list
+fetches a page at every keystroke and scroll, and building SQL costs more than running it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import bindparam, exists, func, or_, select
+
+from ..db.tables import Appointment, Client, ClientProviderLink, LinkedProfile, Staff
+from ..db.uow import UnitOfWork
+from .policy import may_see_all_clients
+from .principal import Principal, Role
+
+#: ids per IN (...) list, well under every database's limit on parameters.
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    """One provider who has the client on their list, and the client's status with them."""
+
+    provider_id: int
+    provider_name: str
+    status: str
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    """One line of the client list."""
+
+    id: int
+    #: "Last, First", as the list shows it.
+    display_name: str
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    #: one per linked provider, in the order of `provider_names`.
+    statuses: tuple[LinkStatus, ...]
+    #: the linked providers' names, comma-joined, by name.
+    provider_names: str
+    #: the next booked appointment at or after now, in UTC; None when there is none.
+    next_appointment: datetime | None
+    #: the person's other profiles (R14, "Self") that the principal may see.
+    linked_profile_ids: tuple[int, ...]
+
+    def status_with(self, provider_id: int) -> str | None:
+        """The client's status with one provider, or None when not on that provider's list."""
+        return next((s.status for s in self.statuses if s.provider_id == provider_id), None)
+
+
+_IDS = bindparam("ids", expanding=True)
+
+#: R1, R2 for a provider: the client is on their list (an open link).
+_ON_MY_LIST = exists().where(
+    ClientProviderLink.client_id == Client.id,
+    ClientProviderLink.provider_id == bindparam("me"),
+    ClientProviderLink.ended_at.is_(None),
+)
+_NEXT_APPOINTMENT = (
+    select(func.min(Appointment.starts_at))
+    .where(
+        Appointment.client_id == Client.id,
+        Appointment.status == "booked",
+        Appointment.starts_at >= bindparam("now"),
+    )
+    .scalar_subquery()
+)
+_DETAILS = select(
+    Client.id, Client.first_name, Client.last_name, Client.date_of_birth, _NEXT_APPOINTMENT
+).where(Client.id.in_(_IDS))
+_VISIBLE = select(Client.id).where(Client.id.in_(_IDS))
+_LINKS = (
+    select(
+        ClientProviderLink.client_id,
+        ClientProviderLink.provider_id,
+        Staff.display_name,
+        ClientProviderLink.status,
+    )
+    .join(Staff, Staff.id == ClientProviderLink.provider_id)
+    .where(ClientProviderLink.client_id.in_(_IDS), ClientProviderLink.ended_at.is_(None))
+    .order_by(ClientProviderLink.client_id, Staff.display_name, Staff.id)
+)
+_PAIRS = select(LinkedProfile.client_id, LinkedProfile.other_client_id).where(
+    or_(LinkedProfile.client_id.in_(_IDS), LinkedProfile.other_client_id.in_(_IDS))
+)
+
+
+def client_rows(uow: UnitOfWork, principal: Principal, ids: Sequence[int]) -> list[ClientRow]:
+    """The rows of these clients in the order given, without those the principal may not see."""
+    with uow:
+        return rows_in(uow, principal, ids)
+
+
+def rows_in(uow: UnitOfWork, principal: Principal, ids: Sequence[int]) -> list[ClientRow]:
+    """`client_rows` inside an open unit of work."""
+    found: dict[int, ClientRow] = {}
+    for chunk in _chunks(list(dict.fromkeys(ids))):
+        found.update(_rows_of_chunk(uow, principal, chunk))
+    return [found[i] for i in ids if i in found]
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield list(ids[start : start + _CHUNK])
+
+
+#: each statement over `clients` as a group-wide role and as a provider may run it (R1, R2).
+_FOR_EVERYONE = {"details": _DETAILS, "visible": _VISIBLE}
+_FOR_A_PROVIDER = {name: statement.where(_ON_MY_LIST) for name, statement in _FOR_EVERYONE.items()}
+
+
+def _visible_only(principal: Principal, name: str):
+    """The statement `name` limited to the clients the principal may see; None when that is no
+    client at all."""
+    if may_see_all_clients(principal):
+        return _FOR_EVERYONE[name]
+    if principal.has(Role.PROVIDER):
+        return _FOR_A_PROVIDER[name]
+    return None
+
+
+def _rows_of_chunk(uow: UnitOfWork, principal: Principal, ids: list[int]) -> dict[int, ClientRow]:
+    details = _visible_only(principal, "details")
+    if details is None:
+        return {}
+    connection = uow.session.connection()
+    clients = connection.execute(
+        details, {"ids": ids, "now": uow.now(), "me": principal.staff_id}
+    ).all()
+    if not clients:
+        return {}
+    ids = [c.id for c in clients]
+    links: dict[int, list[LinkStatus]] = defaultdict(list)
+    for client_id, provider_id, name, status in connection.execute(_LINKS, {"ids": ids}).all():
+        links[client_id].append(LinkStatus(provider_id, name, status))
+    linked = _linked_profile_ids(uow, principal, ids)
+    return {
+        client_id: ClientRow(
+            id=client_id,
+            display_name=f"{last_name}, {first_name}",
+            first_name=first_name,
+            last_name=last_name,
+            date_of_birth=born,
+            statuses=tuple(links[client_id]),
+            provider_names=", ".join(s.provider_name for s in links[client_id]),
+            next_appointment=next_appointment,
+            linked_profile_ids=tuple(sorted(linked[client_id])),
+        )
+        for client_id, first_name, last_name, born, next_appointment in clients
+    }
+
+
+def _linked_profile_ids(
+    uow: UnitOfWork, principal: Principal, ids: list[int]
+) -> dict[int, set[int]]:
+    """For each client, the ids of their linked profiles the principal may see (both directions)."""
+    connection = uow.session.connection()
+    pairs = connection.execute(_PAIRS, {"ids": ids}).all()
+    linked: dict[int, set[int]] = defaultdict(set)
+    if not pairs:
+        return linked
+    involved = sorted({client_id for pair in pairs for client_id in pair})
+    visible = set(
+        connection.scalars(
+            _visible_only(principal, "visible"), {"ids": involved, "me": principal.staff_id}
+        )
+    )
+    asked = set(ids)
+    for a, b in pairs:
+        if a in asked and b in visible:
+            linked[a].add(b)
+        if b in asked and a in visible:
+            linked[b].add(a)
+    return linked
