@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetrics,
-    QIcon,
     QKeyEvent,
     QKeySequence,
-    QPainter,
-    QPen,
-    QPixmap,
     QShortcut,
 )
 from PySide6.QtWidgets import (
@@ -21,30 +14,22 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ..app import AppContext
-from ..models import client_list_model as columns
-from ..models.client_list_model import (
-    ClientListModel,
-    ClientQuery,
-    LinkedProfilesRole,
-    count_text,
-)
+from ..models.client_cells import count_text
+from ..models.client_list_model import UNSORTABLE, ClientListModel, ClientQuery
 from ..services import practice
 from ..services.clients import may_create_client
 from ..services.policy import may_see_all_clients
 from ..services.principal import Principal, Role
+from .client_table import client_table, fit_columns
 from .messages import InlineMessage, explain, refusal_text
 from .new_client_dialog import NewClientDialog
 from .style import ACCENT
@@ -65,18 +50,6 @@ SUBTITLES = {
     "all": "Every client of the practice. Press Enter or double-click to open one.",
     "mine": "The clients on your list. Press Enter or double-click to open one.",
 }
-#: columns as wide as their longest text (dates): (the longest text, the header).
-FIXED_WIDTHS = {
-    columns.DATE_OF_BIRTH: ("30 Sep 2000", columns.HEADERS[columns.DATE_OF_BIRTH]),
-    columns.NEXT_APPOINTMENT: ("Wed 30 Sep 2026, 22:00", columns.HEADERS[columns.NEXT_APPOINTMENT]),
-}
-#: columns sharing the width left: (share, fewest pixels).
-SHARED_WIDTHS = {
-    columns.NAME: (0.45, 170),
-    columns.STATUS: (0.2, 110),
-    columns.PROVIDERS: (0.35, 130),
-}
-LINKED_MARK_SIZE = 16
 #: the segmented My / All choice; not in style.qss because only this screen has one.
 _SEGMENTS_QSS = f"""
 QPushButton[segment="true"] {{
@@ -100,36 +73,6 @@ def default_scope(principal: Principal) -> str:
 def has_scope_choice(principal: Principal) -> bool:
     """A provider who also holds a group-wide role chooses between My and All Clients."""
     return may_see_all_clients(principal) and principal.has(Role.PROVIDER)
-
-
-def linked_profile_icon(color: str = ACCENT) -> QIcon:
-    """Two linked rings: the mark of a client with a linked profile (R14)."""
-    pixmap = QPixmap(LINKED_MARK_SIZE * 2, LINKED_MARK_SIZE * 2)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(QColor(color), 3.2))
-    painter.drawRoundedRect(QRectF(3, 10, 17, 12), 6, 6)
-    painter.drawRoundedRect(QRectF(12, 10, 17, 12), 6, 6)
-    painter.end()
-    pixmap.setDevicePixelRatio(2.0)
-    return QIcon(pixmap)
-
-
-class NameDelegate(QStyledItemDelegate):
-    """The name cell: the name, and the linked-profile mark after it (names stay aligned)."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.icon = linked_profile_icon()
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        super().initStyleOption(option, index)
-        if index.data(LinkedProfilesRole):
-            option.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
-            option.icon = self.icon
-            option.decorationSize = QSize(LINKED_MARK_SIZE, LINKED_MARK_SIZE)
-            option.decorationPosition = QStyleOptionViewItem.Position.Right
 
 
 class ClientsScreen(QWidget):
@@ -209,7 +152,8 @@ class ClientsScreen(QWidget):
             ClientQuery(scope=scope),
             parent=self,
         )
-        self.table = self._build_table()
+        self.table = client_table(self.model)
+        self.table.viewport().installEventFilter(self)
         self.empty_state = EmptyState("clients", "", "")
         self.pages = QStackedWidget()
         self.pages.addWidget(self.table)
@@ -272,53 +216,6 @@ class ClientsScreen(QWidget):
         except Exception:
             info = None
         return info.time_zone if info else (self.ctx.config.time_zone or "UTC")
-
-    def _build_table(self) -> QTableView:
-        table = QTableView()
-        table.setAccessibleName("Clients")
-        table.setModel(self.model)
-        table.setItemDelegateForColumn(columns.NAME, NameDelegate(table))
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.setTabKeyNavigation(False)
-        table.setCornerButtonEnabled(False)
-        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        table.verticalHeader().hide()
-        # Every row is as high as the first: the view never measures 200,000 rows.
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.verticalHeader().setDefaultSectionSize(38)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionsClickable(True)
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(self.model.sort_column(), self.model.sort_order())
-        header.setStretchLastSection(False)
-        header.setMinimumSectionSize(90)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        table.viewport().installEventFilter(self)
-        return table
-
-    def _fit_columns(self) -> None:
-        """Dates keep their width; name, status and providers share the rest (long text ends in
-        "…", its tooltip has it all). Runs when the table changes size."""
-        text = self.table.fontMetrics()
-        bold = QFont(self.table.font())
-        bold.setBold(True)
-        heading = QFontMetrics(bold)
-        fixed = {
-            column: max(text.horizontalAdvance(sample) + 28, heading.horizontalAdvance(title) + 44)
-            for column, (sample, title) in FIXED_WIDTHS.items()
-        }
-        rest = max(0, self.table.viewport().width() - sum(fixed.values()))
-        for column, width in fixed.items():
-            self.table.setColumnWidth(column, width)
-        for column, (share, least) in SHARED_WIDTHS.items():
-            self.table.setColumnWidth(column, max(least, int(rest * share)))
 
     # -- the list ------------------------------------------------------------------------------
 
@@ -422,7 +319,7 @@ class ClientsScreen(QWidget):
 
     def _sort_chosen(self, column: int, order: Qt.SortOrder) -> None:
         if not self.model.is_sortable(column):
-            self.notice.show_text(columns.UNSORTABLE[column])
+            self.notice.show_text(UNSORTABLE[column])
             self._show_count(self.model.total)  # the indicator goes back where it was
             return
         self.notice.clear_text()
@@ -443,7 +340,7 @@ class ClientsScreen(QWidget):
                 self._focus_table()
                 return True
         elif watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_columns()
+            fit_columns(self.table)
         return super().eventFilter(watched, event)
 
     def _focus_table(self) -> None:
