@@ -76,6 +76,12 @@ def _clients_with_word(prefix: str):
     return select(ClientNameWord.client_id).where(*_word_prefix(ClientNameWord.word, prefix))
 
 
+def name_search_conditions(client_id, text: str) -> list[ColumnElement[bool]]:
+    """Conditions on a client id column: every word of `text` begins a word of the client's
+    name (any order, accents and apostrophes folded). No words, no conditions."""
+    return [client_id.in_(_clients_with_word(word)) for word in search_words(text)]
+
+
 @dataclass(frozen=True)
 class Matching:
     """The matching clients, one row each: where they are read from, their id column, the name

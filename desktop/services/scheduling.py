@@ -48,6 +48,7 @@ from .calendar_export import (
     refused_by_database,
     require_calendar_access,
 )
+from .client_search import name_search_conditions
 from .errors import InvalidInput
 from .policy import ProviderFacts, may_add_to_provider_list, may_book_for
 from .policy.scopes import linked_client_ids, visible_clients
@@ -174,7 +175,8 @@ def search_clients_for_booking(
     limit: int = 20,
 ) -> list[ClientChoice]:
     """The booking form's client search (R7): the provider's clients first; with `all_clients`,
-    every client the principal may see (R1, R2). Prefix of first or last name, by name."""
+        every client the principal may see (R1, R2). Each word typed begins a word of the name (as
+    in the client list), by name."""
     with uow:
         provider = require_provider(uow, provider_id)
         may_book_for(principal, provider).require()
@@ -184,15 +186,7 @@ def search_clients_for_booking(
         )
         if not all_clients:
             query = query.where(on_list)
-        words = " ".join(text.replace(",", " ").split()).lower()[:200]
-        if words:
-            query = query.where(
-                Client.sort_name.startswith(words, autoescape=True)
-                | (Client.first_name + " " + Client.last_name).ilike(
-                    words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
-                    escape="\\",
-                )
-            )
+        query = query.where(*name_search_conditions(Client.id, text[:200]))
         rows = uow.session.execute(
             query.order_by(Client.sort_name, Client.id).limit(max(1, min(limit, 100)))
         )

@@ -225,6 +225,8 @@ def test_R7_client_search_starts_with_the_providers_clients_and_widens_to_all(uo
     assert names(cal.scheduler, "kim", True) == [("Chen, Kim", False), ("Wong, Kimberly", False)]
     assert names(cal.scheduler, "Wong", True) == [("Wong, Kimberly", False)]
     assert names(cal.scheduler, "kim chen", True) == [("Chen, Kim", False)]
+    assert names(cal.scheduler, "ch, ki", True) == [("Chen, Kim", False)]  # words in any order
+    assert names(cal.scheduler, "im", True) == []  # a word's beginning, not its middle
     # A provider widening the search still sees only the clients on their own list (R1, R2).
     assert names(cal.ben, "", True) == [("Park, Lou", True)]
 
