@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from ..models import client_cells as columns
 from ..models.client_list_model import ClientListModel, LinkedProfilesRole
+from .client_profile.tables import read_only_table
 from .style import ACCENT
 
 #: columns as wide as their longest text (dates): (the longest text, the header).
@@ -63,26 +64,15 @@ class NameDelegate(QStyledItemDelegate):
 def client_table(model: ClientListModel) -> QTableView:
     """The table of the Clients screen: one line per row, sorted by clicking a header (by the
     database), the linked-profile mark after names."""
-    table = QTableView()
-    table.setAccessibleName("Clients")
+    table = read_only_table("Clients")
     table.setModel(model)
     table.setItemDelegateForColumn(columns.NAME, NameDelegate(table))
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setShowGrid(False)
-    table.setWordWrap(False)
-    table.setTextElideMode(Qt.TextElideMode.ElideRight)
-    table.setTabKeyNavigation(False)
     table.setCornerButtonEnabled(False)
     table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-    table.verticalHeader().hide()
     # Every row is as high as the first: the view never measures 200,000 rows.
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     table.verticalHeader().setDefaultSectionSize(38)
     header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     header.setSectionsClickable(True)
     header.setSortIndicatorShown(True)
     header.setSortIndicator(model.sort_column(), model.sort_order())

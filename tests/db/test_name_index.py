@@ -3,8 +3,6 @@ keeping the rows in step with the clients table."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,7 +12,7 @@ from desktop.db.name_index import fold, name_words, prefix_end, search_words, wo
 from desktop.db.tables import Client, ClientNameWord
 from desktop.db.uow import UnitOfWork
 
-NOW = datetime(2026, 3, 2, 14, 30, tzinfo=UTC)
+from . import add_client
 
 
 def test_words_are_folded_split_on_spaces_and_hyphens_and_sorted() -> None:
@@ -73,14 +71,7 @@ def test_a_prefix_range_finds_each_client_with_such_a_word_exactly_once(names, p
 
 def _add_client(uow: UnitOfWork, first: str, last: str) -> int:
     with uow:
-        client = Client(
-            first_name=first,
-            last_name=last,
-            sort_name=f"{last} {first}".lower(),
-            created_at=NOW,
-            updated_at=NOW,
-        )
-        uow.session.add(client)
+        client = add_client(uow.session, first, last)
         uow.commit()
         return client.id
 
