@@ -47,7 +47,8 @@ class Shots:
             self.profile.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
             self.profile.show()
             self.profile.show_tab("records")
-            QApplication.processEvents()
+            for _ in range(3):  # the tab's layout settles before it can scroll to a section
+                QApplication.processEvents()
             self.profile.records_tab.jump_to("sharing")
         return self.profile
 
