@@ -666,6 +666,9 @@ def main(argv: list[str] | None = None) -> None:
         "list_clients, page + total": lambda: client_list.list_clients(
             uow(), principals["all"], scope="all", limit=50
         ),
+        f"list_clients, the page at row {args.clients // 2:,}": lambda: client_list.list_clients(
+            uow(), principals["all"], scope="all", offset=args.clients // 2, limit=50
+        ),
         "client_rows, 50 rows": lambda: client_rows.client_rows(
             uow(), principals["all"], list(range(1000, 1050))
         ),

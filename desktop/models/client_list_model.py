@@ -1,20 +1,15 @@
-"""The client list (R1) as a lazy table: client ids in the list's order, each row fetched when shown.
+"""The client list (R1) as a lazy table: each row fetched when shown, the database searching
+and sorting.
 
-Shaped like Anki's browser table: the database searches and sorts; the model keeps the ordered
-ids and fetches a row's details (a window of rows at a time) the first time the view asks for
-it, keeping the most recently shown rows in a bounded cache.
-
-A list costs one page however many clients match: its first page and its total come from one
-`list_clients` call, and every id (`client_ids`, one query of integers) only when a row past
-the first page is needed. What a row's cells say is worked out when the view first shows it.
+Shaped like Anki's browser table: `client_pages.py` knows which client sits in each row and
+fetches rows a page at a time; this model answers the view from them, working out what a
+row's cells say (`client_cells.py`) the first time the view shows it.
 """
 
 from __future__ import annotations
 
-import logging
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -26,7 +21,6 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from ..services import client_list, client_rows
 from ..services.client_rows import ClientRow
 from ..services.principal import Principal
 from .client_cells import (
@@ -40,11 +34,12 @@ from .client_cells import (
     ClientCells,
     ShownRow,
 )
+from .client_pages import CACHE_ROWS, PAGE_SIZE, ClientPages, ClientQuery
 
 if TYPE_CHECKING:  # the unit of work is only passed through to the services
     from ..db.uow import UnitOfWork
 
-log = logging.getLogger(__name__)
+__all__ = ["ClientListModel", "ClientQuery"]
 
 #: the service's sort key of each column the database sorts by; other columns are not sortable.
 SORT_KEYS = {NAME: "name", DATE_OF_BIRTH: "date_of_birth", NEXT_APPOINTMENT: "next_appointment"}
@@ -63,10 +58,6 @@ SortRole = Qt.ItemDataRole.UserRole + 3
 #: how many linked profiles (R14, "Self") of the client the principal may see, any column.
 LinkedProfilesRole = Qt.ItemDataRole.UserRole + 4
 
-#: rows fetched together (about two screens) when the view asks for one that is not cached.
-PAGE_SIZE = 50
-#: the most rows kept; the least recently shown leave first.
-CACHE_ROWS = 3000
 #: shown in a row whose client the principal may no longer see (until the next refresh).
 GONE_TEXT = "No longer on this list"
 GONE_TIP = "This client is no longer on this list. Refresh the list to update it."
@@ -87,30 +78,15 @@ _ANSWERED = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class ClientQuery:
-    """What the list shows: whose clients, the search text, a status, and the order."""
-
-    #: "mine" (My Clients) or "all" (All Clients, group-wide roles only; R1).
-    scope: str
-    search: str = ""
-    #: "active", "inactive", "discharged", or None for every status.
-    status: str | None = None
-    #: "name", "date_of_birth" or "next_appointment".
-    sort: str = "name"
-    descending: bool = False
-
-
 class ClientListModel(QAbstractTableModel):
     """The clients matching a ClientQuery, read-only, in the order the database sorts them.
 
     `set_query()` / `update_query()` / `sort()` / `refresh()` reset the model with the first
     page's rows already fetched. `rowCount()` is the number of matching clients; `data()`
-    fetches uncached rows a page at a time with `client_rows.client_rows` (and, for the whole
-    list, every id once a row past the first page is asked for). A client the principal may
-    no longer see (a link ended) shows as GONE_TEXT until the next `refresh()`, which drops
-    it. A failed fetch is reported through `fetch_failed` (the error), never raised from
-    `data()`.
+    fetches uncached rows a page at a time (by offset in name order, else by id with
+    `client_rows.client_rows` once every id is known). A client the principal may no longer
+    see (a link ended) shows as GONE_TEXT until the next `refresh()`, which drops it. A
+    failed fetch is reported through `fetch_failed` (the error), never raised from `data()`.
     """
 
     #: the error of a fetch that failed while the view was asking for rows.
@@ -130,25 +106,23 @@ class ClientListModel(QAbstractTableModel):
         cache_rows: int = CACHE_ROWS,
     ) -> None:
         super().__init__(parent)
-        self._uow = uow
         self.principal = principal
         self.time_zone = time_zone
-        self._page_size = max(1, page_size)
-        self._cache_rows = max(cache_rows, 2 * self._page_size)
         self._query = query
         self._cells = ClientCells(query.scope, principal.staff_id, time_zone)
-        #: the ids in the list's order: the first page, or all of them once `_complete`.
-        self._ids: list[int] = []
-        self._complete = True
+        self._pages = ClientPages(
+            uow,
+            principal,
+            failed=self.fetch_failed.emit,
+            changed=self._schedule_resync,
+            moved=self._forget_shown,
+            page_size=page_size,
+            cache_rows=cache_rows,
+        )
+        #: the number of rows the view is told of.
         self._total = 0
-        self._positions: dict[int, int] | None = None
-        #: fetched rows by client id (with their cells once shown), least recently shown first.
-        self._cache: OrderedDict[int, ClientRow | ShownRow] = OrderedDict()
         #: the rows already shown, by row number: what a repaint asks first, answered at once.
         self._by_row: dict[int, ShownRow] = {}
-        #: ids whose rows the principal may no longer see, or whose fetch failed.
-        self._gone: set[int] = set()
-        self._failed: set[int] = set()
         self._resync_pending = False
 
     # -- the query -----------------------------------------------------------------------------
@@ -193,51 +167,17 @@ class ClientListModel(QAbstractTableModel):
         return Qt.SortOrder.AscendingOrder
 
     def _load(self, query: ClientQuery) -> None:
-        # The first page and how many clients match (of maybe 200,000); every id only when a
-        # row past the first page is asked for.
-        page = client_list.list_clients(
-            self._uow(),
-            self.principal,
-            scope=query.scope,
-            search=query.search,
-            status=query.status,
-            sort=query.sort,
-            descending=query.descending,
-            offset=0,
-            limit=self._page_size,
-        )
-        rows, ids = page.rows, [row.id for row in page.rows]
-        total = max(page.total, len(ids))
-        complete = len(ids) >= total
+        # The first page and how many clients match (of maybe 200,000); the rest as shown.
+        first = self._pages.fetch(query)
         self.beginResetModel()
         self._query = query
         if query.scope != self._cells.scope:
             self._cells = ClientCells(query.scope, self.principal.staff_id, self.time_zone)
-        self._ids = ids
-        self._total = total
-        self._complete = complete
-        self._positions = None
+        self._pages.start(query, first)
+        self._total = self._pages.total
         self._by_row.clear()
-        self._cache.clear()
-        self._gone.clear()
-        self._failed.clear()
-        for row in rows:
-            self._cache[row.id] = row
-        if complete:
-            self._gone.update(set(ids[: self._page_size]) - {row.id for row in rows})
         self.endResetModel()
         self.reloaded.emit(self._total)
-
-    def _ids_of(self, query: ClientQuery) -> list[int]:
-        return client_list.client_ids(
-            self._uow(),
-            self.principal,
-            query.scope,
-            query.search,
-            query.status,
-            query.sort,
-            query.descending,
-        )
 
     # -- rows ----------------------------------------------------------------------------------
 
@@ -250,9 +190,7 @@ class ClientListModel(QAbstractTableModel):
         """The id of the client in `row`, or None (past the end, or not known)."""
         if not 0 <= row < self._total:
             return None
-        if row >= len(self._ids) and not self._complete:
-            self._load_all_ids()
-        return self._ids[row] if row < len(self._ids) else None
+        return self._pages.client_id(row)
 
     def client_row(self, row: int) -> ClientRow | None:
         """The ClientRow shown in `row`, fetched (with its window) if not cached."""
@@ -260,84 +198,27 @@ class ClientListModel(QAbstractTableModel):
         return shown.row if shown is not None else None
 
     def _shown_at(self, row: int) -> ShownRow | None:
-        ids = self._ids
-        client_id = ids[row] if 0 <= row < len(ids) else self.client_id(row)
-        if client_id is None:
+        if not 0 <= row < self._total:
             return None
-        found = self._cache.get(client_id)
+        client_id, found = self._pages.row(row)
         if found is None:
-            if client_id in self._gone or client_id in self._failed:
-                return None
-            self._fetch_window(row)
-            found = self._cache.get(client_id)
-            if found is None:
-                return None
-        else:
-            self._cache.move_to_end(client_id)
+            return None
         if type(found) is ClientRow:  # fetched, not shown yet: work out its cells once
-            found = self._cache[client_id] = self._cells.shown(found)
+            found = self._cells.shown(found)
+            self._pages.keep(client_id, found)
         self._by_row[row] = found
         return found
 
     def row_of(self, client_id: int, *, fetch_ids: bool = True) -> int:
-        """The row showing the client, or -1. Past the first page this needs every id; with
+        """The row showing the client, or -1. Past the pages known this needs every id; with
         `fetch_ids=False` only the ids already known are looked at."""
-        if not self._complete:
-            if client_id in self._ids:
-                return self._ids.index(client_id)
-            if not fetch_ids:
-                return -1
-            self._load_all_ids()
-        if self._positions is None:
-            self._positions = {cid: row for row, cid in enumerate(self._ids)}
-        return self._positions.get(client_id, -1)
+        return self._pages.row_of(client_id, fetch_ids=fetch_ids)
 
     def is_cached(self, client_id: int) -> bool:
-        return client_id in self._cache
+        return self._pages.is_cached(client_id)
 
-    def _load_all_ids(self) -> None:
-        """Every matching id, in order: one query of integers, when first needed."""
-        try:
-            ids = self._ids_of(self._query)
-        except Exception as error:
-            log.warning("could not fetch the client list's ids", exc_info=error)
-            self._complete = True  # show what is known; refresh() tries again
-            self._schedule_resync()
-            self.fetch_failed.emit(error)
-            return
-        if ids[: len(self._ids)] != self._ids:
-            self._schedule_resync()  # someone changed the list since the first page
-        self._ids = ids
-        self._complete = True
-        self._positions = None
+    def _forget_shown(self) -> None:
         self._by_row.clear()
-        if len(ids) != self._total:
-            self._schedule_resync()
-
-    def _fetch_window(self, row: int) -> None:
-        """Fetch the rows of the page holding `row` that are not cached yet."""
-        start = row - row % self._page_size
-        wanted = [
-            cid
-            for cid in (self.client_id(r) for r in range(start, start + self._page_size))
-            if cid is not None and cid not in self._cache and cid not in self._gone
-        ]
-        if not wanted:
-            return
-        try:
-            rows = client_rows.client_rows(self._uow(), self.principal, wanted)
-        except Exception as error:
-            log.warning("could not fetch client rows", exc_info=error)
-            self._failed.update(wanted)
-            self.fetch_failed.emit(error)
-            return
-        for found in rows:
-            self._cache[found.id] = found
-        self._gone.update(set(wanted) - {found.id for found in rows})
-        if len(self._cache) > self._cache_rows:
-            self._by_row.clear()
-            while len(self._cache) > self._cache_rows:
-                self._cache.popitem(last=False)
 
     def _schedule_resync(self) -> None:
         """Bring rowCount in line with the ids after the view has finished asking for data."""
@@ -348,7 +229,7 @@ class ClientListModel(QAbstractTableModel):
     def _resync(self) -> None:
         self._resync_pending = False
         self._by_row.clear()
-        count = len(self._ids) if self._complete else self._total
+        count = self._pages.known_count()
         if count < self._total:
             self.beginRemoveRows(QModelIndex(), count, self._total - 1)
             self._total = count
@@ -419,8 +300,8 @@ class ClientListModel(QAbstractTableModel):
         return None
 
     def _data_of_missing(self, row: int, column: int, role: int):
-        known = self.client_id(row) is not None
-        gone = known and self.client_id(row) in self._gone
+        client_id = self.client_id(row)
+        gone = client_id is not None and client_id in self._pages.gone
         if role == _DISPLAY:
             return (GONE_TEXT if gone else "") if column == NAME else ""
         if role == _TOOLTIP and gone:

@@ -7,7 +7,7 @@ profiles) come from `client_rows.py` for those ids only, so 200,000 clients cost
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, Subquery, func, select
@@ -32,6 +32,8 @@ class ClientPage:
 
     rows: list[ClientRow]
     total: int
+    #: the page's client ids in order (a row the principal may no longer see has no ClientRow).
+    ids: list[int] = field(default_factory=list)
 
 
 def _require_list(principal: Principal, scope: str) -> None:
@@ -120,7 +122,7 @@ def list_clients(
         connection = uow.session.connection()
         ids = connection.scalars(page).all()
         total = connection.scalar(matching.select(func.count()))
-        return ClientPage(rows=rows_in(uow, principal, ids), total=total or 0)
+        return ClientPage(rows=rows_in(uow, principal, ids), total=total or 0, ids=list(ids))
 
 
 def client_ids(

@@ -236,28 +236,51 @@ def test_only_the_first_page_is_fetched_until_the_view_asks_for_more(uow, owner,
     assert calls.rows == [] and calls.ids == 0, "the first page came with the list"
 
     assert cell(model, 14) == "Client0014, Pat"
-    assert calls.ids == 1, "every id, once, when a row past the first page is needed"
-    assert calls.rows == [ids[10:20]], "the page around the row, in one call"
+    assert calls.pages == 2, "in name order, the page holding the row, by its offset"
     for row in range(10, 20):
         cell(model, row, clm.STATUS)
-    assert len(calls.rows) == 1
+    assert calls.pages == 2
     assert cell(model, 34) == "Client0034, Pat"
-    assert calls.rows[-1] == ids[30:35] and calls.ids == 1
+    assert calls.pages == 3 and calls.ids == 0 and calls.rows == []
+    assert model.client_id(34) == ids[34]
+
+
+def test_sorted_by_a_date_every_id_is_fetched_once_past_the_first_page(
+    uow, owner, calls, qapp
+):
+    ids = many_clients(uow, 35)
+    model = loaded(uow, owner, sort="date_of_birth")
+    assert calls.pages == 1 and calls.ids == 0
+    assert cell(model, 14) == "Client0014, Pat"
+    assert calls.ids == 1, "every id, once, when a row past the first page is needed"
+    assert calls.rows == [ids[10:20]], "the page around the row, in one call"
+    assert cell(model, 34) == "Client0034, Pat"
+    assert calls.rows[-1] == ids[30:35] and calls.ids == 1 and calls.pages == 1
+
+
+def test_a_client_added_while_paging_makes_the_list_fetch_every_id(uow, owner, calls, qapp):
+    many_clients(uow, 25)
+    model = loaded(uow, owner)
+    new_client(uow, owner, "Aaron", "Aaberg")  # sorts first: every later row moves down one
+    assert cell(model, 24) == "Client0023, Pat"
+    assert calls.ids == 1 and model.rowCount() == 25
+    qapp.processEvents()  # the list catches up with the new count
+    assert model.rowCount() == 26 and cell(model, 0) == "Aaberg, Aaron"
 
 
 def test_a_search_is_paged_like_the_whole_list(uow, owner, calls, qapp):
-    ids = many_clients(uow, 25)
+    many_clients(uow, 25)
     model = loaded(uow, owner, search="client00")
     assert model.total == 25 and model.rowCount() == 25
     assert calls.pages == 1 and calls.ids == 0 and calls.rows == []
     assert names(model, 10) == [f"Client{n:04d}, Pat" for n in range(10)]
     assert cell(model, 24) == "Client0024, Pat"
-    assert calls.ids == 1 and calls.rows == [ids[20:25]]
+    assert calls.pages == 2 and calls.ids == 0 and calls.rows == []
 
 
 def test_the_cache_keeps_the_rows_shown_last_and_fetches_the_others_again(uow, owner, calls, qapp):
     ids = many_clients(uow, 40)
-    model = loaded(uow, owner)  # cache of 20 rows, pages of 10
+    model = loaded(uow, owner, sort="date_of_birth")  # cache of 20 rows, pages of 10
     for row in (15, 25, 35):
         cell(model, row)
     assert calls.rows == [ids[10:20], ids[20:30], ids[30:40]]
@@ -409,7 +432,7 @@ def test_a_client_whose_link_ended_disappears_from_my_clients_on_refresh(
     uow, owner, ana, calls, qapp
 ):
     ids = many_clients(uow, 25, ana.staff_id)
-    model = loaded(uow, ana, "mine")
+    model = loaded(uow, ana, "mine", sort="date_of_birth")
     assert model.total == 25 and cell(model, 24) == "Client0024, Pat"  # every id is known
     provider_links.remove_from_provider_list(uow(), owner, ids[15], ana.staff_id)
     # Not refreshed yet: the row is still counted but its details are no longer given out.
@@ -435,7 +458,7 @@ def test_a_change_between_the_first_page_and_the_rest_is_caught_up(uow, owner, q
 
 def test_a_failed_fetch_is_reported_and_data_answers_blank(uow, owner, monkeypatch, qapp):
     many_clients(uow, 25)
-    model = loaded(uow, owner)
+    model = loaded(uow, owner, sort="date_of_birth")
     errors = []
     model.fetch_failed.connect(errors.append)
 
@@ -448,6 +471,27 @@ def test_a_failed_fetch_is_reported_and_data_answers_blank(uow, owner, monkeypat
     assert cell(model, 5) == "Client0005, Pat"
     settle()
     assert model.rowCount() == 10, "only what is known stays"
+
+
+def test_a_page_that_cannot_be_fetched_stays_blank_until_the_list_is_refreshed(
+    uow, owner, monkeypatch, qapp
+):
+    many_clients(uow, 25)
+    model = loaded(uow, owner)
+    errors = []
+    model.fetch_failed.connect(errors.append)
+    working = client_list.list_clients
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(client_list, "list_clients", broken)
+    assert cell(model, 20) == "" and cell(model, 21) == ""
+    assert [str(e) for e in errors] == ["database went away"], "reported once, not per cell"
+    assert cell(model, 5) == "Client0005, Pat" and model.rowCount() == 25
+    monkeypatch.setattr(client_list, "list_clients", working)
+    model.refresh()
+    assert cell(model, 20) == "Client0020, Pat"
 
 
 def test_linked_and_ended_links_in_the_database_are_read_by_the_services(uow, owner, ana, qapp):

@@ -1,0 +1,263 @@
+"""Which client sits in each row of the client list, and the rows fetched so far: the lazy half
+of the list model, without Qt.
+
+A list starts with its first page and how many clients match (one `list_clients` call). Past
+the first page, the name order (the usual one) is fetched a page at a time by offset, which
+its index answers at once however far down; the other orders fetch every id (`client_ids`,
+one query of integers) the first time a row past the first page is needed, then rows by id.
+Rows are cached by client id, the most recently shown kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..services import client_list, client_rows
+from ..services.client_list import ClientPage
+from ..services.client_rows import ClientRow
+from ..services.principal import Principal
+from .client_cells import ShownRow
+
+if TYPE_CHECKING:  # the unit of work is only passed through to the services
+    from ..db.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+#: sorts whose pages are fetched by offset as the view scrolls; the others fetch every id once.
+PAGED_SORTS = frozenset({"name"})
+#: rows fetched together (about two screens) when the view asks for one that is not cached.
+PAGE_SIZE = 50
+#: the most rows kept; the least recently shown leave first.
+CACHE_ROWS = 3000
+
+
+@dataclass(frozen=True)
+class ClientQuery:
+    """What the list shows: whose clients, the search text, a status, and the order."""
+
+    #: "mine" (My Clients) or "all" (All Clients, group-wide roles only; R1).
+    scope: str
+    search: str = ""
+    #: "active", "inactive", "discharged", or None for every status.
+    status: str | None = None
+    #: "name", "date_of_birth" or "next_appointment".
+    sort: str = "name"
+    descending: bool = False
+
+
+class ClientPages:
+    """The rows of one query: their client ids in order and the rows fetched.
+
+    It tells its owner through three callables: `failed(error)` when a fetch fails (nothing is
+    raised), `changed()` when the list turned out to have changed since it was loaded (its
+    count may differ: see `known_count`), and `moved()` when rows may now hold other clients
+    or left the cache, so anything kept by row number must be forgotten.
+    """
+
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        principal: Principal,
+        *,
+        failed: Callable[[Exception], None],
+        changed: Callable[[], None],
+        moved: Callable[[], None],
+        page_size: int = PAGE_SIZE,
+        cache_rows: int = CACHE_ROWS,
+    ) -> None:
+        self._uow = uow
+        self.principal = principal
+        self._failed_with = failed
+        self._changed = changed
+        self._moved = moved
+        self.page_size = max(1, page_size)
+        self._cache_rows = max(cache_rows, 2 * self.page_size)
+        self.query: ClientQuery | None = None
+        #: the ids in the list's order: the first page, or all of them once `complete`.
+        self.ids: list[int] = []
+        self.complete = True
+        #: how many clients matched when the list was loaded.
+        self.total = 0
+        self._positions: dict[int, int] | None = None
+        #: ids past the first page fetched a page at a time (name order), by row number, and
+        #: the first rows of the pages asked for.
+        self._paged: dict[int, int] = {}
+        self._pages_asked: set[int] = set()
+        #: fetched rows by client id (with their cells once shown), least recently shown first.
+        self._cache: OrderedDict[int, ClientRow | ShownRow] = OrderedDict()
+        #: ids whose rows the principal may no longer see, or whose fetch failed.
+        self.gone: set[int] = set()
+        self._failed: set[int] = set()
+
+    def fetch(self, query: ClientQuery, offset: int = 0) -> ClientPage:
+        """A page of `query` from `offset`, and the count (raises the service's errors)."""
+        return client_list.list_clients(
+            self._uow(),
+            self.principal,
+            scope=query.scope,
+            search=query.search,
+            status=query.status,
+            sort=query.sort,
+            descending=query.descending,
+            offset=offset,
+            limit=self.page_size,
+        )
+
+    def start(self, query: ClientQuery, first: ClientPage) -> None:
+        """Show `query`, whose first page is `first`: everything known before is dropped."""
+        rows, ids = first.rows, [row.id for row in first.rows]
+        self.query = query
+        self.ids = ids
+        self.total = max(first.total, len(ids))
+        self.complete = len(ids) >= self.total
+        self._positions = None
+        self._paged.clear()
+        self._pages_asked.clear()
+        self._cache.clear()
+        self.gone.clear()
+        self._failed.clear()
+        for row in rows:
+            self._cache[row.id] = row
+
+    def known_count(self) -> int:
+        """How many rows the list has as far as is known now."""
+        return len(self.ids) if self.complete else self.total
+
+    # -- rows ----------------------------------------------------------------------------------
+
+    def client_id(self, row: int) -> int | None:
+        """The id of the client in `row`, or None (past the end, or not known)."""
+        if 0 <= row < len(self.ids):
+            return self.ids[row]
+        if self.complete or not 0 <= row < self.total:
+            return None
+        if self.query is not None and self.query.sort in PAGED_SORTS:
+            if row - row % self.page_size not in self._pages_asked:
+                self._fetch_page(row)
+                if self.complete:  # the list had changed: every id was fetched instead
+                    return self.ids[row] if row < len(self.ids) else None
+            return self._paged.get(row)
+        self._load_all_ids()
+        return self.ids[row] if row < len(self.ids) else None
+
+    def row(self, row: int) -> tuple[int | None, ClientRow | ShownRow | None]:
+        """The client in `row` and its row, fetched (with its page) if not cached; the row is
+        None while unknown, no longer visible, or not fetched because the fetch failed."""
+        ids = self.ids
+        client_id = ids[row] if 0 <= row < len(ids) else self.client_id(row)
+        if client_id is None:
+            return None, None
+        found = self._cache.get(client_id)
+        if found is None:
+            if client_id in self.gone or client_id in self._failed:
+                return client_id, None
+            self._fetch_window(row)
+            return client_id, self._cache.get(client_id)
+        self._cache.move_to_end(client_id)
+        return client_id, found
+
+    def keep(self, client_id: int, shown: ShownRow) -> None:
+        """Keep `shown` (the row with its cells worked out) in place of the fetched row."""
+        if client_id in self._cache:
+            self._cache[client_id] = shown
+
+    def row_of(self, client_id: int, *, fetch_ids: bool = True) -> int:
+        """The row showing the client, or -1. Past the pages known this needs every id; with
+        `fetch_ids=False` only the ids already known are looked at."""
+        if not self.complete:
+            if client_id in self.ids:
+                return self.ids.index(client_id)
+            paged = next((row for row, cid in self._paged.items() if cid == client_id), None)
+            if paged is not None:
+                return paged
+            if not fetch_ids:
+                return -1
+            self._load_all_ids()
+        if self._positions is None:
+            self._positions = {cid: row for row, cid in enumerate(self.ids)}
+        return self._positions.get(client_id, -1)
+
+    def is_cached(self, client_id: int) -> bool:
+        return client_id in self._cache
+
+    # -- fetching ------------------------------------------------------------------------------
+
+    def _load_all_ids(self) -> None:
+        """Every matching id, in order: one query of integers, when first needed."""
+        query = self.query
+        if query is None:
+            return
+        try:
+            ids = client_list.client_ids(
+                self._uow(),
+                self.principal,
+                query.scope,
+                query.search,
+                query.status,
+                query.sort,
+                query.descending,
+            )
+        except Exception as error:
+            log.warning("could not fetch the client list's ids", exc_info=error)
+            self.complete = True  # show what is known; a refresh tries again
+            self._changed()
+            self._failed_with(error)
+            return
+        changed = ids[: len(self.ids)] != self.ids or len(ids) != self.total
+        self.ids = ids
+        self.complete = True
+        self._positions = None
+        self._paged.clear()
+        self._moved()
+        if changed:  # someone changed the list since its first page was read
+            self._changed()
+
+    def _fetch_window(self, row: int) -> None:
+        """Fetch the rows of the page holding `row` that are not cached yet."""
+        start = row - row % self.page_size
+        wanted = [
+            cid
+            for cid in (self.client_id(r) for r in range(start, start + self.page_size))
+            if cid is not None and cid not in self._cache and cid not in self.gone
+        ]
+        if not wanted:
+            return
+        try:
+            rows = client_rows.client_rows(self._uow(), self.principal, wanted)
+        except Exception as error:
+            log.warning("could not fetch client rows", exc_info=error)
+            self._failed.update(wanted)
+            self._failed_with(error)
+            return
+        self._remember(rows, wanted)
+
+    def _fetch_page(self, row: int) -> None:
+        """The ids and rows of the page holding `row`, by its offset in the list's order."""
+        start = row - row % self.page_size
+        self._pages_asked.add(start)
+        try:
+            page = self.fetch(self.query, start)
+        except Exception as error:
+            log.warning("could not fetch a page of the client list", exc_info=error)
+            self._failed_with(error)
+            return
+        if page.total != self.total:  # the list changed since it was loaded: use every id
+            self._load_all_ids()
+            return
+        for offset, client_id in enumerate(page.ids):
+            self._paged[start + offset] = client_id
+        self._remember(page.rows, page.ids)
+
+    def _remember(self, rows: list[ClientRow], wanted: list[int]) -> None:
+        """Cache fetched rows; the wanted ones that did not come back are no longer visible."""
+        for found in rows:
+            self._cache[found.id] = found
+        self.gone.update(set(wanted) - {found.id for found in rows})
+        if len(self._cache) > self._cache_rows:
+            self._moved()
+            while len(self._cache) > self._cache_rows:
+                self._cache.popitem(last=False)
