@@ -115,13 +115,11 @@ def list_clients(
     """One page of "My Clients" (scope "mine") or "All Clients" (scope "all", R1), and how
     many clients match in all."""
     with uow:
-        matching, ordered = _query_parts(
-            principal, uow.now(), scope, search, status, sort, descending
-        )
+        found, ordered = _query_parts(principal, uow.now(), scope, search, status, sort, descending)
         page = ordered.offset(max(0, offset)).limit(max(1, min(limit, MAX_PAGE)))
         connection = uow.session.connection()
         ids = connection.scalars(page).all()
-        total = connection.scalar(matching.select(func.count()))
+        total = connection.scalar(found.select(func.count()))
         return ClientPage(rows=rows_in(uow, principal, ids), total=total or 0, ids=list(ids))
 
 
@@ -136,7 +134,7 @@ def client_ids(
 ) -> list[int]:
     """The ids of every matching client, in order, for a lazy list that fetches rows as shown."""
     with uow:
-        _matching_, ordered = _query_parts(
+        _found, ordered = _query_parts(
             principal, uow.now(), scope, search, status, sort, descending
         )
         return uow.session.connection().scalars(ordered).all()
