@@ -11,11 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, exists, func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from ..db.tables import Appointment, Client, ClientProviderLink, LinkedProfile, Staff
 from ..db.uow import UnitOfWork
 from .policy import may_see_all_clients
+from .policy.scopes import on_providers_list
 from .principal import Principal, Role
 
 #: ids per IN (...) list, well under every database's limit on parameters.
@@ -58,11 +59,7 @@ class ClientRow:
 _IDS = bindparam("ids", expanding=True)
 
 #: R1, R2 for a provider: the client is on their list (an open link).
-_ON_MY_LIST = exists().where(
-    ClientProviderLink.client_id == Client.id,
-    ClientProviderLink.provider_id == bindparam("me"),
-    ClientProviderLink.ended_at.is_(None),
-)
+_ON_MY_LIST = on_providers_list(Client.id, bindparam("me"))
 _NEXT_APPOINTMENT = (
     select(func.min(Appointment.starts_at))
     .where(

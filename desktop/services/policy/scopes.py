@@ -30,6 +30,17 @@ def linked_client_ids(provider_id: int):
     )
 
 
+def on_providers_list(client_id_column, provider_id) -> ColumnElement[bool]:
+    """R1, R2 as EXISTS: the client has an open link to the provider. The same rows as
+    `linked_client_ids`, quicker for a few clients at a time; `provider_id` may be a bound
+    parameter, so the statement is built once."""
+    return exists().where(
+        ClientProviderLink.client_id == client_id_column,
+        ClientProviderLink.provider_id == provider_id,
+        ClientProviderLink.ended_at.is_(None),
+    )
+
+
 def visible_clients(principal: Principal, client_id_column) -> ColumnElement[bool]:
     """R1, R2: every client for group-wide roles; a provider's linked clients otherwise."""
     if may_see_all_clients(principal):
