@@ -243,11 +243,6 @@ class ClientListModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), last)
         self.reloaded.emit(self._total)
 
-    @property
-    def cells(self) -> ClientCells:
-        """What the cells of this list say (texts, tooltips, sort values)."""
-        return self._cells
-
     # -- Qt ------------------------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
