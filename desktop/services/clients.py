@@ -201,19 +201,23 @@ def _clean_draft(draft: ClientDraft, today: date) -> dict[str, object]:
     return values
 
 
-def _stale(client: Client) -> Conflict:
+def _stale(name: str) -> Conflict:
     return Conflict(
-        f"{client_name(client)}'s record was changed by someone else a moment ago; nothing was "
+        f"{name}'s record was changed by someone else a moment ago; nothing was "
         "saved. Open it again, then repeat your change."
     )
 
 
-def _flush(uow: UnitOfWork, client: Client) -> None:
-    """Write the changes now, so a concurrent change shows as a Conflict, not a crash."""
+def _flush(uow: UnitOfWork, name: str) -> None:
+    """Write the changes now, so a concurrent change shows as a Conflict, not a crash.
+
+    `name` is the client's name read before the write: after a failed write the transaction
+    is rolled back and the client's row can no longer be read in it."""
     try:
         uow.session.flush()
     except StaleDataError:
-        raise _stale(client) from None
+        uow.session.rollback()
+        raise _stale(name) from None
 
 
 def profile_of(uow: UnitOfWork, client: Client) -> ClientProfile:
@@ -324,15 +328,16 @@ def update_client(
     with uow:
         client = _require_editable(uow, principal, client_id)
         values = _clean_draft(draft, _practice_today(uow))
+        known_as = client_name(client)
         if client.version != expected_version:
-            raise _stale(client)
+            raise _stale(known_as)
         changed = [name for name, value in values.items() if getattr(client, name) != value]
         if changed:
             for name in changed:
                 setattr(client, name, values[name])
             client.sort_name = sort_name(client.first_name, client.last_name)
             client.updated_at = uow.now()
-            _flush(uow, client)
+            _flush(uow, known_as)
             audit.record(
                 uow,
                 principal,
@@ -380,13 +385,13 @@ def update_provider_settings(
                 f"{client_name(client)} is no longer on that provider's list. Refresh the profile."
             )
         if link.version != expected_version:
-            raise _stale(client)
+            raise _stale(client_name(client))
         values = {"status": status, "diagnosis": diagnosis, "start_date": start_date}
         changed = [name for name, value in values.items() if getattr(link, name) != value]
         if changed:
             for name in changed:
                 setattr(link, name, values[name])
-            _flush(uow, client)
+            _flush(uow, client_name(client))
             audit.record(
                 uow,
                 principal,
@@ -452,11 +457,11 @@ def update_billing_notes(
     with uow:
         client = _require_seen(uow, principal, client_id)
         if client.version != expected_version:
-            raise _stale(client)
+            raise _stale(client_name(client))
         if (client.billing_notes or "") != notes:
             client.billing_notes = notes or None
             client.updated_at = uow.now()
-            _flush(uow, client)
+            _flush(uow, client_name(client))
             audit.record(
                 uow,
                 principal,
