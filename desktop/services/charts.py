@@ -22,13 +22,13 @@ from .errors import Conflict, InvalidInput, NotFound
 from .policy import (
     ProviderFacts,
     may_complete_own_note,
+    may_open_records,
     may_read_private_notes,
-    may_see_client,
     may_write_chart,
 )
 from .policy.scopes import readable_charts, readable_notes
 from .principal import Principal
-from .record_facts import chart_facts, is_linked, load_client
+from .record_facts import chart_facts, has_own_chart, is_linked, load_client
 from .validation import clean_text
 
 NOTE_KINDS = ("progress", "private")
@@ -164,7 +164,11 @@ def read_records(uow: UnitOfWork, principal: Principal, client_id: int) -> Clien
     with uow:
         client = load_client(uow, client_id)
         linked = is_linked(uow, client.id, principal.staff_id)
-        may_see_client(principal, principal_linked=linked).require()
+        may_open_records(
+            principal,
+            principal_linked=linked,
+            has_own_chart=has_own_chart(uow, client.id, principal.staff_id),
+        ).require()
         now = uow.now()
         authors = _readable_chart_authors(uow, principal, client.id)
         author_ids = [a.staff_id for a in authors]

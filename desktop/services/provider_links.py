@@ -6,17 +6,52 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..db.tables import ChartShare, Client, ClientProviderLink, Notification, ProviderProfile, Staff
 from ..db.uow import UnitOfWork
 from . import audit
 from .errors import InvalidInput
-from .policy import may_add_to_provider_list, may_change_provider_lists
+from .policy import (
+    may_add_to_provider_list,
+    may_change_provider_lists,
+    may_remove_from_provider_list,
+)
 from .policy.scopes import share_is_active
 from .principal import Principal
-from .record_facts import client_name, is_linked, load_client, provider_facts
+from .record_facts import client_name, has_own_chart, is_linked, load_client, provider_facts
 from .sharing import end_share_in_transaction, ensure_link
+from .validation import require_id
+
+
+@dataclass(frozen=True)
+class RemovalEffect:
+    """What taking the client off one provider's list ends, said before it is done."""
+
+    provider_id: int
+    provider_name: str
+    is_treating: bool
+    #: chart shares made to this provider for the client, which end with the link.
+    shares_to_them: int
+    #: the provider has written in their own chart of the client (they keep reading it).
+    keeps_own_chart: bool
+
+    def sentence(self, client: str) -> str:
+        """What ending the link ends, in plain words."""
+        name = self.provider_name
+        parts = []
+        if self.is_treating:
+            parts.append(
+                f"{name} is {client}'s treating provider; {client} will have no treating "
+                "provider until one is chosen."
+            )
+        if self.shares_to_them == 1:
+            parts.append(f"The chart share made to {name} for {client} ends.")
+        elif self.shares_to_them:
+            parts.append(f"The {self.shares_to_them} chart shares made to {name} for {client} end.")
+        if self.keeps_own_chart:
+            parts.append(f"{name} keeps reading their own chart of {client}.")
+        return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -115,19 +150,60 @@ def end_link_in_transaction(
     )
 
 
-def _check_removal(uow: UnitOfWork, principal: Principal, client: Client) -> None:
+def _check_change(uow: UnitOfWork, principal: Principal, client: Client) -> None:
     linked = is_linked(uow, client.id, principal.staff_id)
     may_change_provider_lists(principal, principal_linked=linked).require()
+
+
+def _check_removal(uow: UnitOfWork, principal: Principal, client: Client, provider_id: int):
+    linked = is_linked(uow, client.id, principal.staff_id)
+    may_remove_from_provider_list(
+        principal, principal_linked=linked, provider_id=provider_id
+    ).require()
+
+
+def removal_effects(
+    uow: UnitOfWork, principal: Principal, client_id: int, provider_ids: Iterable[int]
+) -> list[RemovalEffect]:
+    """What ending these providers' links to the client would end (treating provider, shares
+    made to them), to warn before Manage access saves. Changes nothing."""
+    client_id = require_id(client_id, "client")
+    ids = [require_id(p, "provider") for p in provider_ids]
+    with uow:
+        client = load_client(uow, client_id)
+        _check_change(uow, principal, client)
+        now = uow.now()
+        effects = []
+        for link in links_of_client(uow, client.id):
+            if link.provider_id not in ids:
+                continue
+            shares = uow.session.scalar(
+                select(func.count()).where(
+                    ChartShare.client_id == client.id,
+                    ChartShare.to_provider_id == link.provider_id,
+                    share_is_active(now),
+                )
+            )
+            effects.append(
+                RemovalEffect(
+                    link.provider_id,
+                    link.provider_name,
+                    link.is_treating,
+                    shares or 0,
+                    has_own_chart(uow, client.id, link.provider_id),
+                )
+            )
+        return effects
 
 
 def remove_from_provider_list(
     uow: UnitOfWork, principal: Principal, client_id: int, provider_id: int
 ) -> None:
-    """Take C off B's list (same people as R6). Shares made to B for C end with it; B's own
-    chart stays, readable as before by those the rules allow."""
+    """Take C off B's list: the roles of R6 for anyone, a provider for themselves only. Shares
+    made to B for C end with it; B's own chart stays, and B still reads it (R3)."""
     with uow:
         client = load_client(uow, client_id)
-        _check_removal(uow, principal, client)
+        _check_removal(uow, principal, client, provider_id)
         if not is_linked(uow, client.id, provider_id):
             name = getattr(provider_facts(uow, provider_id), "name", "that provider")
             raise InvalidInput(f"{client_name(client)} is not on {name}'s list.")
@@ -143,7 +219,7 @@ def set_providers_with_access(
     wanted = set(provider_ids)
     with uow:
         client = load_client(uow, client_id)
-        _check_removal(uow, principal, client)
+        _check_change(uow, principal, client)
         current = {link.provider_id for link in links_of_client(uow, client.id)}
         known = set(uow.session.scalars(select(ProviderProfile.staff_id)))
         unknown = wanted - known
@@ -153,7 +229,7 @@ def set_providers_with_access(
             recipient = _check(uow, principal, client, provider_id)
             ensure_link(uow, principal, client, recipient.staff_id)
         for provider_id in sorted(current - wanted):
-            _check_removal(uow, principal, client)
+            _check_removal(uow, principal, client, provider_id)
             end_link_in_transaction(uow, principal, client, provider_id)
         views = links_of_client(uow, client.id)
         uow.commit()

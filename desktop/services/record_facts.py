@@ -8,7 +8,7 @@ from ..db.tables import ChartShare, Client, ClientProviderLink, ProviderProfile,
 from ..db.uow import UnitOfWork
 from .errors import NotFound
 from .policy import ChartFacts, ProviderFacts
-from .policy.scopes import share_is_active
+from .policy.scopes import own_chart_client_ids, share_is_active
 from .principal import Principal
 
 
@@ -58,6 +58,15 @@ def is_linked(uow: UnitOfWork, client_id: int, provider_id: int) -> bool:
             )
         )
         is not None
+    )
+
+
+def has_own_chart(uow: UnitOfWork, client_id: int, provider_id: int) -> bool:
+    """Whether the provider has written in their chart of the client (a note or a clinical
+    document), whether or not the client is still on their list."""
+    found = own_chart_client_ids(provider_id).subquery()
+    return (
+        uow.session.scalar(select(found.c[0]).where(found.c[0] == client_id).limit(1)) is not None
     )
 
 

@@ -8,6 +8,33 @@ import zoneinfo
 from .errors import InvalidInput
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: the largest id a database row can have (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def require_id(value: object, what: str) -> int:
+    """A row id as the user interface passes it: a whole number a database can hold."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
+        raise InvalidInput(f"That {what} cannot be found. Refresh the screen and try again.")
+    return value
+
+
+def require_text(value: object, label: str, *, field: str | None = None) -> str | None:
+    """`value` when it is text (or None) that can be stored: no NUL byte, no lone surrogate
+    (half of a character, which no database can store)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"{label} must be text.", field=field)
+    if "\x00" in value:
+        raise InvalidInput(f"{label} cannot contain control characters.", field=field)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(
+            f"{label} contains a broken character; type it again.", field=field
+        ) from None
+    return value
 
 
 def clean_text(
@@ -19,7 +46,7 @@ def clean_text(
     field: str | None = None,
 ) -> str:
     """Trimmed text of at most `max_length` characters; empty only when not required."""
-    text = (value or "").strip()
+    text = (require_text(value, label, field=field) or "").strip()
     if required and not text:
         raise InvalidInput(f"{label} is required.", field=field)
     if len(text) > max_length:

@@ -32,8 +32,9 @@ from ..services.principal import Principal, Role
 from .client_table import client_table, fit_columns
 from .messages import InlineMessage, explain, refusal_text
 from .new_client_dialog import NewClientDialog
+from .past_clients_dialog import PastClientsDialog
 from .style import ACCENT
-from .widgets import EmptyState, ScreenHeader, primary_button
+from .widgets import EmptyState, ScreenHeader, button, primary_button
 
 #: how long typing may pause before the list is searched, in milliseconds.
 SEARCH_DELAY_MS = 150
@@ -133,6 +134,9 @@ class ClientsScreen(QWidget):
         for label, value in STATUS_CHOICES:
             self.status_combo.addItem(label, value)
         self.status_combo.setMinimumContentsLength(12)
+        self.past_button = button("&Past clients…")
+        self.past_button.setToolTip("Your own charts of clients no longer on your list")
+        self.past_button.setVisible(principal.has(Role.PROVIDER))
         self.new_button = primary_button("&New client…")
         self.new_button.setEnabled(bool(self._may_create))
         self.new_button.setToolTip(
@@ -165,6 +169,7 @@ class ClientsScreen(QWidget):
         tools.addWidget(self.search_edit, 1)
         tools.addWidget(self.status_combo)
         tools.addSpacing(8)
+        tools.addWidget(self.past_button)
         tools.addWidget(self.new_button)
         heading = QHBoxLayout()
         heading.addWidget(self.header, 1)
@@ -179,7 +184,7 @@ class ClientsScreen(QWidget):
         layout.addWidget(self.pages, 1)
 
         order = [self.all_button, self.mine_button, self.search_edit, self.status_combo]
-        order += [self.new_button, self.table]
+        order += [self.past_button, self.new_button, self.table]
         for first, second in zip(order, order[1:], strict=False):
             self.setTabOrder(first, second)
 
@@ -192,6 +197,7 @@ class ClientsScreen(QWidget):
         self.status_combo.currentIndexChanged.connect(self._status_chosen)
         self.scope_group.buttonClicked.connect(self._scope_chosen)
         self.new_button.clicked.connect(self.open_new_client)
+        self.past_button.clicked.connect(self.open_past_clients)
         self.table.activated.connect(self._activated)
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_chosen)
         self.model.reloaded.connect(self._show_count)
@@ -379,6 +385,17 @@ class ClientsScreen(QWidget):
         dialog.accepted.connect(lambda: self._client_added(dialog))
         dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
         dialog.open()
+
+    def open_past_clients(self) -> PastClientsDialog | None:
+        """The provider's charts of clients no longer on their list (R3)."""
+        if self.current_dialog is not None:
+            return None
+        dialog = PastClientsDialog(self.ctx, self.principal, self)
+        self.current_dialog = dialog
+        dialog.accepted.connect(lambda: self.client_activated.emit(dialog.chosen_id))
+        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
+        dialog.open()
+        return dialog
 
     def _dialog_closed(self, dialog: QDialog) -> None:
         if self.current_dialog is dialog:

@@ -39,9 +39,19 @@ from desktop.db.types import UTCDateTime
 from desktop.db.uow import UnitOfWork
 from desktop.services import audit, policy, provider_links, sharing, staff, transfers
 from desktop.services.errors import Conflict, InvalidInput, NotFound, PermissionRefused
-from desktop.services.policy.scopes import readable_documents, readable_notes, visible_clients
+from desktop.services.policy.scopes import (
+    clients_with_open_records,
+    readable_documents,
+    readable_notes,
+    visible_clients,
+)
 from desktop.services.principal import Principal, Role
-from desktop.services.record_facts import chart_facts, load_client, provider_facts
+from desktop.services.record_facts import (
+    chart_facts,
+    has_own_chart,
+    load_client,
+    provider_facts,
+)
 
 from . import worlds
 from .conftest import snapshot
@@ -345,6 +355,22 @@ def sees_client(state: State, person: Principal, client: int) -> bool:
     )
 
 
+def wrote_in_chart(state: State, person: Principal, client: int) -> bool:
+    """The person has their own chart of the client: a note or a clinical document of theirs."""
+    me = person.staff_id
+    return any(n[1] == client and n[2] == me for n in state.notes) or any(
+        d[1] == client and d[2] == "clinical" and d[3] == me for d in state.documents
+    )
+
+
+def opens_records(state: State, person: Principal, client: int) -> bool:
+    """R2, R3: the client's records open to whoever sees the client, and to a provider who
+    wrote in their own chart of the client, on their list or not (they never lose it)."""
+    return sees_client(state, person, client) or (
+        Role.PROVIDER in person.roles and wrote_in_chart(state, person, client)
+    )
+
+
 def reads_document(state: State, person: Principal, ownership: dict, document) -> bool:
     _, client, category, owner = document
     if category == "clinical":
@@ -366,6 +392,16 @@ def may_change_lists(state: State, person: Principal, client: int) -> bool:
     )
 
 
+def may_end_link(state: State, person: Principal, client: int, provider: int) -> bool:
+    """R6 for ending a link (docs/decisions.md): the same roles for anyone's link; a provider
+    for their own only."""
+    return bool(person.roles & LIST_SHARERS) or (
+        Role.PROVIDER in person.roles
+        and (client, person.staff_id) in state.links
+        and provider == person.staff_id
+    )
+
+
 # =============================================================================================
 # The invariants
 # =============================================================================================
@@ -376,6 +412,8 @@ class Scopes:
     notes: set[int]
     documents: set[int]
     clients: set[int]
+    #: the clients whose records open to the person (`clients_with_open_records`).
+    records: set[int]
 
 
 def scopes_query(people: list[Principal]):
@@ -394,6 +432,9 @@ def scopes_query(people: list[Principal]):
             select(literal(number), literal("client"), Client.id).where(
                 visible_clients(person, Client.id)
             ),
+            select(literal(number), literal("records"), Client.id).where(
+                clients_with_open_records(person, Client.id)
+            ),
         ]
     return union_all(*parts)
 
@@ -405,7 +446,9 @@ def scopes_of(uow: UnitOfWork, p: Practice) -> dict[int, Scopes]:
     for number, what, row_id in uow.session.execute(p.scopes_query, {"now": uow.now()}):
         found[(number, what)].add(row_id)
     return {
-        person.staff_id: Scopes(found[(n, "note")], found[(n, "document")], found[(n, "client")])
+        person.staff_id: Scopes(
+            found[(n, "note")], found[(n, "document")], found[(n, "client")], found[(n, "records")]
+        )
         for n, person in enumerate(p.people)
     }
 
@@ -461,6 +504,10 @@ def check_scopes_follow_the_rules(
             assert visible == sees_client(state, person, client), (
                 f"{step}: R2: staff {me}, client {client}: the scope says {visible}"
             )
+            opens = client in seen.records
+            assert opens == opens_records(state, person, client), (
+                f"{step}: R3: staff {me}, records of client {client}: the scope says {opens}"
+            )
 
 
 def loaded_facts(uow: UnitOfWork, p: Practice, state: State, person, client, author):
@@ -511,6 +558,11 @@ def check_decisions_agree_with_scopes(
             decision = policy.may_see_client(person, principal_linked=linked)
             assert decision.allowed == (client_id in seen.clients), (
                 f"{step}: may_see_client({person.staff_id}, {client_id}) = {decision}"
+            )
+            own = has_own_chart(uow, client_id, person.staff_id)
+            decision = policy.may_open_records(person, principal_linked=linked, has_own_chart=own)
+            assert decision.allowed == (client_id in seen.records), (
+                f"{step}: may_open_records({person.staff_id}, {client_id}) = {decision}"
             )
             for document in documents_by_chart.get((client_id, None), []):
                 decision = policy.may_read_document(person, None, principal_linked=linked)
@@ -659,8 +711,11 @@ def expected_permission(p: Practice, state: State, operation: tuple) -> bool | N
         case "end_share":
             share = picked_share(state, operation)
             return may_share(state, actor, p.ownership, share.client_id, share.from_provider_id)
-        case "add_to_list" | "remove_from_list":
+        case "add_to_list":
             return may_change_lists(state, actor, p.clients[args[1] % len(p.clients)])
+        case "remove_from_list":
+            client = p.clients[args[1] % len(p.clients)]
+            return may_end_link(state, actor, client, removed_provider(p, state, operation))
         case "deactivate":
             return bool(actor.roles & STAFF_ADMINS)
     return None

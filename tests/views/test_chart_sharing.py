@@ -4,8 +4,9 @@ through the services."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
-from desktop.services import access_report, charts, clients, sharing
+from desktop.services import access_report, charts, clients, sharing, transfers
 from desktop.services.principal import Role
 from desktop.views.client_profile.manage_access_dialog import (
     AddToProviderListDialog,
@@ -147,8 +148,12 @@ def test_R8_transfer_to_a_colleague_chosen_by_login_email(qtbot, ctx, team):
     )
     assert linked(ctx, rosa, client_id) == {rosa.staff_id}  # Kim left Dr. Lee's list
     assert chart_of(ctx, rosa, client_id, lee.staff_id) is not None
-    # Dr. Lee no longer sees the client: the window says why instead of a profile.
-    assert window.stack.currentWidget() is window.unavailable
+    # Dr. Lee no longer has the client on his list, but keeps his own chart (R3): the window
+    # shows it alone.
+    assert window.stack.currentWidget() is window.tabs
+    assert window.tabs.currentWidget() is window.records_tab
+    assert window.facts_label.text().startswith("No longer on your list")
+    assert window.records_tab.records.charts[0].provider_id == lee.staff_id
 
 
 def test_transfer_chooses_by_name_and_from_which_chart_when_several(qtbot, ctx, team, owner):
@@ -219,10 +224,33 @@ def test_R6_manage_access_ticks_exactly_who_has_the_client(qtbot, ctx, team):
     assert chart_of(ctx, rosa, client_id, lee.staff_id) is None  # a list gives no chart
 
     dialog = panel.open_manage_access()
-    dialog.set_checked(ana.staff_id, False)
-    assert dialog.warning.isVisibleTo(dialog) and "Ana Castillo" in dialog.warning.text()
+    ana_item = next(
+        dialog.list.item(row)
+        for row in range(dialog.list.count())
+        if dialog.list.item(row).data(Qt.ItemDataRole.UserRole) == ana.staff_id
+    )
+    assert not ana_item.flags() & Qt.ItemFlag.ItemIsEnabled  # R6: not a colleague's link
+    assert "not a colleague" in ana_item.toolTip()
+    dialog.reject()
+
+
+def test_R6_unticking_the_treating_provider_says_what_it_ends_first(qtbot, ctx, team, owner):
+    lee, rosa, client_id = team["lee"], team["rosa"], team["client"]
+    sharing.start_chart_share(ctx.uow(), lee, client_id, lee.staff_id, rosa.staff_id)
+    transfers.transfer_client(ctx.uow(), lee, client_id, lee.staff_id, rosa.staff_id)
+    _window, panel = sharing_panel(qtbot, ctx, owner, client_id)
+    dialog = panel.open_manage_access()
+    dialog.set_checked(rosa.staff_id, False)
+    assert dialog.warning.isVisibleTo(dialog)
+    assert dialog.warning.text() == (
+        "Kim Chen will leave the list of Dr. Rosa Lindqvist. Dr. Rosa Lindqvist is Kim Chen's "
+        "treating provider; Kim Chen will have no treating provider until one is chosen. "
+        "The chart share made to Dr. Rosa Lindqvist for Kim Chen ends."
+    )
     click(qtbot, dialog.ok_button)
-    assert linked(ctx, lee, client_id) == {lee.staff_id, rosa.staff_id}
+    assert linked(ctx, owner, client_id) == set()
+    # Dr. Lee, who transferred the client, still reads his own chart.
+    assert len(chart_of(ctx, lee, client_id, lee.staff_id).notes) == 2
 
 
 def test_R6_add_to_a_providers_list_gives_the_profile_only(qtbot, ctx, team):

@@ -60,6 +60,18 @@ def may_see_client(principal: Principal, *, principal_linked: bool) -> Decision:
     return refused("R2", "This client is not on your list. Ask the front desk to add them to it.")
 
 
+def may_open_records(
+    principal: Principal, *, principal_linked: bool, has_own_chart: bool
+) -> Decision:
+    """R2, R3: a client's records open to whoever sees the profile, and to a provider who wrote
+    in their own chart of the client even after the client left their list (transfer, Manage
+    access): the author always reads their own chart, and finishes their drafts."""
+    seen = may_see_client(principal, principal_linked=principal_linked)
+    if seen or (has_own_chart and principal.has(Role.PROVIDER)):
+        return ALLOWED
+    return seen
+
+
 def may_edit_client(principal: Principal, *, principal_linked: bool) -> Decision:
     """R2: everyone who sees the profile edits it, except through the Biller role (billing
     details only): a Biller who is also an unlinked provider still only reads it."""
@@ -192,6 +204,25 @@ def may_change_provider_lists(principal: Principal, *, principal_linked: bool) -
         "Only the Owner, a Manager, a Record Custodian, a Scheduler or one of this client's "
         "providers can change which providers have this client on their list.",
     )
+
+
+def may_remove_from_provider_list(
+    principal: Principal, *, principal_linked: bool, provider_id: int
+) -> Decision:
+    """R6 for ending a link: the Owner, a Manager, a Record Custodian or a Scheduler take any
+    provider off the client's list; a provider takes only themselves off it, never a colleague
+    (a colleague's caseload is theirs and the front desk's to change)."""
+    if principal.has(*LIST_SHARING_ROLES):
+        return ALLOWED
+    if principal.has(Role.PROVIDER) and principal_linked and provider_id == principal.staff_id:
+        return ALLOWED
+    if principal.has(Role.PROVIDER) and principal_linked:
+        return refused(
+            "R6",
+            "You can take yourself off this client's list, not a colleague. Ask the Owner, a "
+            "Manager, a Record Custodian or the front desk.",
+        )
+    return may_change_provider_lists(principal, principal_linked=principal_linked)
 
 
 def may_add_to_provider_list(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true, union
+from sqlalchemy.sql.elements import True_
 
 from ...db.tables import ChartNote, ChartShare, ClientProviderLink, Document, ProviderProfile
 from ..principal import Principal, Role
@@ -48,6 +49,25 @@ def visible_clients(principal: Principal, client_id_column) -> ColumnElement[boo
     if principal.has(Role.PROVIDER):
         return client_id_column.in_(linked_client_ids(principal.staff_id))
     return false()
+
+
+def own_chart_client_ids(provider_id: int):
+    """The clients in whose chart the provider has written: a note or a clinical document."""
+    return union(
+        select(ChartNote.client_id).where(ChartNote.author_id == provider_id),
+        select(Document.client_id).where(
+            Document.owner_provider_id == provider_id, Document.category == "clinical"
+        ),
+    )
+
+
+def clients_with_open_records(principal: Principal, client_id_column) -> ColumnElement[bool]:
+    """R2, R3 (`may_open_records`): the clients the principal sees, and for a provider also
+    those in whose chart they have written, on their list or not."""
+    visible = visible_clients(principal, client_id_column)
+    if not principal.has(Role.PROVIDER) or isinstance(visible, True_):
+        return visible
+    return or_(visible, client_id_column.in_(own_chart_client_ids(principal.staff_id)))
 
 
 def _group_owned_authors():

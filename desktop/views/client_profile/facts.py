@@ -43,6 +43,21 @@ def chart_of(
     )
 
 
+def chart_of_past_client(
+    principal: Principal, client_id: int, client_name: str, provider_id: int, provider_name: str
+) -> ChartFacts:
+    """A chart of a client who is on nobody's list as far as the principal can tell: the
+    principal's own chart after the client left their list (R3)."""
+    return ChartFacts(
+        client_id=client_id,
+        client_name=client_name,
+        author=ProviderFacts(provider_id, provider_name, True, "provider"),
+        author_linked=False,
+        principal_linked=False,
+        share_to_principal_includes_private=None,
+    )
+
+
 def may_write_own_chart(principal: Principal, profile: ClientProfile) -> Decision | None:
     """Whether the principal may start a note or a clinical document in their own chart (R3);
     None when they are not a provider and so have no chart of their own."""

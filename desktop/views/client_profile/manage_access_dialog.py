@@ -7,6 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QWidget
 
 from ...services import provider_links, staff
+from ...services.errors import ServiceError
+from ...services.policy import may_remove_from_provider_list
 from ...services.staff import StaffMember
 from ..form_dialog import FormDialog
 from ..widgets import Field
@@ -42,12 +44,20 @@ class ManageAccessDialog(FormDialog):
         self.list = QListWidget()
         self.list.setObjectName("checkList")
         self.list.setAccessibleName("Providers with access")
+        linked = host.principal.staff_id in self.current
         for member in self.providers:
             item = QListWidgetItem(member.display_name)
             item.setData(Qt.ItemDataRole.UserRole, member.id)
             item.setToolTip(member.email)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             checked = member.id in self.current
+            removable = may_remove_from_provider_list(
+                host.principal, principal_linked=linked, provider_id=member.id
+            )
+            if checked and not removable:
+                # R6: a provider takes only themselves off; a colleague's tick stays.
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip(f"{member.email}\n{removable.reason}")
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.list.addItem(item)
         self.list.setFixedHeight(min(330, 14 + 32 * max(len(self.providers), 2)))
@@ -80,10 +90,16 @@ class ManageAccessDialog(FormDialog):
         removed = self.current - self.chosen_ids()
         removed &= {m.id for m in self.providers}
         if removed:
-            self.warning.setText(
-                f"{self.client_name} will leave the list of {self._names(removed)}, and chart "
-                "shares made to them for this client will end."
-            )
+            lines = [f"{self.client_name} will leave the list of {self._names(removed)}."]
+            try:
+                effects = provider_links.removal_effects(
+                    self.host.ctx.uow(), self.host.principal, self.host.client_id, removed
+                )
+            except ServiceError as error:
+                effects = []
+                lines.append(error.message)
+            lines += [e.sentence(self.client_name) for e in effects]
+            self.warning.setText(" ".join(line for line in lines if line))
         self.warning.setVisible(bool(removed))
 
     def submit(self) -> None:

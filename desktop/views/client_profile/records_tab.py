@@ -18,11 +18,11 @@ from ...models import notes_model
 from ...models.notes_model import NotesModel
 from ...services import access_report, charts
 from ...services.charts import SIGNED_NEVER_CHANGES, ChartView, ClientRecords, NoteView
-from ...services.policy import ProviderFacts, may_read_chart
+from ...services.policy import ProviderFacts, may_read_chart, may_write_chart
 from ..messages import InlineMessage, confirm, explain, refusal_text
 from ..widgets import button, divider, primary_button
 from .chart_sharing_panel import ChartSharingPanel
-from .facts import chart_of, may_finish_note, may_write_own_chart
+from .facts import chart_of, chart_of_past_client, may_finish_note, may_write_own_chart
 from .note_dialogs import AddendumDialog, NoteEditorDialog
 from .note_reader import NoteReader
 from .tables import read_only_tree
@@ -170,7 +170,12 @@ class RecordsTab(QWidget):
         ctx, principal = self.host.ctx, self.host.principal
         try:
             records = charts.read_records(ctx.uow(), principal, self.host.client_id)
-            sections = access_report.sharing_overview(ctx.uow(), principal, self.host.client_id)
+            own_chart_only = self.host.profile is None
+            sections = (
+                []
+                if own_chart_only
+                else access_report.sharing_overview(ctx.uow(), principal, self.host.client_id)
+            )
         except Exception as error:
             self.records, self.sections = None, []
             self.model.set_records(None, principal.staff_id, self.host.zone)
@@ -199,6 +204,8 @@ class RecordsTab(QWidget):
         self.reader.setVisible(bool(records.charts))
         self._show_closed_charts(records, sections)
         self.sharing.set_sections(sections)
+        self.sharing.setVisible(not own_chart_only)
+        self.jump_list.setVisible(not own_chart_only)
         self._fit_tree()
         index = self.model.index_of_note(keep) if keep is not None else QModelIndex()
         if index.isValid():
@@ -274,7 +281,10 @@ class RecordsTab(QWidget):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        principal, profile = self.host.principal, self.host.profile
+        principal, profile, past = self.host.principal, self.host.profile, self.host.past
+        if profile is None and past is not None:
+            self._update_own_chart_actions(past)
+            return
         write = may_write_own_chart(principal, profile) if profile else None
         is_writer = write is not None
         for control in (self.new_button, self.edit_button, self.sign_button, self.addendum_button):
@@ -295,6 +305,25 @@ class RecordsTab(QWidget):
         self._enable(
             self.addendum_button, not_author or (None if signed else DRAFTS_ONLY_AMENDED_LATER)
         )
+
+    def _update_own_chart_actions(self, past) -> None:
+        """The client left the principal's list: no new notes (R3), drafts may be finished."""
+        principal = self.host.principal
+        own = chart_of_past_client(
+            principal, past.client_id, past.full_name, principal.staff_id, principal.display_name
+        )
+        for control in (self.new_button, self.edit_button, self.sign_button, self.addendum_button):
+            control.setVisible(True)
+        self._enable(self.new_button, refusal_text(may_write_chart(principal, own)))
+        note, chart = self.selected()
+        if note is None or chart is None:
+            for control in (self.edit_button, self.sign_button, self.addendum_button):
+                self._enable(control, CHOOSE_NOTE)
+            return
+        signed = note.status == "signed"
+        self._enable(self.edit_button, SIGNED_NEVER_CHANGES if signed else None)
+        self._enable(self.sign_button, SIGNED_NEVER_CHANGES if signed else None)
+        self._enable(self.addendum_button, None if signed else DRAFTS_ONLY_AMENDED_LATER)
 
     @staticmethod
     def _enable(control, reason: str | None) -> None:

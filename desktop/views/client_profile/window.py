@@ -11,8 +11,10 @@ from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from ... import APP_NAME
 from ...app import AppContext
-from ...services import clients, practice
+from ...services import clients, own_charts, practice
 from ...services.clients import ClientProfile
+from ...services.errors import PermissionRefused
+from ...services.own_charts import PastClient
 from ...services.principal import Principal
 from ..messages import explain
 from ..widgets import ElidedLabel, EmptyState
@@ -68,6 +70,9 @@ class ClientProfileWindow(QWidget):
         self.client_id = client_id
         self.zone = practice_zone(ctx)
         self.profile: ClientProfile | None = None
+        #: set instead of `profile` when the client left the principal's list and only their
+        #: own chart is open to them (R3): the Records tab alone is shown.
+        self.past: PastClient | None = None
         self.setObjectName("clientProfileWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(PROFILE_STYLE)
@@ -135,10 +140,14 @@ class ClientProfileWindow(QWidget):
         """Read the profile again; every tab reloads when next shown (the current one now)."""
         try:
             profile = clients.get_client(self.ctx.uow(), self.principal, self.client_id)
+        except PermissionRefused as refusal:
+            return self._show_own_chart_only(refusal)
         except Exception as error:
             self._show_unavailable(explain(error))
             return False
-        self.profile = profile
+        self.profile, self.past = profile, None
+        for index in range(self.tabs.count()):
+            self.tabs.setTabEnabled(index, True)
         self.stack.setCurrentWidget(self.tabs)
         self.setWindowTitle(f"{profile.full_name} — {APP_NAME}")
         self.name_label.setText(profile.full_name)
@@ -147,6 +156,28 @@ class ClientProfileWindow(QWidget):
             page.stale = True
         self.profile_tab.load()
         self._tab_shown(self.tabs.currentIndex())
+        return True
+
+    def _show_own_chart_only(self, refusal: PermissionRefused) -> bool:
+        """The client left the principal's list but their own chart stays theirs (R3): show
+        the Records tab alone; otherwise say why the client is closed to them."""
+        try:
+            past = own_charts.past_client(self.ctx.uow(), self.principal, self.client_id)
+        except Exception:
+            self._show_unavailable(explain(refusal))
+            return False
+        self.profile, self.past = None, past
+        self.stack.setCurrentWidget(self.tabs)
+        self.setWindowTitle(f"{past.full_name} — {APP_NAME}")
+        self.name_label.setText(past.full_name)
+        self.facts_label.setText(
+            "No longer on your list · You read your own chart and finish your drafts; "
+            "the profile, appointments and documents are closed to you"
+        )
+        for index in range(self.tabs.count()):
+            self.tabs.setTabEnabled(index, self.tabs.widget(index) is self.records_tab)
+        self.tabs.setCurrentWidget(self.records_tab)
+        self.records_tab.load()
         return True
 
     def refresh_profile(self) -> None:
@@ -177,7 +208,7 @@ class ClientProfileWindow(QWidget):
         return " · ".join(parts)
 
     def _show_unavailable(self, reason: str) -> None:
-        self.profile = None
+        self.profile, self.past = None, None
         self.name_label.setText(self.name_label.text() or "Client")
         self.facts_label.setText("")
         self.unavailable.text.setText(reason)
