@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..db.tables import Client, ClientProviderLink, Practice, Staff
+from ..db.tables import Client, ClientProviderLink, Notification, Practice, Staff
 from ..db.tables.clients import LINK_STATUSES
 from ..db.uow import UnitOfWork
 from . import audit
@@ -26,7 +26,8 @@ from .policy import (
 )
 from .principal import Principal, Role
 from .record_facts import client_name, is_linked, load_client, provider_facts
-from .validation import clean_email, clean_text
+from .sharing import ensure_link
+from .validation import clean_email, clean_text, require_id
 
 #: text fields of the profile: (label for messages, most characters).
 TEXT_FIELDS: dict[str, tuple[str, int]] = {
@@ -268,12 +269,35 @@ def get_client(uow: UnitOfWork, principal: Principal, client_id: int) -> ClientP
         return profile_of(uow, _require_seen(uow, principal, client_id))
 
 
-def create_client(uow: UnitOfWork, principal: Principal, draft: ClientDraft) -> ClientProfile:
-    """Add a client. A provider who adds one has them on their own list at once (R1, R6)."""
+def _treating_provider(uow: UnitOfWork, provider_id: int | None):
+    """The provider chosen as treating provider of a new client: active, of this practice."""
+    if provider_id is None:
+        return None
+    facts = provider_facts(uow, require_id(provider_id, "provider"))
+    if facts is None or not facts.active:
+        raise InvalidInput(
+            "Choose an active provider of this practice as the treating provider.",
+            field="treating_provider",
+        )
+    return facts
+
+
+def create_client(
+    uow: UnitOfWork,
+    principal: Principal,
+    draft: ClientDraft,
+    *,
+    treating_provider_id: int | None = None,
+) -> ClientProfile:
+    """Add a client. A provider who adds one has them on their own list at once (R1, R6); a
+    treating provider, when chosen, gets the client on their list as treating provider."""
     may_create_client(principal).require()
+    if not isinstance(draft, ClientDraft):
+        raise InvalidInput("Fill in the new client's form.")
     with uow:
         session = uow.session
         values = _clean_draft(draft, _practice_today(uow))
+        treating = _treating_provider(uow, treating_provider_id)
         now = uow.now()
         client = Client(
             **values,
@@ -299,6 +323,7 @@ def create_client(uow: UnitOfWork, principal: Principal, draft: ClientDraft) -> 
                     provider_id=me.staff_id,
                     status="active",
                     start_date=now.astimezone(UTC).date(),
+                    is_treating=treating is not None and treating.staff_id == me.staff_id,
                     created_at=now,
                     created_by=principal.staff_id,
                 )
@@ -311,6 +336,17 @@ def create_client(uow: UnitOfWork, principal: Principal, draft: ClientDraft) -> 
                 client_id=client.id,
                 subject=f"link:{client.id}:{me.staff_id}",
                 details={"provider": me.staff_id, "reason": "added the client"},
+            )
+        if treating is not None and (me is None or treating.staff_id != me.staff_id):
+            ensure_link(uow, principal, client, treating.staff_id, treating=True)
+            session.add(
+                Notification(
+                    recipient_id=treating.staff_id,
+                    client_id=client.id,
+                    created_at=now,
+                    message=f"{principal.display_name} added {client_name(client)} to your "
+                    "list as their treating provider.",
+                )
             )
         profile = profile_of(uow, client)
         uow.commit()

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..app import AppContext
-from ..services import clients
+from ..services import clients, staff
 from ..services.clients import TEXT_FIELDS, ClientDraft, ClientProfile
-from ..services.errors import InvalidInput
+from ..services.errors import InvalidInput, ServiceError
 from ..services.principal import Principal
 from .messages import InlineMessage
 from .widgets import ElidedLabel, Field, button, primary_button
@@ -106,6 +106,14 @@ class NewClientDialog(QDialog):
         self.emergency_contact_relationship = _line(
             TEXT_FIELDS["emergency_contact_relationship"][1], "e.g. Partner, Parent"
         )
+        self.treating_provider = QComboBox()
+        self.treating_provider.setAccessibleName("Treating provider")
+        self.treating_provider.view().setAccessibleName("Providers of the practice")
+        self.treating_provider.addItem("No treating provider yet", None)
+        for member in self._providers():
+            self.treating_provider.addItem(member.display_name, member.id)
+            if member.id == principal.staff_id:  # a provider adding a client treats them
+                self.treating_provider.setCurrentIndex(self.treating_provider.count() - 1)
         for combo, name in ((self.sex, "Sex"), (self.pronouns, "Pronouns")):
             combo.setAccessibleName(name)
             combo.lineEdit().setAccessibleName(name)
@@ -121,6 +129,11 @@ class NewClientDialog(QDialog):
             ),
             "sex": Field("&Sex", self.sex),
             "pronouns": Field("Pro&nouns", self.pronouns),
+            "treating_provider": Field(
+                "Treatin&g provider",
+                self.treating_provider,
+                hint="The client goes on their list; another provider can be added later.",
+            ),
             "email": Field("&Email", self.email),
             "phone_mobile": Field("&Mobile phone", self.phone_mobile),
             "address_line1": Field("Add&ress", self.address_line1),
@@ -163,6 +176,7 @@ class NewClientDialog(QDialog):
             ["first_name", "last_name"],
             ["preferred_name", "date_of_birth"],
             ["sex", "pronouns"],
+            ["treating_provider"],
             [_section("Contact")],
             ["email", "phone_mobile"],
             ["address_line1"],
@@ -212,6 +226,15 @@ class NewClientDialog(QDialog):
             edited.connect(lambda _text, f=field: f.clear_error())
         self.first_name.setFocus()
 
+    def _providers(self) -> list:
+        """The practice's active providers, to choose the treating provider from."""
+        try:
+            return staff.list_staff(
+                self.ctx.uow(), self.principal, include_inactive=False, providers_only=True
+            )
+        except ServiceError:
+            return []
+
     # -- reading the form ----------------------------------------------------------------------
 
     def _text(self, name: str) -> str:
@@ -222,7 +245,8 @@ class NewClientDialog(QDialog):
 
     def draft(self) -> ClientDraft:
         """The form as a ClientDraft; ValueError (BAD_DATE) for a malformed date of birth."""
-        values = {name: self._text(name) or None for name in self.fields if name != "date_of_birth"}
+        skipped = ("date_of_birth", "treating_provider")
+        values = {name: self._text(name) or None for name in self.fields if name not in skipped}
         return ClientDraft(**values, date_of_birth=parse_birth_date(self.date_of_birth.text()))
 
     def _check_date(self) -> bool:
@@ -247,7 +271,12 @@ class NewClientDialog(QDialog):
             self._show_problem("date_of_birth", str(error))
             return
         try:
-            self.profile = clients.create_client(self.ctx.uow(), self.principal, draft)
+            self.profile = clients.create_client(
+                self.ctx.uow(),
+                self.principal,
+                draft,
+                treating_provider_id=self.treating_provider.currentData(),
+            )
         except InvalidInput as error:
             if error.field in self.fields:
                 self._show_problem(error.field, error.message)

@@ -446,3 +446,51 @@ def test_R11_billing_notes_saved_on_a_stale_version_are_a_conflict(uow, owner):
         assert (
             work.session.scalar(select(func.count()).where(Client.billing_notes.is_not(None))) == 0
         )
+
+
+# -- the treating provider of a new client ----------------------------------------------------
+
+
+def test_R6_a_new_client_goes_on_the_chosen_treating_providers_list(uow, add_member, ana):
+    desk = add_member("Jordan Ellis", Role.SCHEDULER)
+    profile = clients.create_client(
+        uow(),
+        desk,
+        ClientDraft(first_name="Felix", last_name="Moreau"),
+        treating_provider_id=ana.staff_id,
+    )
+    (setting,) = profile.providers
+    assert (setting.provider_id, setting.is_treating) == (ana.staff_id, True)
+
+
+def test_R6_a_provider_choosing_a_colleague_keeps_the_client_and_the_colleague_treats(
+    uow, lee, ana
+):
+    profile = clients.create_client(
+        uow(),
+        lee,
+        ClientDraft(first_name="Felix", last_name="Moreau"),
+        treating_provider_id=ana.staff_id,
+    )
+    treating = {s.provider_id: s.is_treating for s in profile.providers}
+    assert treating == {lee.staff_id: False, ana.staff_id: True}
+
+
+@pytest.mark.parametrize("chosen", ["owner", "deactivated", 0, 2**70, "7", True])
+def test_R15_a_treating_provider_must_be_an_active_provider_and_nothing_is_added(
+    uow, owner, add_member, chosen
+):
+    from desktop.services import staff
+
+    gone = add_member("Rosa Lindqvist", Role.PROVIDER, records_owner="group")
+    staff.deactivate_staff(uow(), owner, gone.staff_id)
+    provider_id = {"owner": owner.staff_id, "deactivated": gone.staff_id}.get(chosen, chosen)
+    before = snapshot(uow().engine)
+    with pytest.raises(InvalidInput):
+        clients.create_client(
+            uow(),
+            owner,
+            ClientDraft(first_name="Felix", last_name="Moreau"),
+            treating_provider_id=provider_id,
+        )
+    assert snapshot(uow().engine) == before
