@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..db.tables import Appointment, AppointmentSeries, Client
+from ..db.tables import Appointment, AppointmentSeries, Client, Staff
 from ..db.uow import UnitOfWork
 from . import audit
 from .availability import (
@@ -49,7 +49,7 @@ from .calendar_export import (
     require_calendar_access,
 )
 from .client_search import name_search_conditions
-from .errors import InvalidInput
+from .errors import Conflict, InvalidInput
 from .policy import ProviderFacts, may_add_to_provider_list, may_book_for
 from .policy.scopes import linked_client_ids, visible_clients
 from .principal import Principal
@@ -91,6 +91,19 @@ class BookingResult:
     series_id: int | None
     skipped: tuple[OccurrenceCheck, ...]
     new_link_provider_name: str | None
+
+
+@dataclass(frozen=True)
+class ClientOverlap:
+    """Another booked appointment of the same client, with another provider, at a time the
+    booking would overlap."""
+
+    appointment_id: int
+    provider_name: str
+    starts_at: datetime
+    ends_at: datetime
+    #: in plain words, in the practice's time zone.
+    text: str
 
 
 @dataclass(frozen=True)
@@ -148,6 +161,51 @@ def preview_repeats(
         return check_spans(uow, provider, _spans(request, zone)[0], zone)
 
 
+def _client_overlaps(
+    uow: UnitOfWork, client: Client, provider_id: int, spans: list[tuple[datetime, datetime]]
+) -> list[ClientOverlap]:
+    """The client's booked appointments with other providers that overlap any of `spans`."""
+    if not spans:
+        return []
+    zone = practice_zone(uow)
+    rows = uow.session.execute(
+        select(Appointment, Staff.display_name)
+        .join(Staff, Staff.id == Appointment.provider_id)
+        .where(
+            Appointment.client_id == client.id,
+            Appointment.provider_id != provider_id,
+            Appointment.status == "booked",
+            Appointment.starts_at < max(end for _, end in spans),
+            Appointment.ends_at > min(start for start, _ in spans),
+        )
+        .order_by(Appointment.starts_at, Appointment.id)
+    ).all()
+    found = []
+    for row, name in rows:
+        if not any(row.starts_at < end and row.ends_at > start for start, end in spans):
+            continue
+        start, end = row.starts_at.astimezone(zone), row.ends_at.astimezone(zone)
+        when = f"{start:%a} {start.day} {start:%b} {start.year}, {start:%H:%M}–{end:%H:%M}"
+        text = f"{client_name(client)} already has an appointment with {name} on {when}."
+        found.append(ClientOverlap(row.id, name, row.starts_at, row.ends_at, text))
+    return found
+
+
+def client_overlaps(
+    uow: UnitOfWork, principal: Principal, request: BookingRequest
+) -> list[ClientOverlap]:
+    """The booking form's warning: the client's appointments with other providers at the same
+    time (family sessions exist, so the person may book anyway)."""
+    _clean_request(request)
+    with uow:
+        provider = require_provider(uow, request.provider_id)
+        client = load_client(uow, request.client_id)
+        require_booking(uow, principal, provider, client)
+        return _client_overlaps(
+            uow, client, provider.staff_id, _spans(request, practice_zone(uow))[0]
+        )
+
+
 def booking_alert(
     uow: UnitOfWork, principal: Principal, provider_id: int, client_id: int
 ) -> str | None:
@@ -194,11 +252,20 @@ def search_clients_for_booking(
 
 
 def book_appointment(
-    uow: UnitOfWork, principal: Principal, request: BookingRequest, *, skip_conflicts: bool = False
+    uow: UnitOfWork,
+    principal: Principal,
+    request: BookingRequest,
+    *,
+    skip_conflicts: bool = False,
+    client_overlap_allowed: bool = False,
 ) -> BookingResult:
     """Book once or as a series (R10). A clash refuses the whole booking unless `skip_conflicts`
     (series only) books the other dates. A client new to the provider joins their list with
-    demographics only (R7, R6), in the same transaction."""
+    demographics only (R7, R6), in the same transaction. The client's own appointments with
+    other providers at the same time refuse it too, unless `client_overlap_allowed` (the person
+    saw the warning and chose to book anyway, which the audit entry records)."""
+    if not isinstance(request, BookingRequest):
+        raise InvalidInput("Fill in the booking form.")
     kind, note = _clean_request(request)
     with uow:
         provider = require_provider(uow, request.provider_id)
@@ -213,6 +280,10 @@ def book_appointment(
         skipped = [c for c in checks if c.conflict]
         if len(skipped) == len(checks):
             raise clash_conflict(checks)
+        booked_spans = [(c.starts_at, c.ends_at) for c in checks if not c.conflict]
+        overlaps = _client_overlaps(uow, client, provider.staff_id, booked_spans)
+        if overlaps and not client_overlap_allowed:
+            raise Conflict(overlaps[0].text + " Nothing was booked; book anyway if both are meant.")
         new_link = None
         if not is_linked(uow, client.id, provider.staff_id):
             may_add_to_provider_list(
@@ -277,6 +348,7 @@ def book_appointment(
                 "rule": rule,
                 "skipped": [c.starts_at.isoformat() for c in skipped],
                 "new_link": new_link is not None,
+                "client_overlaps": [o.appointment_id for o in overlaps],
             },
         )
         result = BookingResult(
@@ -296,6 +368,7 @@ __all__ = [
     "BookingRequest",
     "BookingResult",
     "ClientChoice",
+    "ClientOverlap",
     "OccurrenceCheck",
     "OpenSlot",
     "PlaceOfService",
@@ -306,6 +379,7 @@ __all__ = [
     "book_appointment",
     "booking_alert",
     "cancel_appointment",
+    "client_overlaps",
     "export_ics",
     "find_availability",
     "move_appointment",

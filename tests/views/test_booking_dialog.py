@@ -154,3 +154,43 @@ def test_a_provider_cannot_choose_a_colleagues_calendar(qtbot, ctx, clinic):
     assert not names["Ben Adeyemi"].isEnabled()
     assert names["Ben Adeyemi"].toolTip().endswith("(R10).")
     assert dialog.chosen_provider().name == "Ana Castillo"
+
+
+def test_a_client_booked_with_another_provider_at_that_time_is_named_and_booked_only_anyway(
+    qtbot, ctx, clinic
+):
+    book(ctx, clinic.scheduler, clinic.ana.staff_id, clinic.kim, at(WEDNESDAY, 10))
+    dialog = open_booking(
+        qtbot, ctx, clinic.scheduler, provider_id=clinic.ben.staff_id, starts_at=at(WEDNESDAY, 10)
+    )
+    dialog.client_search.widen.setChecked(True)
+    choose_client(dialog, "Chen")
+    dialog.update_overlaps()
+    assert dialog.overlap.isVisibleTo(dialog)
+    assert dialog.overlap.text() == (
+        "Kim Chen already has an appointment with Ana Castillo on Wed 5 Mar 2025, 10:00–10:50."
+    )
+    dialog.submit()
+    assert "Book anyway" in dialog.message.text()
+    assert booked(ctx, clinic.scheduler, clinic.ben.staff_id) == []
+
+    dialog.overlap.book_anyway.setChecked(True)
+    dialog.submit()
+    assert dialog.booking is not None
+    assert [a.client_name for a in booked(ctx, clinic.scheduler, clinic.ben.staff_id)] == [
+        "Kim Chen"
+    ]
+
+
+def test_moving_the_time_away_from_the_other_appointment_clears_the_warning(qtbot, ctx, clinic):
+    book(ctx, clinic.scheduler, clinic.ana.staff_id, clinic.kim, at(WEDNESDAY, 10))
+    dialog = open_booking(
+        qtbot, ctx, clinic.scheduler, provider_id=clinic.ben.staff_id, starts_at=at(WEDNESDAY, 10)
+    )
+    dialog.client_search.widen.setChecked(True)
+    choose_client(dialog, "Chen")
+    dialog.update_overlaps()
+    assert dialog.overlap.isVisibleTo(dialog)
+    dialog.start_time.setTime(dialog.start_time.time().addSecs(3600))
+    dialog.update_overlaps()
+    assert not dialog.overlap.isVisibleTo(dialog)

@@ -37,6 +37,7 @@ from .common import (
     practice_zone,
     why_not,
 )
+from .overlap_alert import ClientOverlapAlert
 from .repeat_panel import RepeatPanel
 
 APPOINTMENT_TYPES = (
@@ -115,6 +116,8 @@ class BookingDialog(CalendarDialog):
         self.booking: scheduling.BookingResult | None = None
         self.alert = NewProviderAlert()
         self.body.addWidget(self.alert)
+        self.overlap = ClientOverlapAlert()
+        self.body.addWidget(self.overlap)
 
         self.provider = QComboBox()
         self._fill_providers()
@@ -173,6 +176,10 @@ class BookingDialog(CalendarDialog):
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(250)
         self._preview_timer.timeout.connect(self.refresh_preview)
+        self._overlap_timer = QTimer(self)
+        self._overlap_timer.setSingleShot(True)
+        self._overlap_timer.setInterval(250)
+        self._overlap_timer.timeout.connect(self.update_overlaps)
 
         start = starts_at or self._next_quarter_hour()
         local = start.astimezone(self.zone)
@@ -255,6 +262,21 @@ class BookingDialog(CalendarDialog):
         self.repeat.set_first_date(self.day.date().toPython())
         if self.repeat.rule() is not None:
             self._preview_timer.start()
+        self._overlap_timer.start()
+
+    def update_overlaps(self) -> None:
+        """Ask the service whether the client is booked with another provider at that time."""
+        self._overlap_timer.stop()
+        request = self.request()
+        provider = self.chosen_provider()
+        if request is None or not booking_decision(self.principal, provider):
+            self.overlap.show_overlaps([])
+            return
+        try:
+            found = scheduling.client_overlaps(self.ctx.uow(), self.principal, request)
+        except Exception:  # an invalid time is explained when booking; no warning meanwhile
+            found = []
+        self.overlap.show_overlaps([o.text for o in found])
 
     def update_alert(self) -> None:
         """Ask the service whether the chosen client is new to the chosen provider (R7)."""
@@ -326,10 +348,23 @@ class BookingDialog(CalendarDialog):
             return
         if request.repeat is not None:
             self.refresh_preview()
+        self.update_overlaps()
+        if not self.overlap.isHidden() and not self.overlap.allowed():
+            self.message.show_text(
+                "The client already has an appointment at this time with another provider. "
+                "Tick “Book anyway” if both are meant, or choose another time."
+            )
+            self.overlap.book_anyway.setFocus()
+            return
         skip = self.repeat.skip_conflicts
+        anyway = self.overlap.allowed()
         result = self.attempt(
             lambda: scheduling.book_appointment(
-                self.ctx.uow(), self.principal, request, skip_conflicts=skip
+                self.ctx.uow(),
+                self.principal,
+                request,
+                skip_conflicts=skip,
+                client_overlap_allowed=anyway,
             )
         )
         if result is not None:
