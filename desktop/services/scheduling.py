@@ -29,6 +29,7 @@ from .availability import (
     set_weekly_hours,
     weekly_hours,
 )
+from .booking_defaults import suggested_start
 from .calendar_export import (
     AppointmentView,
     OccurrenceCheck,
@@ -387,6 +388,7 @@ __all__ = [
     "preview_repeats",
     "remove_time_off",
     "search_clients_for_booking",
+    "suggested_start",
     "set_weekly_hours",
     "weekly_hours",
 ]

@@ -209,7 +209,14 @@ class BookingDialog(CalendarDialog):
         self.setTabOrder(self.kind, self.place)
         self.setTabOrder(self.place, self.note)
         self.setTabOrder(self.note, self.repeat.kind)
-        (self.client_search.search if client is None else self.day).setFocus()
+        if client is None:
+            self.client_search.search.setFocus()
+        else:
+            # Opened from a client's profile: the provider and time were chosen for the person,
+            # so Enter does not book; they look, then click Book (or Alt+B).
+            self.ok_button.setDefault(False)
+            self.ok_button.setAutoDefault(False)
+            self.provider.setFocus()
         name_inner_parts(self)
 
     # -- providers ----------------------------------------------------------------------------

@@ -9,8 +9,10 @@ from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from ...models import appointments_model
 from ...models.appointments_model import AppointmentsTableModel
+from ...services import scheduling
 from ..calendar import BookingDialog
 from ..calendar import common as calendar_common
+from ..calendar.booking_dialog import booked_text
 from ..messages import explain
 from ..widgets import EmptyState, ScreenHeader, button
 from .tables import read_only_table, stretch_columns
@@ -105,19 +107,48 @@ class AppointmentsTab(QWidget):
         else:
             self.book_button.setToolTip("No provider is active in this practice yet.")
 
-    def book(self) -> None:
+    def default_provider(self) -> int | None:
+        """Whom the form starts with: the client's treating provider, else the signed-in
+        provider, else another provider of the client, if the principal may book for them."""
+        bookable = {
+            p.id for p in self.providers if calendar_common.booking_decision(self.host.principal, p)
+        }
+        profile = self.host.profile
+        settings = list(profile.providers) if profile else []
+        candidates = [s.provider_id for s in settings if s.is_treating]
+        candidates.append(self.host.principal.staff_id)
+        candidates += [s.provider_id for s in settings]
+        return next((c for c in candidates if c in bookable), None)
+
+    def open_booking(self) -> BookingDialog:
+        """The booking form for this client, at the provider's next open slot."""
         profile = self.host.profile
         name = f"{profile.first_name} {profile.last_name}" if profile else ""
-        dialog = BookingDialog(
+        provider_id = self.default_provider()
+        starts_at = None
+        if provider_id is not None:
+            try:
+                starts_at = scheduling.suggested_start(
+                    self.host.ctx.uow(), self.host.principal, provider_id, self.host.client_id
+                )
+            except Exception:  # the form then starts at the next quarter hour
+                starts_at = None
+        return BookingDialog(
             self.host.ctx,
             self.host.principal,
             providers=self.providers,
             zone=self.host.zone,
+            provider_id=provider_id,
+            starts_at=starts_at,
             client=(self.host.client_id, name),
             parent=self,
         )
+
+    def book(self) -> None:
+        dialog = self.open_booking()
         if calendar_common.run_modal(dialog) and dialog.booking is not None:
-            self.load()
+            # The header names the client's providers: a booking may have added one (R7).
+            self.host.changed(booked_text(dialog.booking, self.host.zone))
 
     def load(self) -> None:
         self.stale = False
