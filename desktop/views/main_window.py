@@ -206,6 +206,7 @@ class MainWindow(QMainWindow):
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
             window.closed.connect(lambda cid=client_id: self.profile_windows.pop(cid, None))
             window.client_changed.connect(lambda _cid: self.screens["clients"].refresh())
+            window.open_client_requested.connect(self.open_client)
             self.profile_windows[client_id] = window
         window.show()
         window.raise_()

@@ -24,6 +24,7 @@ from ...services.errors import Conflict, InvalidInput, ServiceError
 from ..messages import InlineMessage, explain, refusal_text
 from ..widgets import ElidedLabel, Field, button, divider, primary_button
 from .facts import may_edit_profile
+from .linked_profiles_panel import LinkedProfilesPanel
 
 #: the form's groups: (title, [(field, label, placeholder)]), two fields a line.
 GROUPS = (
@@ -233,6 +234,9 @@ class ProfileTab(QWidget):
         form.addWidget(self.providers_hint)
         form.addWidget(self.no_providers)
         form.addLayout(self.providers_box)
+        form.addWidget(divider())
+        self.linked = LinkedProfilesPanel(host)
+        form.addWidget(self.linked)
         form.addStretch(1)
         self._field_order = order
 
@@ -277,6 +281,7 @@ class ProfileTab(QWidget):
         for row in self.provider_rows:
             self.providers_box.addWidget(row)
         self.no_providers.setVisible(not self.provider_rows)
+        self.linked.load()
         self._apply_permission(profile)
         chain = self._field_order + [
             widget

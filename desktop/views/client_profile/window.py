@@ -56,6 +56,8 @@ class ClientProfileWindow(QWidget):
     closed = Signal()
     #: emitted after every change made here, with the client's id (lists may refresh).
     client_changed = Signal(int)
+    #: asks the main window to open another client's window (a linked profile, R14).
+    open_client_requested = Signal(int)
 
     def __init__(
         self,
