@@ -12,6 +12,7 @@ from sqlalchemy import select, union
 from ..db.tables import ChartNote, Client, Document, ProviderProfile, Staff, StaffRole
 from ..db.uow import UnitOfWork
 from .auth import principal_for
+from .boundary import checked
 from .policy import (
     RECORD_KEEPING_ROLES,
     Decision,
@@ -66,6 +67,7 @@ class ChartSharingSection:
     rows: list[ShareRow]
 
 
+@checked
 def sharing_overview(
     uow: UnitOfWork, principal: Principal, client_id: int
 ) -> list[ChartSharingSection]:
@@ -153,6 +155,7 @@ def _chart_reason(uow: UnitOfWork, person: Principal, author: ProviderFacts, cli
     return f"{held}: reads the charts of providers whose records the group owns (R3)."
 
 
+@checked
 def who_can_see(uow: UnitOfWork, principal: Principal, client_id: int) -> list[AccessRow]:
     """Every active staff member with any access to the client: what they see and why (B1)."""
     with uow:

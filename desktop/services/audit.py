@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from ..db.tables import AuditEvent, AuditHead
 from ..db.uow import UnitOfWork
+from .boundary import checked
 from .errors import InvalidInput
 from .policy import may_read_audit
 from .principal import Principal
@@ -153,6 +154,7 @@ def _to_entry(event: AuditEvent) -> AuditEntry:
     )
 
 
+@checked
 def recent_entries(uow: UnitOfWork, principal: Principal, limit: int = 200) -> list[AuditEntry]:
     """The newest entries first, for the Audit screen (Owner and Record Custodian, R13)."""
     may_read_audit(principal).require()
@@ -214,6 +216,7 @@ CSV_COLUMNS = [
 ]
 
 
+@checked
 def export_csv(
     uow: UnitOfWork,
     principal: Principal,

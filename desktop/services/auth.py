@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..db.tables import Staff
 from ..db.uow import UnitOfWork
 from . import audit
+from .boundary import checked
 from .errors import SignInRefused
 from .passwords import Passwords
 from .principal import Principal, Role
@@ -32,6 +33,7 @@ def principal_for(staff: Staff, workstation: str) -> Principal:
     )
 
 
+@checked
 def sign_in(
     uow: UnitOfWork, passwords: Passwords, email: str, password: str, workstation: str
 ) -> Principal:
@@ -109,6 +111,7 @@ def _fail(uow: UnitOfWork, staff: Staff | None, email: str, workstation: str, re
     uow.commit()
 
 
+@checked
 def sign_out(uow: UnitOfWork, principal: Principal) -> None:
     """Record the end of a session."""
     with uow:

@@ -26,6 +26,7 @@ from ..db.tables import (
 )
 from ..db.uow import UnitOfWork
 from . import audit
+from .boundary import checked
 from .calendar_export import clean_duration, practice_zone, to_utc
 from .errors import InvalidInput, NotFound
 from .policy import may_manage_availability, may_see_client
@@ -113,6 +114,7 @@ def _hours_of(uow: UnitOfWork, provider_id: int) -> list[WorkingHours]:
     return [WorkingHours(*row) for row in rows]
 
 
+@checked
 def weekly_hours(uow: UnitOfWork, principal: Principal, provider_id: int) -> list[WorkingHours]:
     """A provider's working week; every staff member may see when colleagues work."""
     with uow:
@@ -120,6 +122,7 @@ def weekly_hours(uow: UnitOfWork, principal: Principal, provider_id: int) -> lis
         return _hours_of(uow, provider_id)
 
 
+@checked
 def set_weekly_hours(
     uow: UnitOfWork,
     principal: Principal,
@@ -163,6 +166,7 @@ def _time_off(row: ProviderTimeOff) -> TimeOff:
     return TimeOff(row.id, row.provider_id, row.starts_at, row.ends_at, row.reason)
 
 
+@checked
 def add_time_off(
     uow: UnitOfWork,
     principal: Principal,
@@ -201,6 +205,7 @@ def add_time_off(
         return _time_off(row)
 
 
+@checked
 def remove_time_off(uow: UnitOfWork, principal: Principal, time_off_id: int) -> None:
     """Take a period of time off away again (same people as adding it)."""
     with uow:
@@ -221,6 +226,7 @@ def remove_time_off(uow: UnitOfWork, principal: Principal, time_off_id: int) -> 
         uow.commit()
 
 
+@checked
 def time_off_between(
     uow: UnitOfWork, principal: Principal, provider_id: int, start: datetime, end: datetime
 ) -> list[TimeOff]:
@@ -353,6 +359,7 @@ def _moment(day: date, at: time, zone: ZoneInfo, cache: dict) -> datetime:
     return naive
 
 
+@checked
 def find_availability(
     uow: UnitOfWork,
     principal: Principal,

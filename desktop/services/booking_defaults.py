@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..db.tables import Appointment
 from ..db.uow import UnitOfWork
 from .availability import find_availability
+from .boundary import checked
 from .calendar_export import practice_zone, require_calendar_access
 from .policy import may_book_for
 from .principal import Principal
@@ -20,6 +21,7 @@ from .validation import require_id
 USUAL_DAY = (time(9), time(17))
 
 
+@checked
 def suggested_start(
     uow: UnitOfWork,
     principal: Principal,

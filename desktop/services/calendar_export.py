@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from ..db.tables import Appointment, Client, Practice, ProviderProfile, Staff
 from ..db.uow import UnitOfWork
 from . import audit
+from .boundary import checked
 from .errors import Conflict, InvalidInput
 from .policy import Decision, ProviderFacts, may_see_client
 from .policy.scopes import visible_clients
@@ -259,6 +260,7 @@ def _views(uow: UnitOfWork, principal: Principal, *conditions) -> list[Appointme
     ]
 
 
+@checked
 def appointments_between(
     uow: UnitOfWork,
     principal: Principal,
@@ -281,6 +283,7 @@ def appointments_between(
         return _views(uow, principal, *conditions)
 
 
+@checked
 def appointments_of_client(
     uow: UnitOfWork, principal: Principal, client_id: int
 ) -> list[AppointmentView]:
@@ -293,6 +296,7 @@ def appointments_of_client(
         return _views(uow, principal, Appointment.client_id == client.id)
 
 
+@checked
 def export_ics(
     uow: UnitOfWork, principal: Principal, provider_id: int, start: datetime, end: datetime
 ) -> bytes:

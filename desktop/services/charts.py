@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..db.tables import ChartNote, ClientProviderLink, Document, ProviderProfile, Staff
 from ..db.uow import UnitOfWork
 from . import audit
+from .boundary import checked
 from .documents import (
     DocumentInfo,
     author_facts,
@@ -155,6 +156,7 @@ def _readable_chart_authors(
     return [ProviderFacts(staff_id=r[0], name=r[1], active=r[2], records_owner=r[3]) for r in rows]
 
 
+@checked
 def read_records(uow: UnitOfWork, principal: Principal, client_id: int) -> ClientRecords:
     """Every chart of the client the principal may read (R3), private notes only where R4 allows.
 
@@ -325,6 +327,7 @@ def _flush(uow: UnitOfWork) -> None:
         raise Conflict(CHANGED_ELSEWHERE) from None
 
 
+@checked
 def create_note(
     uow: UnitOfWork,
     principal: Principal,
@@ -358,6 +361,7 @@ def create_note(
         return _view(note)
 
 
+@checked
 def update_draft(
     uow: UnitOfWork,
     principal: Principal,
@@ -385,6 +389,7 @@ def update_draft(
         return _view(note)
 
 
+@checked
 def sign_note(
     uow: UnitOfWork, principal: Principal, note_id: int, expected_version: int
 ) -> NoteView:
@@ -407,6 +412,7 @@ def sign_note(
         return _view(note)
 
 
+@checked
 def add_addendum(uow: UnitOfWork, principal: Principal, note_id: int, body: str) -> NoteView:
     """Correct a signed note with an addendum (R3): the author only.
 

@@ -14,6 +14,7 @@ from sqlalchemy import Select, Subquery, func, select
 
 from ..db.tables import Appointment, Client
 from ..db.uow import UnitOfWork
+from .boundary import checked
 from .client_rows import ClientRow, rows_in
 from .client_search import Matching, matching
 from .errors import InvalidInput
@@ -100,6 +101,7 @@ def _query_parts(
     return found, _ordered_ids(found, now, sort, descending)
 
 
+@checked
 def list_clients(
     uow: UnitOfWork,
     principal: Principal,
@@ -123,6 +125,7 @@ def list_clients(
         return ClientPage(rows=rows_in(uow, principal, ids), total=total or 0, ids=list(ids))
 
 
+@checked
 def client_ids(
     uow: UnitOfWork,
     principal: Principal,

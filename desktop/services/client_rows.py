@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, func, or_, select
 
 from ..db.tables import Appointment, Client, ClientProviderLink, LinkedProfile, Staff
 from ..db.uow import UnitOfWork
+from .boundary import checked
 from .policy import may_see_all_clients
 from .policy.scopes import on_providers_list
 from .principal import Principal, Role
@@ -89,6 +90,7 @@ _PAIRS = select(LinkedProfile.client_id, LinkedProfile.other_client_id).where(
 )
 
 
+@checked
 def client_rows(uow: UnitOfWork, principal: Principal, ids: Sequence[int]) -> list[ClientRow]:
     """The rows of these clients in the order given, without those the principal may not see."""
     with uow:

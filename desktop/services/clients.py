@@ -16,6 +16,7 @@ from ..db.tables import Client, ClientProviderLink, Notification, Practice, Staf
 from ..db.tables.clients import LINK_STATUSES
 from ..db.uow import UnitOfWork
 from . import audit
+from .boundary import checked
 from .errors import Conflict, InvalidInput, NotFound
 from .policy import (
     may_create_client,
@@ -27,7 +28,7 @@ from .policy import (
 from .principal import Principal, Role
 from .record_facts import client_name, is_linked, load_client, provider_facts
 from .sharing import ensure_link
-from .validation import clean_email, clean_text, require_id
+from .validation import clean_email, clean_phone, clean_text, require_id
 
 #: text fields of the profile: (label for messages, most characters).
 TEXT_FIELDS: dict[str, tuple[str, int]] = {
@@ -49,6 +50,7 @@ TEXT_FIELDS: dict[str, tuple[str, int]] = {
     "emergency_contact_relationship": ("The emergency contact's relationship", 80),
 }
 _NAME_FIELDS = ("first_name", "last_name", "preferred_name")
+PHONE_FIELDS = ("phone_mobile", "phone_home", "emergency_contact_phone")
 EARLIEST_DATE = date(1900, 1, 1)
 MAX_BILLING_NOTES = 10_000
 MAX_DIAGNOSIS = 500
@@ -185,7 +187,10 @@ def _clean_draft(draft: ClientDraft, today: date) -> dict[str, object]:
         raw = getattr(draft, name)
         if name != "date_of_birth" and raw is not None and not isinstance(raw, str):
             raise InvalidInput(f"The {name.replace('_', ' ')} must be text.", field=name)
-        if name in TEXT_FIELDS:
+        if name in PHONE_FIELDS:
+            label, most = TEXT_FIELDS[name]
+            values[name] = clean_phone(raw, label, max_length=most, field=name) or None
+        elif name in TEXT_FIELDS:
             label, most = TEXT_FIELDS[name]
             required = name in ("first_name", "last_name")
             text = clean_text(raw, label, max_length=most, required=required, field=name)
@@ -263,6 +268,7 @@ def _require_editable(uow: UnitOfWork, principal: Principal, client_id: int) -> 
     return load_client(uow, client_id)
 
 
+@checked
 def get_client(uow: UnitOfWork, principal: Principal, client_id: int) -> ClientProfile:
     """The profile (R2): group-wide roles and linked providers. Not chart content: not audited."""
     with uow:
@@ -282,6 +288,7 @@ def _treating_provider(uow: UnitOfWork, provider_id: int | None):
     return facts
 
 
+@checked
 def create_client(
     uow: UnitOfWork,
     principal: Principal,
@@ -353,6 +360,7 @@ def create_client(
         return profile
 
 
+@checked
 def update_client(
     uow: UnitOfWork,
     principal: Principal,
@@ -387,6 +395,7 @@ def update_client(
         return profile
 
 
+@checked
 def update_provider_settings(
     uow: UnitOfWork,
     principal: Principal,
@@ -463,6 +472,7 @@ def _clean_notes(value: str | None) -> str:
     return text
 
 
+@checked
 def billing_details(uow: UnitOfWork, principal: Principal, client_id: int) -> BillingDetails:
     """The Billing tab of a client (R11: Biller or Owner); opening it is audited."""
     may_use_billing(principal).require()
@@ -480,6 +490,7 @@ def billing_details(uow: UnitOfWork, principal: Principal, client_id: int) -> Bi
         return details
 
 
+@checked
 def update_billing_notes(
     uow: UnitOfWork,
     principal: Principal,

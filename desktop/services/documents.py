@@ -13,6 +13,7 @@ from sqlalchemy import select
 from ..db.tables import MAX_DOCUMENT_BYTES, Client, Document, ProviderProfile, Staff
 from ..db.uow import UnitOfWork
 from . import audit
+from .boundary import checked
 from .errors import InvalidInput, NotFound, PermissionRefused
 from .policy import (
     ChartFacts,
@@ -145,6 +146,7 @@ def _clean_content(content: bytes | bytearray | memoryview | None) -> bytes:
     return data
 
 
+@checked
 def add_document(
     uow: UnitOfWork,
     principal: Principal,
@@ -200,6 +202,7 @@ def add_document(
         return document_info(document)
 
 
+@checked
 def open_document(uow: UnitOfWork, principal: Principal, document_id: int) -> DocumentContent:
     """A document with its content. Clinical: the chart rule (R3, shares included);
     Docs & Forms: the profile rule (R2). Every opening is audited (R13)."""
@@ -236,6 +239,7 @@ def readable_documents_query(principal: Principal, now: datetime, client_id: int
     )
 
 
+@checked
 def list_documents(
     uow: UnitOfWork, principal: Principal, client_id: int, category: str | None = None
 ) -> list[DocumentInfo]:

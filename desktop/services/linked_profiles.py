@@ -14,6 +14,7 @@ from sqlalchemy import and_, or_, select
 from ..db.tables import Client, LinkedProfile
 from ..db.uow import UnitOfWork
 from . import audit
+from .boundary import checked
 from .clients import DEMOGRAPHIC_FIELDS, ClientProfile, profile_of
 from .policy import may_link_profiles, may_see_client
 from .policy.scopes import visible_clients
@@ -47,6 +48,7 @@ def _linked_ids(uow: UnitOfWork, client_id: int) -> list[int]:
     return sorted({a if b == client_id else b for a, b in rows})
 
 
+@checked
 def create_linked_profile(
     uow: UnitOfWork, principal: Principal, client_id: int, reason: str
 ) -> ClientProfile:
@@ -108,6 +110,7 @@ def create_linked_profile(
         return profile
 
 
+@checked
 def linked_profiles(
     uow: UnitOfWork, principal: Principal, client_id: int
 ) -> list[LinkedProfileRow]:

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from ..db.tables import Notification
 from ..db.uow import UnitOfWork
+from .boundary import checked
 from .principal import Principal
 
 
@@ -22,6 +23,7 @@ class Notice:
     read: bool
 
 
+@checked
 def notices_for(
     uow: UnitOfWork, principal: Principal, *, unread_only: bool = False, limit: int = 100
 ) -> list[Notice]:
@@ -38,6 +40,7 @@ def notices_for(
         ]
 
 
+@checked
 def mark_read(uow: UnitOfWork, principal: Principal, notice_ids: Iterable[int]) -> int:
     """Mark the principal's own notices as read; another person's ids are ignored."""
     ids = list(notice_ids)

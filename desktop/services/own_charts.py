@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from ..db.tables import ChartNote, Client
 from ..db.uow import UnitOfWork
+from .boundary import checked
 from .errors import NotFound
 from .policy import may_open_records
 from .policy.scopes import linked_client_ids, own_chart_client_ids
@@ -27,6 +28,7 @@ class PastClient:
     drafts: int
 
 
+@checked
 def past_clients(uow: UnitOfWork, principal: Principal) -> list[PastClient]:
     """The clients in whose chart the principal wrote and who are no longer on their list, by
     name. Empty for anyone who is not a provider."""
@@ -53,6 +55,7 @@ def past_clients(uow: UnitOfWork, principal: Principal) -> list[PastClient]:
         return [PastClient(r[0], f"{r[1]} {r[2]}", r[3]) for r in rows]
 
 
+@checked
 def past_client(uow: UnitOfWork, principal: Principal, client_id: int) -> PastClient:
     """The name of a client whose records the principal may open (`may_open_records`): the
     heading of a client window that shows the provider's own chart only."""

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..db.tables import Practice, ProviderProfile, Staff, StaffRole
 from ..db.uow import UnitOfWork
 from . import audit
+from .boundary import checked
 from .errors import Conflict, InvalidInput
 from .passwords import Passwords, password_problem
 from .principal import Principal, Role
@@ -43,6 +44,7 @@ class PracticeSetup:
     owner_is_provider: bool = False
 
 
+@checked
 def set_up_practice(
     uow: UnitOfWork, passwords: Passwords, setup: PracticeSetup, workstation: str
 ) -> Principal:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ..db.tables import ChartShare, Client, ClientProviderLink, Notification, ProviderProfile, Staff
 from ..db.uow import UnitOfWork
 from . import audit
+from .boundary import checked
 from .errors import InvalidInput
 from .policy import (
     may_add_to_provider_list,
@@ -93,6 +94,7 @@ def links_of_client(uow: UnitOfWork, client_id: int) -> list[LinkView]:
     ]
 
 
+@checked
 def add_to_provider_list(
     uow: UnitOfWork, principal: Principal, client_id: int, provider_id: int
 ) -> LinkView:
@@ -162,6 +164,7 @@ def _check_removal(uow: UnitOfWork, principal: Principal, client: Client, provid
     ).require()
 
 
+@checked
 def removal_effects(
     uow: UnitOfWork, principal: Principal, client_id: int, provider_ids: Iterable[int]
 ) -> list[RemovalEffect]:
@@ -196,6 +199,7 @@ def removal_effects(
         return effects
 
 
+@checked
 def remove_from_provider_list(
     uow: UnitOfWork, principal: Principal, client_id: int, provider_id: int
 ) -> None:
@@ -211,6 +215,7 @@ def remove_from_provider_list(
         uow.commit()
 
 
+@checked
 def set_providers_with_access(
     uow: UnitOfWork, principal: Principal, client_id: int, provider_ids: Iterable[int]
 ) -> list[LinkView]:

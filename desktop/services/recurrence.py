@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..db.tables import Appointment, AppointmentSeries, Client
 from ..db.uow import UnitOfWork
 from . import audit
+from .boundary import checked
 from .calendar_export import (
     AppointmentView,
     appointment_view,
@@ -202,6 +203,7 @@ def _stale() -> Conflict:
     )
 
 
+@checked
 def cancel_appointment(
     uow: UnitOfWork, principal: Principal, appointment_id: int, reason: str, scope: str = "this"
 ) -> list[AppointmentView]:
@@ -285,6 +287,7 @@ def _follow_in_series(
         member.series_id = split.id
 
 
+@checked
 def move_appointment(
     uow: UnitOfWork,
     principal: Principal,

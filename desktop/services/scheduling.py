@@ -30,6 +30,7 @@ from .availability import (
     weekly_hours,
 )
 from .booking_defaults import suggested_start
+from .boundary import checked
 from .calendar_export import (
     AppointmentView,
     OccurrenceCheck,
@@ -150,6 +151,7 @@ def _spans(
     return occurrence_spans(text, first_local, zone, request.duration_minutes), text
 
 
+@checked
 def preview_repeats(
     uow: UnitOfWork, principal: Principal, request: BookingRequest
 ) -> list[OccurrenceCheck]:
@@ -192,6 +194,7 @@ def _client_overlaps(
     return found
 
 
+@checked
 def client_overlaps(
     uow: UnitOfWork, principal: Principal, request: BookingRequest
 ) -> list[ClientOverlap]:
@@ -207,6 +210,7 @@ def client_overlaps(
         )
 
 
+@checked
 def booking_alert(
     uow: UnitOfWork, principal: Principal, provider_id: int, client_id: int
 ) -> str | None:
@@ -224,6 +228,7 @@ def booking_alert(
         )
 
 
+@checked
 def search_clients_for_booking(
     uow: UnitOfWork,
     principal: Principal,
@@ -252,6 +257,7 @@ def search_clients_for_booking(
         return [ClientChoice(id_, f"{last}, {first}", bool(on)) for id_, first, last, on in rows]
 
 
+@checked
 def book_appointment(
     uow: UnitOfWork,
     principal: Principal,

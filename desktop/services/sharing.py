@@ -22,6 +22,7 @@ from ..db.tables import (
 )
 from ..db.uow import UnitOfWork
 from . import audit
+from .boundary import checked
 from .errors import Conflict, InvalidInput, NotFound
 from .policy import ProviderFacts, may_receive_chart, may_share_chart
 from .policy.scopes import share_is_active
@@ -283,6 +284,7 @@ def start_share_in_transaction(
     return share
 
 
+@checked
 def start_chart_share(
     uow: UnitOfWork,
     principal: Principal,
@@ -323,6 +325,7 @@ def end_share_in_transaction(
     )
 
 
+@checked
 def end_chart_share(uow: UnitOfWork, principal: Principal, share_id: int) -> ShareView:
     """End a share (R5, same permission as starting it); C stays on B's list (R6)."""
     with uow:
@@ -340,6 +343,7 @@ def end_chart_share(uow: UnitOfWork, principal: Principal, share_id: int) -> Sha
         return view
 
 
+@checked
 def preview_share(
     uow: UnitOfWork,
     principal: Principal,

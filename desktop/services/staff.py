@@ -10,6 +10,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from ..db.tables import ChartShare, ProviderProfile, Staff, StaffRole
 from ..db.uow import UnitOfWork
 from . import audit
+from .boundary import checked
 from .errors import Conflict, InvalidInput, NotFound
 from .passwords import Passwords, password_problem
 from .policy import may_administer_staff, may_change_records_owner, may_grant_roles
@@ -60,6 +61,7 @@ def _member(staff: Staff) -> StaffMember:
     )
 
 
+@checked
 def list_staff(
     uow: UnitOfWork,
     principal: Principal,
@@ -110,6 +112,7 @@ class NewStaff:
     records_owner: str | None = None
 
 
+@checked
 def add_staff(
     uow: UnitOfWork, principal: Principal, passwords: Passwords, new: NewStaff
 ) -> StaffMember:
@@ -180,6 +183,7 @@ def _active_owner_count(uow: UnitOfWork, excluding: int) -> int:
     return len(uow.session.scalars(query).all())
 
 
+@checked
 def set_roles(
     uow: UnitOfWork,
     principal: Principal,
@@ -225,6 +229,7 @@ def set_roles(
         return _member(staff)
 
 
+@checked
 def change_records_owner(
     uow: UnitOfWork,
     principal: Principal,
@@ -257,6 +262,7 @@ def change_records_owner(
         return _member(staff)
 
 
+@checked
 def deactivate_staff(
     uow: UnitOfWork, principal: Principal, staff_id: int, *, expected_version: int | None = None
 ) -> StaffMember:
@@ -313,6 +319,7 @@ def deactivate_staff(
         return _member(staff)
 
 
+@checked
 def reactivate_staff(
     uow: UnitOfWork, principal: Principal, staff_id: int, *, expected_version: int | None = None
 ) -> StaffMember:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from ..db.tables import CaseloadTransfer, CaseloadTransferItem, Client, ClientProviderLink
 from ..db.uow import UnitOfWork
 from . import audit
+from .boundary import checked
 from .errors import InvalidInput, NotFound
 from .policy import ProviderFacts, may_receive_chart, may_transfer_caseload
 from .principal import Principal
@@ -87,6 +88,7 @@ def _transfer_in_transaction(
     )
 
 
+@checked
 def transfer_client(
     uow: UnitOfWork,
     principal: Principal,
@@ -142,6 +144,7 @@ def _progress(uow: UnitOfWork, transfer: CaseloadTransfer) -> CaseloadProgress:
     )
 
 
+@checked
 def start_caseload_transfer(
     uow: UnitOfWork,
     principal: Principal,
@@ -212,6 +215,7 @@ def start_caseload_transfer(
         return progress
 
 
+@checked
 def unfinished_caseload_transfers(uow: UnitOfWork, principal: Principal) -> list[CaseloadProgress]:
     """Caseload transfers that were interrupted and can be resumed by this principal."""
     with uow:
@@ -227,6 +231,7 @@ def unfinished_caseload_transfers(uow: UnitOfWork, principal: Principal) -> list
         return result
 
 
+@checked
 def run_caseload_transfer(
     uow: UnitOfWork,
     principal: Principal,

@@ -8,8 +8,8 @@ import zoneinfo
 from .errors import InvalidInput
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-#: the largest id a database row can have (a signed 64-bit integer).
-MAX_ID = 2**63 - 1
+#: the largest id a row can have (ids are INTEGER columns: signed 32-bit on PostgreSQL).
+MAX_ID = 2**31 - 1
 
 
 def require_id(value: object, what: str) -> int:
@@ -57,6 +57,24 @@ def clean_text(
     if any(ord(ch) < 32 for ch in text):
         raise InvalidInput(
             f"{label} cannot contain line breaks or control characters.", field=field
+        )
+    return text
+
+
+#: what a phone number holds: digits, spaces, + ( ) - . / and an extension ("x12", "ext. 12").
+PHONE_PATTERN = r"\+?[0-9 ()./-]*(?:\s*(?:x|ext\.?)\s*[0-9]+)?"
+_PHONE = re.compile(PHONE_PATTERN, re.IGNORECASE)
+
+
+def clean_phone(value: str | None, label: str, *, max_length: int, field: str) -> str:
+    """A phone number, or empty: only what a phone number can hold, with at least 3 digits."""
+    text = " ".join(
+        clean_text(value, label, max_length=max_length, required=False, field=field).split()
+    )
+    if text and (not _PHONE.fullmatch(text) or sum(ch.isdigit() for ch in text) < 3):
+        raise InvalidInput(
+            f"{label} can hold digits, spaces, + ( ) - . and an extension such as x12.",
+            field=field,
         )
     return text
 

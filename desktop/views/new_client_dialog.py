@@ -23,6 +23,7 @@ from ..services import clients, staff
 from ..services.clients import TEXT_FIELDS, ClientDraft, ClientProfile
 from ..services.errors import InvalidInput, ServiceError
 from ..services.principal import Principal
+from .input_limits import limit_phone
 from .messages import InlineMessage
 from .widgets import ElidedLabel, Field, button, primary_button
 
@@ -114,6 +115,8 @@ class NewClientDialog(QDialog):
             self.treating_provider.addItem(member.display_name, member.id)
             if member.id == principal.staff_id:  # a provider adding a client treats them
                 self.treating_provider.setCurrentIndex(self.treating_provider.count() - 1)
+        for phone in (self.phone_mobile, self.emergency_contact_phone):
+            limit_phone(phone, phone.maxLength())
         for combo, name in ((self.sex, "Sex"), (self.pronouns, "Pronouns")):
             combo.setAccessibleName(name)
             combo.lineEdit().setAccessibleName(name)

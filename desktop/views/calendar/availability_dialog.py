@@ -124,6 +124,7 @@ class AvailabilityDialog(CalendarDialog):
             edit.setDisplayFormat("ddd d MMM yyyy HH:mm")
             edit.setAccessibleName(name)
         self.off_reason = QLineEdit()
+        self.off_reason.setMaxLength(200)
         self.off_reason.setPlaceholderText("Optional, e.g. conference")
         self.add_off = button("&Add time off")
         grid = QGridLayout()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ...app import AppContext
 from ...services import scheduling
 from ...services.principal import Principal
+from ..input_limits import limit_plain_text
 from ..messages import explain
 from ..widgets import Field
 from .client_search import ClientSearch
@@ -141,6 +142,7 @@ class BookingDialog(CalendarDialog):
         self.kind = QComboBox()
         self.kind.setEditable(True)
         self.kind.addItems(APPOINTMENT_TYPES)
+        self.kind.lineEdit().setMaxLength(80)
         self.place = QComboBox()
         for place in scheduling.place_of_service_codes():
             self.place.addItem(f"{place.code} · {place.name}", place.code)
@@ -149,6 +151,7 @@ class BookingDialog(CalendarDialog):
         self.note.setPlaceholderText("Optional; the client does not see it.")
         self.note.setFixedHeight(62)
         self.note.setTabChangesFocus(True)
+        limit_plain_text(self.note, 2000)
         when = QGridLayout()
         when.setHorizontalSpacing(10)
         when.addWidget(Field("&Date", self.day), 0, 0)

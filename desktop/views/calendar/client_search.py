@@ -31,6 +31,7 @@ class _SearchLine(QLineEdit):
     def __init__(self, results: QListWidget) -> None:
         super().__init__()
         self.results = results
+        self.setMaxLength(200)  # the service reads the first 200 characters
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Down and self.results.count():

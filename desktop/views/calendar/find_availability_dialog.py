@@ -59,6 +59,7 @@ class ClientFilter(QWidget):
         self.ctx, self.principal = ctx, principal
         self.chosen: tuple[int, str] | None = None
         self.search = QLineEdit()
+        self.search.setMaxLength(200)
         self.search.setPlaceholderText("Any client — type a name")
         self.search.setAccessibleName("Client")
         self.search.setClearButtonEnabled(True)

@@ -9,6 +9,7 @@ from ...services import clients
 from ...services.clients import BillingDetails
 from ...services.errors import Conflict, InvalidInput
 from ...services.policy import may_edit_billing, may_use_billing
+from ..input_limits import limit_plain_text
 from ..messages import InlineMessage, explain, refusal_text
 from ..widgets import EmptyState, Field, ScreenHeader, primary_button
 
@@ -36,6 +37,7 @@ class BillingTab(QWidget):
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setAccessibleName("Billing notes")
         self.notes_edit.setTabChangesFocus(True)
+        limit_plain_text(self.notes_edit, clients.MAX_BILLING_NOTES)
         self.notes_field = Field("Billing &notes", self.notes_edit)
         self.save_button = primary_button("&Save billing notes")
         self.message = InlineMessage("Problem saving billing notes", kind="alert")

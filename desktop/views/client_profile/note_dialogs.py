@@ -19,6 +19,7 @@ from ...services import charts
 from ...services.charts import NoteView
 from ...services.errors import InvalidInput
 from ..form_dialog import FormDialog
+from ..input_limits import limit_plain_text
 from ..messages import explain
 from ..widgets import Field, button
 from .look import PRIVATE_LABEL, PROGRESS_LABEL, day
@@ -186,6 +187,7 @@ class AddendumDialog(FormDialog):
             "never changes; the addendum is signed and shown under it."
         )
         self.body_edit = QPlainTextEdit()
+        limit_plain_text(self.body_edit, charts.MAX_BODY)
         self.body_edit.setTabChangesFocus(True)
         self.body_edit.setMinimumHeight(160)
         self.field = Field("Addendum &text", self.body_edit)

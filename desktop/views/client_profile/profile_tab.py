@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ...services import clients
 from ...services.clients import ClientDraft, ClientProfile, ProviderSetting
 from ...services.errors import Conflict, InvalidInput, ServiceError
+from ..input_limits import limit_phone
 from ..messages import InlineMessage, explain, refusal_text
 from ..widgets import ElidedLabel, Field, button, divider, primary_button
 from .facts import may_edit_profile
@@ -208,6 +209,8 @@ class ProfileTab(QWidget):
                 edit = QLineEdit()
                 if name in clients.TEXT_FIELDS:
                     edit.setMaxLength(clients.TEXT_FIELDS[name][1])
+                if name in clients.PHONE_FIELDS:
+                    limit_phone(edit, clients.TEXT_FIELDS[name][1])
                 edit.setPlaceholderText(placeholder)
                 field = Field(label, edit)
                 self.edits[name] = edit
