@@ -5,18 +5,23 @@ The list and search of clients is in `client_list.py`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..db.tables import Client, ClientProviderLink, Notification, Practice, Staff
+from ..db.tables import Client, ClientProviderLink, Notification, Staff
 from ..db.tables.clients import LINK_STATUSES
 from ..db.uow import UnitOfWork
 from . import audit
 from .boundary import checked
+from .client_form import DEMOGRAPHIC_FIELDS as DEMOGRAPHIC_FIELDS
+from .client_form import EARLIEST_DATE as EARLIEST_DATE
+from .client_form import PHONE_FIELDS as PHONE_FIELDS
+from .client_form import TEXT_FIELDS as TEXT_FIELDS
+from .client_form import ClientDraft as ClientDraft
+from .client_form import clean_date, clean_draft, practice_today
 from .errors import Conflict, InvalidInput, NotFound
 from .policy import (
     may_create_client,
@@ -28,66 +33,10 @@ from .policy import (
 from .principal import Principal, Role
 from .record_facts import client_name, is_linked, load_client, provider_facts
 from .sharing import ensure_link
-from .validation import clean_email, clean_phone, clean_text, require_id
+from .validation import clean_text, require_id
 
-#: text fields of the profile: (label for messages, most characters).
-TEXT_FIELDS: dict[str, tuple[str, int]] = {
-    "first_name": ("The first name", 100),
-    "last_name": ("The last name", 100),
-    "preferred_name": ("The preferred name", 100),
-    "sex": ("Sex", 40),
-    "gender_identity": ("The gender identity", 80),
-    "pronouns": ("The pronouns", 40),
-    "phone_mobile": ("The mobile phone number", 40),
-    "phone_home": ("The home phone number", 40),
-    "address_line1": ("The address", 200),
-    "address_line2": ("The second address line", 200),
-    "city": ("The city", 100),
-    "region": ("The province or state", 100),
-    "postal_code": ("The postal code", 20),
-    "emergency_contact_name": ("The emergency contact's name", 200),
-    "emergency_contact_phone": ("The emergency contact's phone number", 40),
-    "emergency_contact_relationship": ("The emergency contact's relationship", 80),
-}
-_NAME_FIELDS = ("first_name", "last_name", "preferred_name")
-PHONE_FIELDS = ("phone_mobile", "phone_home", "emergency_contact_phone")
-EARLIEST_DATE = date(1900, 1, 1)
 MAX_BILLING_NOTES = 10_000
 MAX_DIAGNOSIS = 500
-
-
-@dataclass(frozen=True)
-class ClientDraft:
-    """What the profile form collects: the whole profile, as it should be after saving.
-    An empty or None optional field is saved empty."""
-
-    first_name: str | None = None
-    last_name: str | None = None
-    preferred_name: str | None = None
-    date_of_birth: date | None = None
-    sex: str | None = None
-    gender_identity: str | None = None
-    pronouns: str | None = None
-    email: str | None = None
-    phone_mobile: str | None = None
-    phone_home: str | None = None
-    address_line1: str | None = None
-    address_line2: str | None = None
-    city: str | None = None
-    region: str | None = None
-    postal_code: str | None = None
-    emergency_contact_name: str | None = None
-    emergency_contact_phone: str | None = None
-    emergency_contact_relationship: str | None = None
-
-    @classmethod
-    def from_profile(cls, profile: ClientProfile) -> ClientDraft:
-        """A draft holding the profile as it is, to change a few fields with `replace()`."""
-        return cls(**{name: getattr(profile, name) for name in DEMOGRAPHIC_FIELDS})
-
-
-#: the demographic columns of Client, which the draft carries and a linked profile copies.
-DEMOGRAPHIC_FIELDS = tuple(f.name for f in fields(ClientDraft))
 
 
 @dataclass(frozen=True)
@@ -155,56 +104,6 @@ class BillingDetails:
 def sort_name(first_name: str, last_name: str) -> str:
     """The lower-cased "last first" the list sorts and searches by."""
     return f"{last_name} {first_name}".lower()
-
-
-def _practice_today(uow: UnitOfWork) -> date:
-    """Today's date where the practice is (a birth date today is not in the future)."""
-    zone = uow.session.scalar(select(Practice.time_zone).where(Practice.id == 1))
-    return uow.now().astimezone(ZoneInfo(zone) if zone else UTC).date()
-
-
-def _clean_date(value: object, label: str, field: str) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        value = value.date()
-    elif isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            raise InvalidInput(f"{label} must be a date such as 1985-04-23.", field=field) from None
-    elif not isinstance(value, date):
-        raise InvalidInput(f"{label} must be a date such as 1985-04-23.", field=field)
-    if value < EARLIEST_DATE:
-        raise InvalidInput(f"{label} cannot be before 1900.", field=field)
-    return value
-
-
-def _clean_draft(draft: ClientDraft, today: date) -> dict[str, object]:
-    """The column values of a valid draft; InvalidInput naming the first field at fault."""
-    values: dict[str, object] = {}
-    for name in DEMOGRAPHIC_FIELDS:
-        raw = getattr(draft, name)
-        if name != "date_of_birth" and raw is not None and not isinstance(raw, str):
-            raise InvalidInput(f"The {name.replace('_', ' ')} must be text.", field=name)
-        if name in PHONE_FIELDS:
-            label, most = TEXT_FIELDS[name]
-            values[name] = clean_phone(raw, label, max_length=most, field=name) or None
-        elif name in TEXT_FIELDS:
-            label, most = TEXT_FIELDS[name]
-            required = name in ("first_name", "last_name")
-            text = clean_text(raw, label, max_length=most, required=required, field=name)
-            if name in _NAME_FIELDS:
-                text = " ".join(text.split())
-            values[name] = text or None
-        elif name == "email":
-            values[name] = clean_email(raw, field="email") if raw and raw.strip() else None
-        elif name == "date_of_birth":
-            born = _clean_date(raw, "The date of birth", name)
-            if born is not None and born > today:
-                raise InvalidInput("The date of birth cannot be in the future.", field=name)
-            values[name] = born
-    return values
 
 
 def _stale(name: str) -> Conflict:
@@ -303,7 +202,7 @@ def create_client(
         raise InvalidInput("Fill in the new client's form.")
     with uow:
         session = uow.session
-        values = _clean_draft(draft, _practice_today(uow))
+        values = clean_draft(draft, practice_today(uow))
         treating = _treating_provider(uow, treating_provider_id)
         now = uow.now()
         client = Client(
@@ -371,7 +270,7 @@ def update_client(
     """Save the profile form (R2; a Biller may not). The audit names the changed fields only."""
     with uow:
         client = _require_editable(uow, principal, client_id)
-        values = _clean_draft(draft, _practice_today(uow))
+        values = clean_draft(draft, practice_today(uow))
         known_as = client_name(client)
         if client.version != expected_version:
             raise _stale(known_as)
@@ -415,7 +314,7 @@ def update_provider_settings(
         )
         or None
     )
-    start_date = _clean_date(start_date, "The start date", "start_date")
+    start_date = clean_date(start_date, "The start date", "start_date")
     with uow:
         client = _require_editable(uow, principal, client_id)
         link = uow.session.scalars(
