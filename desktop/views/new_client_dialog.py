@@ -135,7 +135,7 @@ class NewClientDialog(QDialog):
             "treating_provider": Field(
                 "Treatin&g provider",
                 self.treating_provider,
-                hint="The client goes on their list; another provider can be added later.",
+                hint="The client goes on their list.",
             ),
             "email": Field("&Email", self.email),
             "phone_mobile": Field("&Mobile phone", self.phone_mobile),
@@ -178,8 +178,7 @@ class NewClientDialog(QDialog):
         rows: list[list[str | QLabel]] = [
             ["first_name", "last_name"],
             ["preferred_name", "date_of_birth"],
-            ["sex", "pronouns"],
-            ["treating_provider"],
+            ["sex", "pronouns", "treating_provider"],
             [_section("Contact")],
             ["email", "phone_mobile"],
             ["address_line1"],

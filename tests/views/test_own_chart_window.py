@@ -35,8 +35,8 @@ def test_R3_after_a_transfer_the_author_opens_her_chart_from_past_clients_and_si
     window = open_profile(qtbot, ctx, ana, amelia, tab="records")
     assert window.name_label.text() == "Amelia Abbott"
     assert window.facts_label.text().startswith("No longer on your list")
-    enabled = [window.tabs.isTabEnabled(i) for i in range(window.tabs.count())]
-    assert enabled == [False, False, True, False, False]
+    shown = [window.tabs.isTabVisible(i) for i in range(window.tabs.count())]
+    assert shown == [False, False, True, False, False]
     tab = window.records_tab
     assert not tab.sharing.isVisibleTo(tab)
     assert not tab.new_button.isEnabled()

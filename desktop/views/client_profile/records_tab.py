@@ -132,7 +132,7 @@ class RecordsTab(QWidget):
         side.setSpacing(4)
         side.addWidget(jump_title)
         side.addWidget(self.jump_list, 1)
-        side_panel = QWidget()
+        self.side_panel = side_panel = QWidget()
         side_panel.setObjectName("jumpPanel")
         side_panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         side_panel.setLayout(side)
@@ -205,7 +205,7 @@ class RecordsTab(QWidget):
         self._show_closed_charts(records, sections)
         self.sharing.set_sections(sections)
         self.sharing.setVisible(not own_chart_only)
-        self.jump_list.setVisible(not own_chart_only)
+        self.side_panel.setVisible(not own_chart_only)
         self._fit_tree()
         index = self.model.index_of_note(keep) if keep is not None else QModelIndex()
         if index.isValid():

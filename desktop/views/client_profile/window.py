@@ -149,7 +149,7 @@ class ClientProfileWindow(QWidget):
             return False
         self.profile, self.past = profile, None
         for index in range(self.tabs.count()):
-            self.tabs.setTabEnabled(index, True)
+            self.tabs.setTabVisible(index, True)
         self.stack.setCurrentWidget(self.tabs)
         self.setWindowTitle(f"{profile.full_name} — {APP_NAME}")
         self.name_label.setText(profile.full_name)
@@ -177,7 +177,7 @@ class ClientProfileWindow(QWidget):
             "the profile, appointments and documents are closed to you"
         )
         for index in range(self.tabs.count()):
-            self.tabs.setTabEnabled(index, self.tabs.widget(index) is self.records_tab)
+            self.tabs.setTabVisible(index, self.tabs.widget(index) is self.records_tab)
         self.tabs.setCurrentWidget(self.records_tab)
         self.records_tab.load()
         return True
