@@ -37,9 +37,19 @@ from desktop.db.tables import ChartNote, Client, Document
 from desktop.db.uow import UnitOfWork
 from desktop.services import audit, policy, provider_links, sharing, staff, transfers
 from desktop.services.errors import PermissionRefused
-from desktop.services.policy.scopes import readable_documents, readable_notes, visible_clients
+from desktop.services.policy.scopes import (
+    clients_with_open_records,
+    readable_documents,
+    readable_notes,
+    visible_clients,
+)
 from desktop.services.principal import Principal, Role
-from desktop.services.record_facts import chart_facts, load_client, require_provider
+from desktop.services.record_facts import (
+    chart_facts,
+    has_own_chart,
+    load_client,
+    require_provider,
+)
 
 from . import worlds
 from .conftest import snapshot
@@ -135,6 +145,18 @@ def adds_to_list(s: Situation) -> bool:
     return role_grants(s.roles, LIST_SHARING) or (s.provider and s.linked)
 
 
+def opens_records(s: Situation) -> bool:
+    """R2, R3 (docs/decisions.md): whoever sees the profile, and the author, on the client's
+    list or not: a provider never loses their own chart."""
+    return sees_profile(s) or s.is_author
+
+
+def ends_colleagues_link(s: Situation) -> bool:
+    """R6 (docs/decisions.md): Owner, Manager, Record Custodian or Scheduler take a colleague
+    off a client's list; a provider takes only themselves off."""
+    return role_grants(s.roles, LIST_SHARING)
+
+
 def sees_unlisted_client(s: Situation) -> bool:
     """R1: group-wide roles see "All Clients"; a provider sees "My Clients" only."""
     return role_grants(s.roles, ALL_CLIENTS)
@@ -161,6 +183,8 @@ ACTIONS: dict[str, Action] = {
     "end_share": Action("R5", shares_chart, frozenset({"R5"})),
     "transfer": Action("R8", shares_chart, frozenset({"R8", "R5"})),
     "add_to_list": Action("R6", adds_to_list, frozenset({"R6"})),
+    "open_records": Action("R3", opens_records, frozenset({"R2"})),
+    "remove_colleague_from_list": Action("R6", ends_colleagues_link, frozenset({"R6"})),
 }
 #: actions that depend on the roles only, asked once per set of roles.
 ROLE_ACTIONS: dict[str, Action] = {
@@ -382,7 +406,7 @@ def _facts(w: World, principal: Principal, client_id: int, ownership: str):
 
 def _scope(w: World, principal: Principal, column, condition) -> set[int]:
     """The ids the SQL scope selects for the principal (queried once per world)."""
-    key = ("scope", principal.staff_id, str(column))
+    key = ("scope", principal.staff_id, str(column), condition.__name__)
     if key not in w.cache:
         with w.uow() as uow:
             query = select(column).where(condition(principal, uow.now()))
@@ -392,6 +416,10 @@ def _scope(w: World, principal: Principal, column, condition) -> set[int]:
 
 def _visible(principal: Principal, now) -> object:
     return visible_clients(principal, Client.id)
+
+
+def _opens_records(principal: Principal, now) -> object:
+    return clients_with_open_records(principal, Client.id)
 
 
 def _refusal(call) -> tuple[bool, str | None]:
@@ -485,6 +513,20 @@ def ask(w: World, row: Row) -> tuple[bool, str | None]:
             return _refusal(
                 lambda: provider_links.add_to_provider_list(
                     w.checks_only(), principal, client_id, w.dana.staff_id
+                ),
+            )
+        case "open_records":
+            linked = _facts(w, principal, client_id, s.ownership).principal_linked
+            with w.uow() as uow:
+                own = has_own_chart(uow, client_id, principal.staff_id)
+            return _both_faces(
+                client_id in _scope(w, principal, Client.id, _opens_records),
+                policy.may_open_records(principal, principal_linked=linked, has_own_chart=own),
+            )
+        case "remove_colleague_from_list":
+            return _refusal(
+                lambda: provider_links.remove_from_provider_list(
+                    w.checks_only(), principal, client_id, w.rita.staff_id
                 ),
             )
         case "see_unlisted_client":
