@@ -94,6 +94,10 @@ def _check_items(value: object, item_type, name: str, label: str) -> None:
         raise _refuse(label, "a list", name)
     if isinstance(value, (types.GeneratorType, range)):
         return  # not read twice: the service reads it
+    if item_type is int and value and all(type(item) is int for item in value):
+        for item in (min(value), max(value)):  # a page of ids is checked at every scroll
+            _check_int(item, name, label)
+        return
     for item in value:
         check_value(item, item_type, name, label)
 
