@@ -231,6 +231,7 @@ def test_R6_manage_access_ticks_exactly_who_has_the_client(qtbot, ctx, team):
     )
     assert not ana_item.flags() & Qt.ItemFlag.ItemIsEnabled  # R6: not a colleague's link
     assert "not a colleague" in ana_item.toolTip()
+    assert dialog.locked_note.isVisibleTo(dialog) and "not a colleague" in dialog.locked_note.text()
     dialog.reject()
 
 

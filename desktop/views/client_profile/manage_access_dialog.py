@@ -45,6 +45,7 @@ class ManageAccessDialog(FormDialog):
         self.list.setObjectName("checkList")
         self.list.setAccessibleName("Providers with access")
         linked = host.principal.staff_id in self.current
+        locked_reason = ""
         for member in self.providers:
             item = QListWidgetItem(member.display_name)
             item.setData(Qt.ItemDataRole.UserRole, member.id)
@@ -58,10 +59,16 @@ class ManageAccessDialog(FormDialog):
                 # R6: a provider takes only themselves off; a colleague's tick stays.
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
                 item.setToolTip(f"{member.email}\n{removable.reason}")
+                locked_reason = removable.reason or ""
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.list.addItem(item)
         self.list.setFixedHeight(min(330, 14 + 32 * max(len(self.providers), 2)))
         self.body.addWidget(Field("&Providers", self.list))
+        self.locked_note = QLabel(locked_reason)
+        self.locked_note.setObjectName("hint")
+        self.locked_note.setWordWrap(True)
+        self.locked_note.setVisible(bool(locked_reason))
+        self.body.addWidget(self.locked_note)
         self.warning = QLabel()
         self.warning.setObjectName("alert")
         self.warning.setWordWrap(True)
