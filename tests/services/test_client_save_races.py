@@ -68,3 +68,39 @@ def test_R2_forty_simultaneous_saves_give_one_winner_and_a_plain_conflict_to_the
             .where(AuditEvent.action == "client.updated")
         )
         assert updates == 1
+
+
+def test_R11_forty_simultaneous_billing_saves_give_one_winner_and_a_plain_conflict(uow, owner):
+    client = clients.create_client(
+        uow(), owner, ClientDraft(first_name="Amelia", last_name="Abbott")
+    )
+    start = threading.Barrier(SAVERS)
+    outcomes: list[tuple[str, str]] = []
+    lock = threading.Lock()
+
+    def save(number: int) -> None:
+        start.wait()
+        try:
+            clients.update_billing_notes(
+                uow(), owner, client.id, f"Insurer {number}", client.version
+            )
+            outcome = ("saved", f"Insurer {number}")
+        except Conflict as conflict:
+            outcome = ("conflict", conflict.message)
+        except Exception as error:  # the test fails on it, naming it
+            outcome = ("error", f"{type(error).__name__}: {error}")
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(SAVERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert [o for o in outcomes if o[0] == "error"] == []
+    assert len([o for o in outcomes if o[0] == "saved"]) == 1
+    assert all(
+        message.startswith("Amelia Abbott's record was changed by someone else")
+        for kind, message in outcomes
+        if kind == "conflict"
+    )
