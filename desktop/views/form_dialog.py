@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
-from .messages import InlineMessage, explain
+from .messages import InlineMessage
 from .widgets import ElidedLabel, button, primary_button
 
 T = TypeVar("T")
@@ -77,7 +77,7 @@ class FormDialog(QDialog):
         try:
             return action()
         except Exception as error:  # a refusal, or a database gone away: words, never a traceback
-            self.message.show_text(explain(error))
+            self.message.show_error(error)
         return None
 
     def submit(self) -> None:  # pragma: no cover - each dialog has its own

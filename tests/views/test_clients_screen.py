@@ -20,7 +20,7 @@ from desktop.views.new_client_dialog import BAD_DATE, NewClientDialog
 
 from .test_main_window import unnamed_controls  # noqa: E402
 
-R2_BILLER = "Billers work on billing details only; the front desk adds new clients (R2)."
+R2_BILLER = "Billers work on billing details only; the front desk adds new clients."
 
 
 def open_clients(qtbot, ctx, principal) -> ClientsScreen:

@@ -14,8 +14,8 @@ from desktop.views.staff_screen import CHOOSE_FIRST, StaffScreen
 
 from .conftest import OWNER_NAME
 
-R12_ADMIN = "Only the Owner or a Manager can add staff, change roles or deactivate staff (R12)."
-R12_OWNER_ONLY = "Only the Owner can change who owns an existing provider's records (R12)."
+R12_ADMIN = "Only the Owner or a Manager can add staff, change roles or deactivate staff."
+R12_OWNER_ONLY = "Only the Owner can change who owns an existing provider's records."
 
 
 def open_staff(qtbot, ctx, principal) -> StaffScreen:
@@ -153,7 +153,7 @@ def test_a_manager_cannot_give_the_owner_role(qtbot, ctx, add_member):
     qtbot.mouseClick(screen.add_button, Qt.MouseButton.LeftButton)
     owner_box = screen.current_dialog.role_checks.boxes[Role.OWNER]
     assert not owner_box.isEnabled()
-    assert owner_box.toolTip() == "Only the Owner can give someone the Owner role (R12)."
+    assert owner_box.toolTip() == "Only the Owner can give someone the Owner role."
 
 
 def test_deactivating_asks_first_naming_the_person_and_their_shares(

@@ -38,7 +38,7 @@ SCOPES = (
 )
 REASON_NEEDED = "Give a reason for cancelling."
 BUSY_REASON = (
-    "This time is busy with a client whose record you cannot see, so you cannot change it (R2)."
+    "This time is busy with a client whose record you cannot see, so you cannot change it."
 )
 
 
