@@ -26,6 +26,7 @@ from .audit_screen import AuditScreen
 from .calendar import CalendarScreen
 from .client_profile import ClientProfileWindow
 from .clients_screen import ClientsScreen
+from .notifications_panel import SHORTCUT as NOTICES_SHORTCUT
 from .notifications_panel import NotificationsPanel
 from .staff_screen import StaffScreen
 from .style import ICON, svg_icon, svg_pixmap
@@ -163,6 +164,11 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
+        view_menu = self.menuBar().addMenu("&View")
+        self.notices_action = QAction("&Notifications…", self)
+        self.notices_action.setShortcut(QKeySequence(NOTICES_SHORTCUT))
+        self.notices_action.triggered.connect(self.notifications.show_popup)
+
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = QAction(f"&About {APP_NAME}", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -175,8 +181,10 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(lambda _checked=False, k=key: self.show_screen(k))
-            self.addAction(action)
+            view_menu.addAction(action)
             self.screen_actions[key] = action
+        view_menu.addSeparator()
+        view_menu.addAction(self.notices_action)
 
     # -- screens -------------------------------------------------------------------------------
 

@@ -95,9 +95,11 @@ def test_clicking_the_navigation_changes_the_screen(qtbot, ctx, owner):
 def test_the_file_and_help_menus(qtbot, ctx, owner, message_boxes):
     window = open_window(qtbot, ctx, owner)
     menus = {action.text(): action.menu() for action in window.menuBar().actions()}
-    assert list(menus) == ["&File", "&Help"]
+    assert list(menus) == ["&File", "&View", "&Help"]
     file_items = [a.text() for a in menus["&File"].actions() if not a.isSeparator()]
     assert file_items == ["S&witch User…", "Sign &Out", "&Quit"]
+    view_items = [a.text() for a in menus["&View"].actions() if not a.isSeparator()]
+    assert view_items[-1] == "&Notifications…" and "Go to Clients" in view_items
     window.about_action.trigger()
     [(kind, title, text)] = message_boxes.calls
     assert (kind, title) == ("about", "About Clinic Desk")
