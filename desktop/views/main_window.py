@@ -31,10 +31,15 @@ from .notifications_panel import NotificationsPanel
 from .staff_screen import StaffScreen
 from .style import ICON, svg_icon, svg_pixmap
 from .widgets import ElidedLabel
+from .window_places import WindowPlace
 
 #: the screens in navigation order: (key, label). Ctrl+1.. follow this order.
 SCREENS = (("clients", "Clients"), ("calendar", "Calendar"), ("staff", "Staff"), ("audit", "Audit"))
 DEFAULT_TIME_ZONE = "UTC"
+#: the first size (then the person's own, remembered); never more than the screen holds.
+DEFAULT_SIZE = (1280, 800)
+#: what the screens need, and small enough for a 1366x768 laptop with a task bar and title bar.
+MINIMUM_SIZE = (1100, 620)
 
 
 def status_text(ctx: AppContext, principal: Principal) -> str:
@@ -70,8 +75,8 @@ class MainWindow(QMainWindow):
         self.practice = practice
         practice_name = practice.name if practice else "Practice not set up"
         self.setWindowTitle(f"{APP_NAME} — {practice_name}")
-        self.setMinimumSize(1100, 700)
-        self.resize(1200, 760)
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self.place = WindowPlace(self, "main", QSize(*DEFAULT_SIZE))
 
         time_zone = practice.time_zone if practice else DEFAULT_TIME_ZONE
         self.screens: dict[str, QWidget] = {

@@ -42,6 +42,14 @@ def styled_app(qapp):
     return ensure_application()
 
 
+@pytest.fixture(autouse=True)
+def own_window_places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test starts with no remembered window sizes and places."""
+    folder = tmp_path / "config"
+    monkeypatch.setenv("CLINICDESK_CONFIG_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def ctx(tmp_path: Path) -> Iterator[AppContext]:
     """A context on a fresh, migrated, empty SQLite database (no practice yet)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
@@ -16,6 +16,7 @@ from ...services.clients import ClientProfile
 from ...services.principal import Principal
 from ..messages import explain
 from ..widgets import ElidedLabel, EmptyState
+from ..window_places import WindowPlace
 from .appointments_tab import AppointmentsTab
 from .banner import SuccessBanner
 from .billing_tab import BillingTab
@@ -72,8 +73,8 @@ class ClientProfileWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(PROFILE_STYLE)
         self.setWindowTitle(f"Client — {APP_NAME}")
-        self.resize(*DEFAULT_SIZE)
-        self.setMinimumSize(900, 620)
+        self.setMinimumSize(900, 600)
+        self.place = WindowPlace(self, "client", QSize(*DEFAULT_SIZE))
 
         self.name_label = ElidedLabel("")
         self.name_label.setObjectName("clientName")
