@@ -335,6 +335,12 @@ class ClientsScreen(QWidget):
             if key == Qt.Key.Key_Escape and self.search_edit.text():
                 self.clear_search()
                 return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.apply_search()
+                if self.model.rowCount() == 1:  # one client found: open them
+                    self.table.selectRow(0)
+                    self._activated(self.model.index(0, 0))
+                return True
             if key == Qt.Key.Key_Down and self.model.rowCount():
                 self.apply_search()
                 self._focus_table()

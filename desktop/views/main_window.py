@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         self.notifications.client_requested.connect(self.open_client)
         self.statusBar().addPermanentWidget(self.notifications)
         self._build_menus()
+        self._focused_once = False
         self.show_screen("clients")
 
     def _central(self, practice_name: str) -> QWidget:
@@ -198,6 +199,23 @@ class MainWindow(QMainWindow):
         row = [k for k, _label in SCREENS].index(key)
         self.navigation.setCurrentRow(row)
         return self.screens[key]
+
+    def focus_screen(self) -> None:
+        """Put the keyboard in the shown screen: its search box when it has one, so a name typed
+        at once searches (never the navigation, where a letter jumps to another screen)."""
+        screen = self.stack.currentWidget()
+        focus_search = getattr(screen, "focus_search", None)
+        if callable(focus_search):
+            focus_search()
+        else:
+            screen.setFocus(Qt.FocusReason.OtherFocusReason)
+            screen.focusNextChild()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._focused_once:
+            self._focused_once = True
+            self.focus_screen()
 
     def current_screen_key(self) -> str:
         return SCREENS[self.stack.currentIndex()][0]

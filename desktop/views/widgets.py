@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QTextLayout
+from PySide6.QtCore import QRect, QSize, Qt, QTime
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QTextLayout
 from PySide6.QtWidgets import (
+    QDateTimeEdit,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -95,6 +98,26 @@ class ElidedLabel(QLabel):
                 self.foregroundRole(),
             )
             line_rect.translate(0, metrics.lineSpacing())
+
+
+class TimeField(QTimeEdit):
+    """A time of day ("HH:mm"). Typing over the whole time, selected, replaces it: "10:30" or
+    "1030" gives 10:30 (a plain time edit would change only the minutes)."""
+
+    def __init__(self, time: QTime | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDisplayFormat("HH:mm")
+        if time is not None:
+            self.setTime(time)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        line = self.findChild(QLineEdit)
+        selected = line.selectedText() if line is not None else ""
+        if event.text().isdigit() and ":" in selected:
+            # More than one part is selected: start again from the hours.
+            self.setCurrentSection(QDateTimeEdit.Section.HourSection)
+            self.setSelectedSection(QDateTimeEdit.Section.HourSection)
+        super().keyPressEvent(event)
 
 
 def primary_button(text: str, accessible_name: str | None = None) -> QPushButton:
