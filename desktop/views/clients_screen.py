@@ -33,7 +33,7 @@ from .client_table import client_table, fit_columns
 from .messages import InlineMessage, explain, refusal_text
 from .new_client_dialog import NewClientDialog
 from .style import ACCENT
-from .widgets import EmptyState, ScreenHeader, primary_button
+from .widgets import EmptyState, ScreenHeader, clear_button, primary_button, tool_label
 
 #: how long typing may pause before the list is searched, in milliseconds.
 SEARCH_DELAY_MS = 150
@@ -118,7 +118,7 @@ class ClientsScreen(QWidget):
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(SEARCH_PLACEHOLDER)
-        self.search_edit.setClearButtonEnabled(True)
+        clear_button(self.search_edit)
         self.search_edit.setAccessibleName("Search clients")
         self.search_edit.setToolTip(
             "Type part of a name, a date of birth as YYYY-MM-DD, an email or a phone number "
@@ -162,7 +162,10 @@ class ClientsScreen(QWidget):
         tools = QHBoxLayout()
         tools.setSpacing(8)
         tools.addWidget(self.scope_bar)
+        tools.addWidget(tool_label("Search", self.search_edit))
         tools.addWidget(self.search_edit, 1)
+        tools.addSpacing(4)
+        tools.addWidget(tool_label("Status", self.status_combo))
         tools.addWidget(self.status_combo)
         tools.addSpacing(8)
         tools.addWidget(self.new_button)

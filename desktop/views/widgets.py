@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QTimeEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -120,6 +121,23 @@ class TimeField(QTimeEdit):
         super().keyPressEvent(event)
 
 
+def clear_button(edit: QLineEdit, name: str = "Clear search") -> QLineEdit:
+    """Give a field the small clear button at its end, named for screen readers and tooltips."""
+    edit.setClearButtonEnabled(True)
+    for icon_button in edit.findChildren(QToolButton):
+        icon_button.setAccessibleName(name)
+        icon_button.setToolTip(name)
+    return edit
+
+
+def tool_label(text: str, editor: QWidget) -> QLabel:
+    """A short label in front of a field on a tool row; screen readers read it with the field."""
+    label = QLabel(text)
+    label.setObjectName("toolLabel")
+    label.setBuddy(editor)
+    return label
+
+
 def primary_button(text: str, accessible_name: str | None = None) -> QPushButton:
     """The teal button of a form or screen (one per place)."""
     button = QPushButton(text)
@@ -150,7 +168,9 @@ class Field(QWidget):
         self.editor = editor
         self.label = QLabel(label)
         self.label.setObjectName("fieldLabel")
-        self.label.setBuddy(editor)
+        # A compound editor (a search with its list) is labelled through the part that types.
+        typed = editor.focusProxy() or editor
+        self.label.setBuddy(typed)
         plain = label.replace("&", "")
         if not editor.accessibleName():
             editor.setAccessibleName(plain)

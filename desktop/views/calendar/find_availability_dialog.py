@@ -29,7 +29,7 @@ from ...services import client_list, scheduling
 from ...services.policy import may_see_all_clients
 from ...services.principal import Principal
 from ..messages import explain
-from ..widgets import EmptyState, Field, primary_button
+from ..widgets import EmptyState, Field, clear_button, primary_button
 from . import common
 from .booking_dialog import BookingDialog
 from .common import (
@@ -61,7 +61,8 @@ class ClientFilter(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Any client — type a name")
         self.search.setAccessibleName("Client")
-        self.search.setClearButtonEnabled(True)
+        clear_button(self.search)
+        self.setFocusProxy(self.search)  # a label or a tab into this widget reaches the search
         self.matches = QListWidget()
         self.matches.setObjectName("pickList")
         self.matches.setAccessibleName("Matching clients")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from ... import APP_NAME
 from ...app import AppContext
@@ -46,11 +46,12 @@ def practice_zone(ctx: AppContext) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-class ClientProfileWindow(QWidget):
+class ClientProfileWindow(QMainWindow):
     """One client's profile for one principal, as a window of its own. Each tab loads when it is
     first shown (the Records tab's reading of charts is audited, R13) and again after a change.
     `changed(text)` is how a tab reports a change: the banner says `text`, everything reloads.
-    `closed` is emitted when the window closes."""
+    `closed` is emitted when the window closes. A main window, so that screen readers announce
+    it as a window of its own."""
 
     closed = Signal()
     #: emitted after every change made here, with the client's id (lists may refresh).
@@ -120,11 +121,13 @@ class ClientProfileWindow(QWidget):
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.unavailable)
 
-        layout = QVBoxLayout(self)
+        central = QWidget()
+        layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(header)
         layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         close = QShortcut(QKeySequence.StandardKey.Close, self)
         close.activated.connect(self.close)
