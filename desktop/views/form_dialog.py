@@ -8,14 +8,17 @@ from typing import TypeVar
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
 from .messages import InlineMessage
+from .unsaved import AsksBeforeClosing
 from .widgets import ElidedLabel, button, primary_button
 
 T = TypeVar("T")
 
 
-class FormDialog(QDialog):
+class FormDialog(AsksBeforeClosing, QDialog):
     """A modal dialog with a title line, a body the subclass fills, an inline problem message
-    and Cancel / OK buttons. OK calls `submit()`; a subclass accepts when its action worked."""
+    and Cancel / OK buttons. OK calls `submit()`; a subclass accepts when its action worked.
+    Cancel, Escape or the window's close button on a form changed since it opened asks to save,
+    discard or keep editing; a dialog that only looks things up sets `asks_to_save = False`."""
 
     def __init__(
         self,

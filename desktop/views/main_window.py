@@ -256,9 +256,12 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Nobody's client stays on screen after a sign-out or a switch of user.
+        # Nobody's client stays on screen after a sign-out or a switch of user; a client
+        # window with changes not saved asks first, and Cancel there keeps everything open.
         for window in list(self.profile_windows.values()):
-            window.close()
+            if not window.close():
+                event.ignore()
+                return
         super().closeEvent(event)
         if event.isAccepted():
             self.closed.emit()

@@ -24,6 +24,7 @@ from ..services.clients import TEXT_FIELDS, ClientDraft, ClientProfile
 from ..services.errors import InvalidInput
 from ..services.principal import Principal
 from .messages import InlineMessage
+from .unsaved import AsksBeforeClosing
 from .widgets import ElidedLabel, Field, button, primary_button
 
 #: the width of one column of fields, in pixels.
@@ -75,10 +76,10 @@ def _section(title: str) -> QLabel:
     return label
 
 
-class NewClientDialog(QDialog):
+class NewClientDialog(AsksBeforeClosing, QDialog):
     """Adds a client with clients.create_client. Only the names are required; a problem is shown
     under the field at fault (the service names it) and nothing is saved. `profile` holds the
-    new client once the dialog is accepted."""
+    new client once the dialog is accepted. Closing it filled in asks to save or discard."""
 
     def __init__(self, ctx: AppContext, principal: Principal, parent: QWidget | None = None):
         super().__init__(parent)

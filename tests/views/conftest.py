@@ -124,6 +124,30 @@ class MessageBoxes:
         return [text for called, _title, text in self.calls if called == kind]
 
 
+#: False while a test's windows are being closed after it.
+_TESTING = {"now": False}
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    _TESTING["now"] = False
+    yield
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_question(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question box no test expected fails the test instead of waiting for a click. After the
+    test, windows left with unsaved edits are closed as if the person chose Discard."""
+    _TESTING["now"] = True
+
+    def unexpected(parent, title, text, *args, **kwargs):
+        if _TESTING["now"]:
+            raise AssertionError(f"unexpected question {title!r}: {text}")
+        return QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(unexpected))
+
+
 @pytest.fixture
 def message_boxes(monkeypatch: pytest.MonkeyPatch) -> MessageBoxes:
     """No modal message box opens during a test; what would have been shown is recorded."""

@@ -42,18 +42,21 @@ def describe(node) -> str:
     return f"{node.role().name} {kind}#{name} in {owner}"
 
 
-def show_clear_buttons(root: QWidget) -> None:
-    """Type into every search field, so its clear button shows (and is read)."""
+def show_clear_buttons(root: QWidget) -> list[QLineEdit]:
+    """Type into every empty search field, so its clear button shows (and is read)."""
+    typed = []
     for edit in root.findChildren(QLineEdit):
         if edit.isClearButtonEnabled() and not edit.text():
             edit.setText("a")
+            typed.append(edit)
+    return typed
 
 
 def unnamed_controls(root: QWidget) -> list[str]:
     """Walk the accessible tree under `root` as a screen reader does; list what has no name
     (or, for a field, no label relation). Hidden parts are not read, so they are skipped."""
     problems: list[str] = []
-    show_clear_buttons(root)
+    typed = show_clear_buttons(root)
 
     def walk(node) -> None:
         state = node.state()
@@ -77,6 +80,8 @@ def unnamed_controls(root: QWidget) -> list[str]:
                 walk(child)
 
     walk(QAccessible.queryAccessibleInterface(root))
+    for edit in typed:
+        edit.clear()
     return problems
 
 

@@ -241,7 +241,7 @@ def test_the_owner_changes_an_existing_providers_record_ownership(qtbot, ctx, ow
 
 
 def test_edit_roles_asks_about_records_only_for_a_first_time_provider(
-    qtbot, ctx, owner, add_member
+    qtbot, ctx, owner, add_member, message_boxes
 ):
     add_member("Sam Lee", Role.SCHEDULER)
     add_member("Dr. Maya Okafor", Role.PROVIDER)
@@ -255,7 +255,10 @@ def test_edit_roles_asks_about_records_only_for_a_first_time_provider(
     tick(qtbot, existing.role_checks.boxes[Role.BILLER])
     assert not existing.ownership.isVisible()
     assert existing.ok_button.isEnabled()
-    existing.reject()
+    message_boxes.answer = QMessageBox.StandardButton.Discard
+    existing.reject()  # a changed form asks first; the roles change is discarded
+    assert message_boxes.of("question")[-1].startswith("The changes in this form are not saved")
+    assert not existing.isVisible()
 
     click_row(qtbot, screen, "Sam Lee")
     qtbot.mouseClick(screen.edit_button, Qt.MouseButton.LeftButton)

@@ -166,6 +166,8 @@ class AppointmentDetailsDialog(CalendarDialog):
     """An appointment as the calendar knows it, with Move… and Cancel… where the policy allows
     (R10); a disabled button says why in its tooltip. Accepted when something changed."""
 
+    asks_to_save = False  # it looks things up or confirms; nothing typed is lost
+
     def __init__(
         self,
         ctx: AppContext,

@@ -129,6 +129,8 @@ class FindAvailabilityDialog(CalendarDialog):
     date range and duration → open slots. "Book this slot…" (or Enter, or a double-click)
     opens the booking form prefilled; `result` is the BookingResult once booked."""
 
+    asks_to_save = False  # it looks things up or confirms; nothing typed is lost
+
     def __init__(
         self,
         ctx: AppContext,

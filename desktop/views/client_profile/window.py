@@ -15,6 +15,7 @@ from ...services import clients, practice
 from ...services.clients import ClientProfile
 from ...services.principal import Principal
 from ..messages import explain
+from ..unsaved import DISCARD, KEEP_EDITING, ask_save_discard
 from ..widgets import ElidedLabel, EmptyState
 from ..window_places import WindowPlace
 from .appointments_tab import AppointmentsTab
@@ -163,7 +164,8 @@ class ClientProfileWindow(QMainWindow):
             return
         self.profile = profile
         self.facts_label.setText(self._facts(profile))
-        self.profile_tab.load()
+        if not self.profile_tab.is_changed():  # typing not saved yet stays where it is
+            self.profile_tab.load()
 
     def _facts(self, profile: ClientProfile) -> str:
         parts = []
@@ -207,7 +209,38 @@ class ClientProfileWindow(QMainWindow):
         self.tabs.setCurrentWidget(page)
         return page
 
+    def unsaved_tabs(self) -> list[tuple[str, QWidget]]:
+        """The tabs holding changes not saved yet (Profile, Billing)."""
+        return [
+            (key, page)
+            for key, page in self.pages.items()
+            if callable(getattr(page, "is_changed", None)) and page.is_changed()
+        ]
+
+    def may_close(self) -> bool:
+        """True when nothing is unsaved, or the person saved (successfully) or discarded it."""
+        pending = self.unsaved_tabs()
+        if not pending:
+            return True
+        names = " and ".join(dict(TABS)[key].replace("&", "").lower() for key, _p in pending)
+        client = self.profile.full_name if self.profile else "this client"
+        answer = ask_save_discard(self, f"{client}'s {names}")
+        if answer == DISCARD:
+            return True
+        if answer == KEEP_EDITING:
+            return False
+        # The Profile tab last: saving it reloads the other tabs.
+        for key, page in sorted(pending, key=lambda pair: pair[0] == "profile"):
+            page.save()
+            if page.is_changed():  # not saved: the tab shows why
+                self.show_tab(key)
+                return False
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.may_close():
+            event.ignore()
+            return
         super().closeEvent(event)
         if event.isAccepted():
             self.docs_tab.forget_opened_files()
