@@ -5,7 +5,7 @@ The list and search of clients is in `client_list.py`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -199,6 +199,22 @@ def _clean_draft(draft: ClientDraft, today: date) -> dict[str, object]:
                 raise InvalidInput("The date of birth cannot be in the future.", field=name)
             values[name] = born
     return values
+
+
+def draft_problems(uow: UnitOfWork, draft: ClientDraft) -> list[InvalidInput]:
+    """Every problem of a draft at once, one per field at fault, in the form's order (a form
+    shows them all beside their fields, not one per try). Checks only; nothing is written."""
+    with uow:
+        today = _practice_today(uow)
+    problems: list[InvalidInput] = []
+    valid = ClientDraft(first_name="A", last_name="A")
+    for name in DEMOGRAPHIC_FIELDS:
+        alone = replace(valid, **{name: getattr(draft, name)})
+        try:
+            _clean_draft(alone, today)
+        except InvalidInput as problem:
+            problems.append(problem)
+    return problems
 
 
 def _stale(client: Client) -> Conflict:

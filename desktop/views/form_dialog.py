@@ -9,12 +9,12 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLayout, QVBoxLayout
 
 from .messages import InlineMessage
 from .unsaved import AsksBeforeClosing
-from .widgets import ElidedLabel, button, primary_button
+from .widgets import ElidedLabel, KeepsButtonsStill, button, primary_button
 
 T = TypeVar("T")
 
 
-class FormDialog(AsksBeforeClosing, QDialog):
+class FormDialog(AsksBeforeClosing, KeepsButtonsStill, QDialog):
     """A modal dialog with a title line, a body the subclass fills, an inline problem message
     and Cancel / OK buttons. OK calls `submit()`; a subclass accepts when its action worked.
     Cancel, Escape or the window's close button on a form changed since it opened asks to save,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from PySide6.QtCore import QRect, QSize, Qt, QTime
-from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QTextLayout
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QResizeEvent, QTextLayout
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFrame,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..services.errors import InvalidInput
 from .messages import InlineMessage
 from .style import ICON, svg_pixmap
 
@@ -198,6 +201,45 @@ class Field(QWidget):
         if self.editor.property("invalid"):
             self.editor.setProperty("invalid", False)
             _repolish(self.editor)
+
+
+def show_problems(fields: Mapping[str, Field], problems: Iterable[InvalidInput]) -> list[str]:
+    """Show every problem under its field at once and put the keyboard in the first field at
+    fault; returns the messages of problems no field of the form holds (to show elsewhere)."""
+    for field in fields.values():
+        field.clear_error()
+    elsewhere: list[str] = []
+    at_fault: set[str] = set()
+    for problem in problems:
+        field = fields.get(problem.field or "")
+        if field is None:
+            elsewhere.append(problem.message)
+            continue
+        if problem.field not in at_fault:
+            field.show_error(problem.message)
+            at_fault.add(problem.field or "")
+    first = next((field for name, field in fields.items() if name in at_fault), None)
+    if first is not None:
+        first.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+    return elsewhere
+
+
+class KeepsButtonsStill:
+    """Mixed in before QDialog: when the shown dialog grows or shrinks (problems appear under
+    fields, a section opens), its bottom-right corner stays where it was, so the buttons stay
+    under the pointer and a second click lands where the person aims."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        old = event.oldSize()
+        if self.isVisible() and old.isValid() and old != event.size():
+            taller = event.size().height() - old.height()
+            wider = event.size().width() - old.width()
+            top = self.y() - taller
+            screen = self.screen()
+            if screen is not None:  # never above the top of the screen
+                top = max(top, screen.availableGeometry().top())
+            self.move(self.x() - wider, top)
 
 
 def _repolish(widget: QWidget) -> None:

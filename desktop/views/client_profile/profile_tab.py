@@ -22,7 +22,7 @@ from ...services import clients
 from ...services.clients import ClientDraft, ClientProfile, ProviderSetting
 from ...services.errors import Conflict, InvalidInput, ServiceError
 from ..messages import InlineMessage, explain, refusal_text
-from ..widgets import ElidedLabel, Field, button, divider, primary_button
+from ..widgets import ElidedLabel, Field, button, divider, primary_button, show_problems
 from .facts import may_edit_profile
 
 #: the form's groups: (title, [(field, label, placeholder)]), two fields a line.
@@ -377,13 +377,18 @@ class ProfileTab(QWidget):
                     (p for p in profile.providers if p.provider_id == row.setting.provider_id),
                     row.setting,
                 )
-        except InvalidInput as error:
-            field = self.fields.get(error.field or "")
+        except InvalidInput as error:  # every problem at once, each under its field
+            problems = clients.draft_problems(ctx.uow(), draft) or [error]
+            show_problems(self.fields, problems)
+            field = next((f for f in self.fields.values() if f.editor.property("invalid")), None)
             if field is not None:
-                field.show_error(error.message)
-                field.editor.setFocus()
                 self.scroll.ensureWidgetVisible(field)
-            self.message.show_text(f"Nothing was saved: {error.message}")
+            count = len(problems)
+            self.message.show_text(
+                f"Nothing was saved: {error.message}"
+                if count == 1
+                else f"Nothing was saved: {count} fields need a change, each is marked below."
+            )
             return
         except Conflict:
             self.host.changed()
