@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .messages import InlineMessage
 from .unsaved import AsksBeforeClosing
@@ -62,6 +71,13 @@ class FormDialog(AsksBeforeClosing, KeepsButtonsStill, QDialog):
         layout.addLayout(self.body, 1 if resizable else 0)
         layout.addWidget(self.message)
         layout.addLayout(self.buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Lists take their styled row height once the dialog is polished: lay them out now,
+        # not on the first click, when the rows would jump under the pointer.
+        for view in self.findChildren(QAbstractItemView):
+            view.doItemsLayout()
 
     def intro(self, text: str) -> QLabel:
         label = QLabel(text)

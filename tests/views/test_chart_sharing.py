@@ -4,6 +4,7 @@ through the services."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from desktop.services import access_report, charts, clients, sharing
 from desktop.services.principal import Role
@@ -159,6 +160,7 @@ def test_transfer_chooses_by_name_and_from_which_chart_when_several(qtbot, ctx, 
     dialog = panel.open_transfer()
     assert [s.provider.name for s in dialog.sources] == ["Ana Castillo"]  # the linked chart
     dialog.colleague.setEditText("rosa lind")
+    dialog.colleague.complete_choice()  # Tab or Enter: the one match is filled in
     assert dialog.colleague.chosen_id() == rosa.staff_id
     dialog.colleague.setEditText("Dr.")
     assert dialog.colleague.chosen_id() is None
@@ -232,6 +234,8 @@ def test_R6_add_to_a_providers_list_gives_the_profile_only(qtbot, ctx, team):
     dialog = panel.current_dialog
     assert isinstance(dialog, AddToProviderListDialog)
     qtbot.keyClicks(dialog.colleague.lineEdit(), "Rosa")
+    qtbot.keyClick(dialog.colleague.lineEdit(), Qt.Key.Key_Return)  # completes, saves nothing
+    assert dialog.isVisible() and dialog.colleague.chosen_id() == rosa.staff_id
     click(qtbot, dialog.ok_button)
     assert window.banner.text() == (
         "Kim Chen was added to Dr. Rosa Lindqvist's list (profile only, no chart)."

@@ -51,12 +51,12 @@ class ManageAccessDialog(FormDialog):
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.list.addItem(item)
         self.list.setFixedHeight(min(330, 14 + 32 * max(len(self.providers), 2)))
-        self.body.addWidget(Field("&Providers", self.list))
         self.warning = QLabel()
         self.warning.setObjectName("alert")
         self.warning.setWordWrap(True)
         self.warning.hide()
-        self.body.addWidget(self.warning)
+        self.body.addWidget(self.warning)  # above the list: the rows stay under the pointer
+        self.body.addWidget(Field("&Providers", self.list))
         self.list.itemChanged.connect(lambda _item: self._update())
         self._update()
 
