@@ -383,11 +383,9 @@ class ProfileTab(QWidget):
             field = next((f for f in self.fields.values() if f.editor.property("invalid")), None)
             if field is not None:
                 self.scroll.ensureWidgetVisible(field)
-            count = len(problems)
+            several = f"{len(problems)} fields need a change, each is marked below."
             self.message.show_text(
-                f"Nothing was saved: {error.message}"
-                if count == 1
-                else f"Nothing was saved: {count} fields need a change, each is marked below."
+                f"Nothing was saved: {several if problems[1:] else error.message}"
             )
             return
         except Conflict:
