@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 
 from ..services.access_report import AccessRow, ChartAccess
+from .rule_text import details_text, plain_reason, rule_codes
 
 PERSON, SEES, WHY = range(3)
 HEADERS = ("Person", "What they see", "Why")
@@ -63,10 +64,12 @@ class AccessTreeModel(QStandardItemModel):
     @staticmethod
     def _cells(texts: tuple[str, str, str], value) -> list[QStandardItem]:
         cells = []
-        for text in texts:
+        for raw in texts:
+            text = plain_reason(raw)  # the rule code is for IT: in the tooltip, not the cell
             item = QStandardItem(text)
             item.setEditable(False)
-            item.setToolTip(text)
+            codes = rule_codes(raw)
+            item.setToolTip(f"{text}\n{details_text(codes)}" if codes else text)
             item.setData(text or "blank", Qt.ItemDataRole.AccessibleTextRole)
             item.setData(value, AccessRole)
             cells.append(item)

@@ -1,17 +1,16 @@
-"""The calendar's tables: open slots from Find Availability, and the dates of a repeat."""
+"""The calendar's lists: open slots from Find Availability by day and therapist, and the dates
+of a repeat."""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 
 Index = QModelIndex | QPersistentModelIndex
 
-DAY, TIME, PROVIDER = range(3)
-SLOT_HEADERS = ("Day", "Time", "Therapist")
-#: the OpenSlot behind a row (any column).
+#: the OpenSlot behind a slot's row (none on a day's group row).
 SlotRole = Qt.ItemDataRole.UserRole + 1
 
 DATE, CHECK = range(2)
@@ -28,55 +27,63 @@ def _day(moment, zone: ZoneInfo) -> str:
     return f"{local:%a} {local.day} {local:%b %Y}"
 
 
-class OpenSlotsTableModel(QAbstractTableModel):
-    """Presents Find Availability's OpenSlot tuples: day, time, therapist; in the service's order
-    (by therapist, then time). Holds the tuples only; texts are made when a row is shown."""
+class OpenSlotsTreeModel(QStandardItemModel):
+    """Presents Find Availability's OpenSlot tuples grouped by day, then therapist: a row
+    "Wed 5 Mar 2025 · Ana Castillo — 3 open" holds that therapist's slots of the day, one row
+    each ("09:50–10:40"). `slots` keeps them in the order shown; `slot_index(n)` finds one."""
 
     def __init__(self, zone: ZoneInfo, parent=None) -> None:
         super().__init__(parent)
         self.zone = zone
-        self._rows: list = []
+        self.slots: list = []
+        self._indexes: list[QPersistentModelIndex] = []
 
     def set_slots(self, slots: list) -> None:
-        self.beginResetModel()
-        self._rows = list(slots)
-        self.endResetModel()
+        self.clear()
+        groups: dict[tuple, list] = {}
+        for slot in slots:
+            local = slot.starts_at.astimezone(self.zone)
+            key = (local.date(), slot.provider_name.lower(), slot.provider_id)
+            groups.setdefault(key, []).append(slot)
+        self.slots, self._indexes = [], []
+        for key in sorted(groups):
+            found = sorted(groups[key], key=lambda s: s.starts_at)
+            first = found[0]
+            count = len(found)
+            title = (
+                f"{_day(first.starts_at, self.zone)} · {first.provider_name} — "
+                f"{count} open slot{'s' if count != 1 else ''}"
+            )
+            group = QStandardItem(title)
+            group.setEditable(False)
+            group.setSelectable(False)
+            for slot in found:
+                child = QStandardItem(self.time_text(slot))
+                child.setEditable(False)
+                child.setData(slot, SlotRole)
+                child.setData(
+                    f"{self.time_text(slot)}, {first.provider_name}, "
+                    f"{_day(slot.starts_at, self.zone)}",
+                    Qt.ItemDataRole.AccessibleTextRole,
+                )
+                group.appendRow(child)
+                self.slots.append(slot)
+            self.invisibleRootItem().appendRow(group)
+            for row in range(group.rowCount()):
+                self._indexes.append(QPersistentModelIndex(group.child(row).index()))
 
-    def slot(self, row: int):
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+    def time_text(self, slot) -> str:
+        start, end = slot.starts_at.astimezone(self.zone), slot.ends_at.astimezone(self.zone)
+        return f"{start:%H:%M}–{end:%H:%M}"
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def slot_index(self, number: int) -> QModelIndex:
+        """The row of the `number`-th slot in the order shown (invalid when there is none)."""
+        if 0 <= number < len(self._indexes):
+            return QModelIndex(self._indexes[number])
+        return QModelIndex()
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(SLOT_HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return SLOT_HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        slot = self.slot(index.row()) if index.isValid() else None
-        if slot is None:
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self.text(slot, index.column())
-        if role == SlotRole:
-            return slot
-        return None
-
-    def text(self, slot, column: int) -> str:
-        if column == DAY:
-            return _day(slot.starts_at, self.zone)
-        if column == TIME:
-            start, end = slot.starts_at.astimezone(self.zone), slot.ends_at.astimezone(self.zone)
-            return f"{start:%H:%M}–{end:%H:%M}"
-        if column == PROVIDER:
-            return slot.provider_name
-        return ""
+    def slot_at(self, index: Index):
+        return index.data(SlotRole) if index.isValid() else None
 
 
 class OccurrencesTableModel(QAbstractTableModel):

@@ -5,7 +5,7 @@ The list and search of clients is in `client_list.py`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -104,6 +104,22 @@ class BillingDetails:
 def sort_name(first_name: str, last_name: str) -> str:
     """The lower-cased "last first" the list sorts and searches by."""
     return f"{last_name} {first_name}".lower()
+
+
+def draft_problems(uow: UnitOfWork, draft: ClientDraft) -> list[InvalidInput]:
+    """Every problem of a draft at once, one per field at fault, in the form's order (a form
+    shows them all beside their fields, not one per try). Checks only; nothing is written."""
+    with uow:
+        today = practice_today(uow)
+    problems: list[InvalidInput] = []
+    valid = ClientDraft(first_name="A", last_name="A")
+    for name in DEMOGRAPHIC_FIELDS:
+        alone = replace(valid, **{name: getattr(draft, name)})
+        try:
+            clean_draft(alone, today)
+        except InvalidInput as problem:
+            problems.append(problem)
+    return problems
 
 
 def _stale(name: str) -> Conflict:

@@ -82,7 +82,7 @@ class CaseloadWorker(QRunnable):
                 self.ctx.uow(), self.principal, self.transfer_id, self._report
             )
         except ServiceError as error:
-            self.signals.failed.emit(error.message)
+            self.signals.failed.emit(explain(error))
         except Exception as error:  # said in words on the GUI thread; logged with its trace
             self.signals.failed.emit(explain(error))
         else:

@@ -34,7 +34,7 @@ from .messages import InlineMessage, explain, refusal_text
 from .new_client_dialog import NewClientDialog
 from .past_clients_dialog import PastClientsDialog
 from .style import ACCENT
-from .widgets import EmptyState, ScreenHeader, button, primary_button
+from .widgets import EmptyState, ScreenHeader, button, clear_button, primary_button, tool_label
 
 #: how long typing may pause before the list is searched, in milliseconds.
 SEARCH_DELAY_MS = 150
@@ -119,7 +119,7 @@ class ClientsScreen(QWidget):
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(SEARCH_PLACEHOLDER)
-        self.search_edit.setClearButtonEnabled(True)
+        clear_button(self.search_edit)
         self.search_edit.setAccessibleName("Search clients")
         self.search_edit.setToolTip(
             "Type part of a name, a date of birth as YYYY-MM-DD, an email or a phone number "
@@ -166,7 +166,10 @@ class ClientsScreen(QWidget):
         tools = QHBoxLayout()
         tools.setSpacing(8)
         tools.addWidget(self.scope_bar)
+        tools.addWidget(tool_label("Search", self.search_edit))
         tools.addWidget(self.search_edit, 1)
+        tools.addSpacing(4)
+        tools.addWidget(tool_label("Status", self.status_combo))
         tools.addWidget(self.status_combo)
         tools.addSpacing(8)
         tools.addWidget(self.past_button)
@@ -340,6 +343,12 @@ class ClientsScreen(QWidget):
             key = event.key() if isinstance(event, QKeyEvent) else None
             if key == Qt.Key.Key_Escape and self.search_edit.text():
                 self.clear_search()
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.apply_search()
+                if self.model.rowCount() == 1:  # one client found: open them
+                    self.table.selectRow(0)
+                    self._activated(self.model.index(0, 0))
                 return True
             if key == Qt.Key.Key_Down and self.model.rowCount():
                 self.apply_search()

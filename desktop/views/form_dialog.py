@@ -5,17 +5,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QVBoxLayout,
+    QWidget,
+)
 
-from .messages import InlineMessage, explain
-from .widgets import ElidedLabel, button, primary_button
+from .messages import InlineMessage
+from .unsaved import AsksBeforeClosing
+from .widgets import ElidedLabel, KeepsButtonsStill, button, primary_button
 
 T = TypeVar("T")
 
 
-class FormDialog(QDialog):
+class FormDialog(AsksBeforeClosing, KeepsButtonsStill, QDialog):
     """A modal dialog with a title line, a body the subclass fills, an inline problem message
-    and Cancel / OK buttons. OK calls `submit()`; a subclass accepts when its action worked."""
+    and Cancel / OK buttons. OK calls `submit()`; a subclass accepts when its action worked.
+    Cancel, Escape or the window's close button on a form changed since it opened asks to save,
+    discard or keep editing; a dialog that only looks things up sets `asks_to_save = False`."""
 
     def __init__(
         self,
@@ -60,6 +72,13 @@ class FormDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(self.buttons)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Lists take their styled row height once the dialog is polished: lay them out now,
+        # not on the first click, when the rows would jump under the pointer.
+        for view in self.findChildren(QAbstractItemView):
+            view.doItemsLayout()
+
     def intro(self, text: str) -> QLabel:
         label = QLabel(text)
         label.setObjectName("dialogIntro")
@@ -77,7 +96,7 @@ class FormDialog(QDialog):
         try:
             return action()
         except Exception as error:  # a refusal, or a database gone away: words, never a traceback
-            self.message.show_text(explain(error))
+            self.message.show_error(error)
         return None
 
     def submit(self) -> None:  # pragma: no cover - each dialog has its own

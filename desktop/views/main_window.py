@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,14 +26,20 @@ from .audit_screen import AuditScreen
 from .calendar import CalendarScreen
 from .client_profile import ClientProfileWindow
 from .clients_screen import ClientsScreen
+from .notifications_panel import SHORTCUT as NOTICES_SHORTCUT
 from .notifications_panel import NotificationsPanel
 from .staff_screen import StaffScreen
 from .style import ICON, svg_icon, svg_pixmap
 from .widgets import ElidedLabel
+from .window_places import WindowPlace
 
 #: the screens in navigation order: (key, label). Ctrl+1.. follow this order.
 SCREENS = (("clients", "Clients"), ("calendar", "Calendar"), ("staff", "Staff"), ("audit", "Audit"))
 DEFAULT_TIME_ZONE = "UTC"
+#: the first size (then the person's own, remembered); never more than the screen holds.
+DEFAULT_SIZE = (1280, 800)
+#: what the screens need, and small enough for a 1366x768 laptop with a task bar and title bar.
+MINIMUM_SIZE = (1100, 620)
 
 
 def status_text(ctx: AppContext, principal: Principal) -> str:
@@ -69,8 +75,8 @@ class MainWindow(QMainWindow):
         self.practice = practice
         practice_name = practice.name if practice else "Practice not set up"
         self.setWindowTitle(f"{APP_NAME} — {practice_name}")
-        self.setMinimumSize(1100, 700)
-        self.resize(1200, 760)
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self.place = WindowPlace(self, "main", QSize(*DEFAULT_SIZE))
 
         time_zone = practice.time_zone if practice else DEFAULT_TIME_ZONE
         self.screens: dict[str, QWidget] = {
@@ -110,6 +116,7 @@ class MainWindow(QMainWindow):
         self.notifications.client_requested.connect(self.open_client)
         self.statusBar().addPermanentWidget(self.notifications)
         self._build_menus()
+        self._focused_once = False
         self.show_screen("clients")
 
     def _central(self, practice_name: str) -> QWidget:
@@ -163,6 +170,11 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
+        view_menu = self.menuBar().addMenu("&View")
+        self.notices_action = QAction("&Notifications…", self)
+        self.notices_action.setShortcut(QKeySequence(NOTICES_SHORTCUT))
+        self.notices_action.triggered.connect(self.notifications.show_popup)
+
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = QAction(f"&About {APP_NAME}", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -175,8 +187,10 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(lambda _checked=False, k=key: self.show_screen(k))
-            self.addAction(action)
+            view_menu.addAction(action)
             self.screen_actions[key] = action
+        view_menu.addSeparator()
+        view_menu.addAction(self.notices_action)
 
     # -- screens -------------------------------------------------------------------------------
 
@@ -185,6 +199,23 @@ class MainWindow(QMainWindow):
         row = [k for k, _label in SCREENS].index(key)
         self.navigation.setCurrentRow(row)
         return self.screens[key]
+
+    def focus_screen(self) -> None:
+        """Put the keyboard in the shown screen: its search box when it has one, so a name typed
+        at once searches (never the navigation, where a letter jumps to another screen)."""
+        screen = self.stack.currentWidget()
+        focus_search = getattr(screen, "focus_search", None)
+        if callable(focus_search):
+            focus_search()
+        else:
+            screen.setFocus(Qt.FocusReason.OtherFocusReason)
+            screen.focusNextChild()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._focused_once:
+            self._focused_once = True
+            self.focus_screen()
 
     def current_screen_key(self) -> str:
         return SCREENS[self.stack.currentIndex()][0]
@@ -226,9 +257,12 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Nobody's client stays on screen after a sign-out or a switch of user.
+        # Nobody's client stays on screen after a sign-out or a switch of user; a client
+        # window with changes not saved asks first, and Cancel there keeps everything open.
         for window in list(self.profile_windows.values()):
-            window.close()
+            if not window.close():
+                event.ignore()
+                return
         super().closeEvent(event)
         if event.isAccepted():
             self.closed.emit()

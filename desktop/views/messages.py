@@ -7,7 +7,8 @@ import logging
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from ..services.errors import ServiceError
+from ..models.rule_text import details_text, plain_reason, rule_codes
+from ..services.errors import PermissionRefused, ServiceError
 from ..services.policy import Decision
 
 log = logging.getLogger(__name__)
@@ -20,9 +21,13 @@ UNEXPECTED = (
 
 
 def explain(error: BaseException) -> str:
-    """The sentence to show for an error: a service's own message, or a plain general one."""
+    """The sentence to show for an error: a service's own message, or a plain general one.
+    A refusal is said by its reason; the rule that decided it goes to the log (and `details`)."""
+    if isinstance(error, PermissionRefused):
+        log.info("refused by rule %s: %s", error.rule or "?", error.reason)
+        return plain_reason(error.reason)
     if isinstance(error, ServiceError):
-        return error.message
+        return plain_reason(error.message)
     log.error("unexpected error shown to the user", exc_info=error)
     detail = (
         str(error).strip().splitlines()[0][:160] if str(error).strip() else type(error).__name__
@@ -31,9 +36,24 @@ def explain(error: BaseException) -> str:
 
 
 def refusal_text(decision: Decision) -> str:
-    """A policy refusal as one sentence naming its rule: "Only the Owner … staff (R12)."."""
-    reason = (decision.reason or "This is not allowed.").rstrip(". ")
-    return f"{reason} ({decision.rule})." if decision.rule else f"{reason}."
+    """A policy refusal as one plain sentence: "Only the Owner … staff."; the rule ID is
+    left to `details` (tooltips) and the log, where IT looks."""
+    reason = plain_reason(decision.reason or "This is not allowed.").rstrip(". ")
+    return f"{reason}."
+
+
+def details(subject: Decision | BaseException | str | None) -> str:
+    """ "Details: rule R12 of the practice's access rules." for a refusal, a refused error or a
+    reason ending in rule codes; "" when there is no rule to name."""
+    if isinstance(subject, Decision):
+        return details_text([subject.rule or ""]) if not subject else ""
+    if isinstance(subject, PermissionRefused):
+        return details_text([subject.rule])
+    if isinstance(subject, ServiceError):
+        return details_text(rule_codes(subject.message))
+    if isinstance(subject, str):
+        return details_text(rule_codes(subject))
+    return ""
 
 
 def show_error(parent: QWidget | None, error: BaseException, title: str = "Not done") -> None:
@@ -77,8 +97,10 @@ class InlineMessage(QLabel):
 
     def show_error(self, error: BaseException) -> None:
         self.show_text(explain(error))
+        self.setToolTip(details(error))
 
     def clear_text(self) -> None:
         self.setText("")
+        self.setToolTip("")
         self.setAccessibleDescription("")
         self.hide()

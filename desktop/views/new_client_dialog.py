@@ -25,7 +25,15 @@ from ..services.errors import InvalidInput, ServiceError
 from ..services.principal import Principal
 from .input_limits import limit_phone
 from .messages import InlineMessage
-from .widgets import ElidedLabel, Field, button, primary_button
+from .unsaved import AsksBeforeClosing
+from .widgets import (
+    ElidedLabel,
+    Field,
+    KeepsButtonsStill,
+    button,
+    primary_button,
+    show_problems,
+)
 
 #: the width of one column of fields, in pixels.
 COLUMN_WIDTH = 280
@@ -76,10 +84,10 @@ def _section(title: str) -> QLabel:
     return label
 
 
-class NewClientDialog(QDialog):
+class NewClientDialog(AsksBeforeClosing, KeepsButtonsStill, QDialog):
     """Adds a client with clients.create_client. Only the names are required; a problem is shown
     under the field at fault (the service names it) and nothing is saved. `profile` holds the
-    new client once the dialog is accepted."""
+    new client once the dialog is accepted. Closing it filled in asks to save or discard."""
 
     def __init__(self, ctx: AppContext, principal: Principal, parent: QWidget | None = None):
         super().__init__(parent)
@@ -245,11 +253,12 @@ class NewClientDialog(QDialog):
             return editor.currentText().strip()
         return editor.text().strip()
 
-    def draft(self) -> ClientDraft:
+    def draft(self, *, with_birth_date: bool = True) -> ClientDraft:
         """The form as a ClientDraft; ValueError (BAD_DATE) for a malformed date of birth."""
         skipped = ("date_of_birth", "treating_provider")
         values = {name: self._text(name) or None for name in self.fields if name not in skipped}
-        return ClientDraft(**values, date_of_birth=parse_birth_date(self.date_of_birth.text()))
+        born = parse_birth_date(self.date_of_birth.text()) if with_birth_date else None
+        return ClientDraft(**values, date_of_birth=born)
 
     def _check_date(self) -> bool:
         """Say at once, under the field, when the date of birth is not a date."""
@@ -269,8 +278,9 @@ class NewClientDialog(QDialog):
         self.message.clear_text()
         try:
             draft = self.draft()
-        except ValueError as error:
-            self._show_problem("date_of_birth", str(error))
+        except ValueError as error:  # not a date: said with every other problem of the form
+            rest = clients.draft_problems(self.ctx.uow(), self.draft(with_birth_date=False))
+            show_problems(self.fields, [InvalidInput(str(error), "date_of_birth"), *rest])
             return
         try:
             self.profile = clients.create_client(
@@ -279,11 +289,10 @@ class NewClientDialog(QDialog):
                 draft,
                 treating_provider_id=self.treating_provider.currentData(),
             )
-        except InvalidInput as error:
-            if error.field in self.fields:
-                self._show_problem(error.field, error.message)
-            else:
-                self.message.show_error(error)
+        except InvalidInput as error:  # every problem at once, each under its field
+            problems = clients.draft_problems(self.ctx.uow(), draft) or [error]
+            for text in show_problems(self.fields, problems):
+                self.message.show_text(text)
             return
         except Exception as error:
             self.message.show_error(error)

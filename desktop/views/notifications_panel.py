@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QByteArray, QPoint, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QFrame,
@@ -36,6 +36,30 @@ BELL_SVG = (
 )
 REFRESH_MS = 60_000
 NoticeRole = Qt.ItemDataRole.UserRole + 1
+#: the keys that open the list from anywhere in the main window.
+SHORTCUT = "Ctrl+Shift+N"
+#: the gap between the bell and the list, and between the list and the screen's edge.
+GAP = 4
+
+
+def popup_place(anchor: QRect, size: QSize, screen: QRect) -> QRect:
+    """Where the list goes: under the bell, right edges aligned, when it fits there; above the
+    bell when it does not (a bell in the status bar); always inside the screen's free area,
+    shortened to fit when the screen is small."""
+    height = min(size.height(), screen.height() - 2 * GAP)
+    width = min(size.width(), screen.width() - 2 * GAP)
+    below = anchor.bottom() + 1 + GAP
+    above = anchor.top() - GAP - height
+    if below + height <= screen.bottom() + 1 - GAP:
+        top = below
+    elif above >= screen.top() + GAP:
+        top = above
+    else:
+        top = screen.bottom() + 1 - GAP - height
+    left = anchor.right() + 1 - width
+    left = max(screen.left() + GAP, min(left, screen.right() + 1 - GAP - width))
+    top = max(screen.top() + GAP, top)
+    return QRect(left, top, width, height)
 
 
 def bell_icon(unread: int, size: int = 22) -> QIcon:
@@ -139,6 +163,9 @@ class NotificationsPanel(QWidget):
             self.zone = ZoneInfo("UTC")
         self.bell = QToolButton()
         self.bell.setAutoRaise(True)
+        self.bell.setFocusPolicy(
+            Qt.FocusPolicy.StrongFocus
+        )  # reachable with Tab, opened with Space
         self.bell.setIconSize(QSize(22, 22))
         self.bell.setCursor(Qt.CursorShape.PointingHandCursor)
         self.bell.clicked.connect(self.show_popup)
@@ -168,7 +195,7 @@ class NotificationsPanel(QWidget):
         self.unread = sum(1 for n in self.notices if not n.read)
         self.bell.setIcon(bell_icon(self.unread))
         label = f"{self.unread} unread" if self.unread else "none unread"
-        self.bell.setToolTip(f"Notifications ({label})")
+        self.bell.setToolTip(f"Notifications ({label}) — {SHORTCUT}")
         self.bell.setAccessibleName(f"Notifications: {label}")
         self._fill()
         self.unread_changed.emit(self.unread)
@@ -193,12 +220,25 @@ class NotificationsPanel(QWidget):
     # -- acting --------------------------------------------------------------------------------
 
     def show_popup(self) -> None:
+        """Open the list inside the screen the bell is on, the newest notice selected, so the
+        arrow keys and Enter work at once; Escape closes it."""
         self.refresh()
         self.popup.adjustSize()
-        below = self.bell.mapToGlobal(QPoint(self.bell.width(), self.bell.height() + 4))
-        self.popup.move(below.x() - self.popup.width(), below.y())
+        anchor = QRect(self.bell.mapToGlobal(QPoint(0, 0)), self.bell.size())
+        screen = self.screen() or QGuiApplication.screenAt(anchor.center())
+        screen = screen or QGuiApplication.primaryScreen()
+        wanted = self.popup.size().expandedTo(self.popup.sizeHint())
+        place = popup_place(anchor, wanted, screen.availableGeometry())
+        if place.height() < wanted.height():  # a small screen: a shorter list
+            listing = self.popup.list
+            listing.setFixedHeight(max(60, listing.height() - (wanted.height() - place.height())))
+        self.popup.setGeometry(place)
         self.popup.show()
-        self.popup.list.setFocus()
+        if self.popup.list.count():
+            self.popup.list.setCurrentRow(0)
+            self.popup.list.setFocus()
+        else:
+            self.popup.setFocus()
 
     def activate(self, item: QListWidgetItem) -> None:
         notice: Notice | None = item.data(NoticeRole)

@@ -93,13 +93,17 @@ class SessionController(QObject):
             log.exception("could not record the sign-out")
 
     def sign_out(self) -> None:
-        """End the session, close the main window and ask for a sign-in again."""
-        self._end_session()
-        window, self.main_window = self.main_window, None
+        """Close the main window, end the session and ask for a sign-in again. A window with
+        changes not saved asks first; kept open, the session goes on."""
+        window = self.main_window
         if window is not None:
             window.closed.disconnect(self._window_closed)
-            window.close()
+            if not window.close():
+                window.closed.connect(self._window_closed)
+                return
+            self.main_window = None
             window.deleteLater()
+        self._end_session()
         self.show_login()
 
     def switch_user(self) -> None:

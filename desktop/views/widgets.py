@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QTextLayout
+from collections.abc import Iterable, Mapping
+
+from PySide6.QtCore import QRect, QSize, Qt, QTime
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QResizeEvent, QTextLayout
 from PySide6.QtWidgets import (
+    QDateTimeEdit,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
+    QTimeEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from ..services.errors import InvalidInput
 from .messages import InlineMessage
 from .style import ICON, svg_pixmap
 
@@ -97,6 +104,43 @@ class ElidedLabel(QLabel):
             line_rect.translate(0, metrics.lineSpacing())
 
 
+class TimeField(QTimeEdit):
+    """A time of day ("HH:mm"). Typing over the whole time, selected, replaces it: "10:30" or
+    "1030" gives 10:30 (a plain time edit would change only the minutes)."""
+
+    def __init__(self, time: QTime | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDisplayFormat("HH:mm")
+        if time is not None:
+            self.setTime(time)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        line = self.findChild(QLineEdit)
+        selected = line.selectedText() if line is not None else ""
+        if event.text().isdigit() and ":" in selected:
+            # More than one part is selected: start again from the hours.
+            self.setCurrentSection(QDateTimeEdit.Section.HourSection)
+            self.setSelectedSection(QDateTimeEdit.Section.HourSection)
+        super().keyPressEvent(event)
+
+
+def clear_button(edit: QLineEdit, name: str = "Clear search") -> QLineEdit:
+    """Give a field the small clear button at its end, named for screen readers and tooltips."""
+    edit.setClearButtonEnabled(True)
+    for icon_button in edit.findChildren(QToolButton):
+        icon_button.setAccessibleName(name)
+        icon_button.setToolTip(name)
+    return edit
+
+
+def tool_label(text: str, editor: QWidget) -> QLabel:
+    """A short label in front of a field on a tool row; screen readers read it with the field."""
+    label = QLabel(text)
+    label.setObjectName("toolLabel")
+    label.setBuddy(editor)
+    return label
+
+
 def primary_button(text: str, accessible_name: str | None = None) -> QPushButton:
     """The teal button of a form or screen (one per place)."""
     button = QPushButton(text)
@@ -127,7 +171,9 @@ class Field(QWidget):
         self.editor = editor
         self.label = QLabel(label)
         self.label.setObjectName("fieldLabel")
-        self.label.setBuddy(editor)
+        # A compound editor (a search with its list) is labelled through the part that types.
+        typed = editor.focusProxy() or editor
+        self.label.setBuddy(typed)
         plain = label.replace("&", "")
         if not editor.accessibleName():
             editor.setAccessibleName(plain)
@@ -155,6 +201,45 @@ class Field(QWidget):
         if self.editor.property("invalid"):
             self.editor.setProperty("invalid", False)
             _repolish(self.editor)
+
+
+def show_problems(fields: Mapping[str, Field], problems: Iterable[InvalidInput]) -> list[str]:
+    """Show every problem under its field at once and put the keyboard in the first field at
+    fault; returns the messages of problems no field of the form holds (to show elsewhere)."""
+    for field in fields.values():
+        field.clear_error()
+    elsewhere: list[str] = []
+    at_fault: set[str] = set()
+    for problem in problems:
+        field = fields.get(problem.field or "")
+        if field is None:
+            elsewhere.append(problem.message)
+            continue
+        if problem.field not in at_fault:
+            field.show_error(problem.message)
+            at_fault.add(problem.field or "")
+    first = next((field for name, field in fields.items() if name in at_fault), None)
+    if first is not None:
+        first.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+    return elsewhere
+
+
+class KeepsButtonsStill:
+    """Mixed in before QDialog: when the shown dialog grows or shrinks (problems appear under
+    fields, a section opens), its bottom-right corner stays where it was, so the buttons stay
+    under the pointer and a second click lands where the person aims."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        old = event.oldSize()
+        if self.isVisible() and old.isValid() and old != event.size():
+            taller = event.size().height() - old.height()
+            wider = event.size().width() - old.width()
+            top = self.y() - taller
+            screen = self.screen()
+            if screen is not None:  # never above the top of the screen
+                top = max(top, screen.availableGeometry().top())
+            self.move(self.x() - wider, top)
 
 
 def _repolish(widget: QWidget) -> None:

@@ -42,6 +42,14 @@ def styled_app(qapp):
     return ensure_application()
 
 
+@pytest.fixture(autouse=True)
+def own_window_places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test starts with no remembered window sizes and places."""
+    folder = tmp_path / "config"
+    monkeypatch.setenv("CLINICDESK_CONFIG_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def ctx(tmp_path: Path) -> Iterator[AppContext]:
     """A context on a fresh, migrated, empty SQLite database (no practice yet)."""
@@ -114,6 +122,30 @@ class MessageBoxes:
 
     def of(self, kind: str) -> list[str]:
         return [text for called, _title, text in self.calls if called == kind]
+
+
+#: False while a test's windows are being closed after it.
+_TESTING = {"now": False}
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    _TESTING["now"] = False
+    yield
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_question(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question box no test expected fails the test instead of waiting for a click. After the
+    test, windows left with unsaved edits are closed as if the person chose Discard."""
+    _TESTING["now"] = True
+
+    def unexpected(parent, title, text, *args, **kwargs):
+        if _TESTING["now"]:
+            raise AssertionError(f"unexpected question {title!r}: {text}")
+        return QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(unexpected))
 
 
 @pytest.fixture

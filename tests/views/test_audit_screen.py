@@ -12,7 +12,7 @@ from desktop.views.audit_screen import AuditScreen
 
 from .conftest import OWNER_NAME, PRACTICE_ZONE
 
-R13 = "Only the Owner or a Record Custodian can read the audit trail (R13)."
+R13 = "Only the Owner or a Record Custodian can read the audit trail."
 
 
 def open_audit(qtbot, ctx, principal) -> AuditScreen:

@@ -152,7 +152,7 @@ def test_a_provider_cannot_choose_a_colleagues_calendar(qtbot, ctx, clinic):
     names = {model.item(row).text(): model.item(row) for row in range(model.rowCount())}
     assert names["Ana Castillo"].isEnabled()
     assert not names["Ben Adeyemi"].isEnabled()
-    assert names["Ben Adeyemi"].toolTip().endswith("(R10).")
+    assert "own calendar" in names["Ben Adeyemi"].toolTip()  # R10, in plain words
     assert dialog.chosen_provider().name == "Ana Castillo"
 
 

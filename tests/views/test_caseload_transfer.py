@@ -94,7 +94,7 @@ def test_R9_who_may_not_transfer_sees_why(qtbot, ctx, add_member):
     dialog.colleague.choose(rosa.staff_id)
     assert not dialog.start_button.isEnabled()
     assert dialog.start_button.toolTip() == (
-        "Only Dr. Daniel Lee can transfer their clients: Dr. Daniel Lee owns their records (R9)."
+        "Only Dr. Daniel Lee can transfer their clients: Dr. Daniel Lee owns their records."
     )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from desktop.services import notifications, sharing
 from desktop.services.principal import Role
 from desktop.views.notifications_panel import NoticeRole, NotificationsPanel
 
 from .test_client_profile import click, new_client
+from .test_main_window import open_window
 
 
 def test_B4_the_colleague_sees_the_share_notice_and_opens_the_client(qtbot, ctx, add_member):
@@ -67,3 +68,38 @@ def test_every_control_has_an_accessible_name(qtbot, ctx, add_member):
     panel = NotificationsPanel(ctx, rosa, refresh_ms=0)
     qtbot.addWidget(panel)
     assert unnamed_controls(panel) == []
+
+
+def test_B4_the_list_opens_inside_the_screen_from_a_bell_at_the_bottom(qtbot, ctx, add_member):
+    _m, lee = add_member("Dr. Daniel Lee", Role.PROVIDER, records_owner="provider")
+    _m, rosa = add_member("Dr. Rosa Lindqvist", Role.PROVIDER, records_owner="provider")
+    for first in ("Kim", "Lou", "Max", "Ned", "Oli", "Pat"):
+        client_id = new_client(ctx, lee, first=first)
+        sharing.start_chart_share(ctx.uow(), lee, client_id, lee.staff_id, rosa.staff_id)
+    window = open_window(qtbot, ctx, rosa)
+    free = window.screen().availableGeometry()
+    window.setGeometry(free.left(), free.top() + 40, free.width() // 2, free.height() - 40)
+    qtbot.wait(50)
+    window.notifications.show_popup()
+    popup = window.notifications.popup
+    assert popup.isVisible()
+    assert free.contains(popup.frameGeometry()), (free, popup.frameGeometry())
+    bell_top = window.notifications.bell.mapToGlobal(QPoint(0, 0)).y()
+    assert popup.frameGeometry().bottom() < bell_top  # above a bell in the status bar
+
+
+def test_B4_notices_are_reached_and_opened_with_the_keyboard(qtbot, ctx, add_member):
+    _m, lee = add_member("Dr. Daniel Lee", Role.PROVIDER, records_owner="provider")
+    _m, rosa = add_member("Dr. Rosa Lindqvist", Role.PROVIDER, records_owner="provider")
+    client_id = new_client(ctx, lee)
+    sharing.start_chart_share(ctx.uow(), lee, client_id, lee.staff_id, rosa.staff_id)
+    window = open_window(qtbot, ctx, rosa)
+    assert window.notifications.bell.focusPolicy() & Qt.FocusPolicy.TabFocus
+    window.notices_action.trigger()  # Ctrl+Shift+N, or View ▸ Notifications
+    popup = window.notifications.popup
+    assert popup.isVisible()
+    assert popup.list.hasFocus() and popup.list.currentRow() == 0
+    with qtbot.waitSignal(window.notifications.client_requested) as requested:
+        qtbot.keyClick(popup.list, Qt.Key.Key_Return)
+    assert requested.args == [client_id]
+    assert not popup.isVisible()

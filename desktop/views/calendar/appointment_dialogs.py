@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QRadioButton,
     QSpinBox,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +25,7 @@ from ...app import AppContext
 from ...services import scheduling
 from ...services.policy import may_book_for, may_change_calendar
 from ...services.principal import Principal
-from ..widgets import Field, button
+from ..widgets import Field, TimeField, button
 from . import common
 from .common import CalendarDialog, ProviderChoice, why_not
 from .look import when_text
@@ -38,7 +37,7 @@ SCOPES = (
 )
 REASON_NEEDED = "Give a reason for cancelling."
 BUSY_REASON = (
-    "This time is busy with a client whose record you cannot see, so you cannot change it (R2)."
+    "This time is busy with a client whose record you cannot see, so you cannot change it."
 )
 
 
@@ -124,7 +123,7 @@ class MoveDialog(CalendarDialog):
         self.day = QDateEdit(QDate(local.year, local.month, local.day))
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("ddd d MMM yyyy")
-        self.start_time = QTimeEdit(QTime(local.hour, local.minute))
+        self.start_time = TimeField(QTime(local.hour, local.minute))
         self.start_time.setDisplayFormat("HH:mm")
         self.duration = QSpinBox()
         self.duration.setRange(5, 480)
@@ -166,6 +165,8 @@ class MoveDialog(CalendarDialog):
 class AppointmentDetailsDialog(CalendarDialog):
     """An appointment as the calendar knows it, with Move… and Cancel… where the policy allows
     (R10); a disabled button says why in its tooltip. Accepted when something changed."""
+
+    asks_to_save = False  # it looks things up or confirms; nothing typed is lost
 
     def __init__(
         self,

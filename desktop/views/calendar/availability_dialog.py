@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +25,7 @@ from ...app import AppContext
 from ...services import availability
 from ...services.policy import may_manage_availability
 from ...services.principal import Principal
-from ..widgets import Field, button
+from ..widgets import Field, TimeField, button
 from .common import (
     CalendarDialog,
     ProviderChoice,
@@ -49,8 +48,8 @@ class HoursRow(QWidget):
         self.weekday.addItems(WEEKDAYS)
         self.weekday.setCurrentIndex(weekday)
         self.weekday.setAccessibleName("Day")
-        self.start = QTimeEdit(QTime(start.hour, start.minute))
-        self.end = QTimeEdit(QTime(end.hour, end.minute))
+        self.start = TimeField(QTime(start.hour, start.minute))
+        self.end = TimeField(QTime(end.hour, end.minute))
         for edit, name in ((self.start, "Starts"), (self.end, "Ends")):
             edit.setDisplayFormat("HH:mm")
             edit.setAccessibleName(name)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QSpinBox,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,7 @@ from ...services import scheduling
 from ...services.principal import Principal
 from ..input_limits import limit_plain_text
 from ..messages import explain
-from ..widgets import Field
+from ..widgets import Field, TimeField
 from .client_search import ClientSearch
 from .common import (
     CalendarDialog,
@@ -132,7 +131,7 @@ class BookingDialog(CalendarDialog):
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("ddd d MMM yyyy")
-        self.start_time = QTimeEdit()
+        self.start_time = TimeField()
         self.start_time.setDisplayFormat("HH:mm")
         self.duration = QSpinBox()
         self.duration.setRange(5, 480)

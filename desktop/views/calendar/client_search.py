@@ -19,6 +19,7 @@ from ...app import AppContext
 from ...services import scheduling
 from ...services.principal import Principal
 from ..messages import explain
+from ..widgets import clear_button
 
 WIDEN_TEXT = "Show &all clients of the practice"
 #: the client behind a result row.
@@ -64,7 +65,8 @@ class ClientSearch(QWidget):
         self.search = _SearchLine(self.results)
         self.search.setPlaceholderText("Type a first or last name…")
         self.search.setAccessibleName("Search clients")
-        self.search.setClearButtonEnabled(True)
+        clear_button(self.search)
+        self.setFocusProxy(self.search)  # a label or a tab into this widget reaches the search
         self.widen = QCheckBox(WIDEN_TEXT)
         self.widen.setAccessibleName("Show all clients of the practice")
         self.widen.setToolTip(

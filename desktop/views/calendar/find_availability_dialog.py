@@ -11,25 +11,24 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QSpinBox,
     QStackedWidget,
-    QTableView,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from ...app import AppContext
-from ...models.calendar_models import DAY, PROVIDER, TIME, OpenSlotsTableModel
+from ...models.calendar_models import OpenSlotsTreeModel
 from ...services import client_list, scheduling
 from ...services.policy import may_see_all_clients
 from ...services.principal import Principal
 from ..messages import explain
-from ..widgets import EmptyState, Field, primary_button
+from ..widgets import EmptyState, Field, clear_button, primary_button
 from . import common
 from .booking_dialog import BookingDialog
 from .common import (
@@ -62,11 +61,16 @@ class ClientFilter(QWidget):
         self.search.setMaxLength(200)
         self.search.setPlaceholderText("Any client — type a name")
         self.search.setAccessibleName("Client")
-        self.search.setClearButtonEnabled(True)
+        clear_button(self.search)
+        self.setFocusProxy(self.search)  # a label or a tab into this widget reaches the search
         self.matches = QListWidget()
         self.matches.setObjectName("pickList")
         self.matches.setAccessibleName("Matching clients")
         self.matches.setFixedHeight(96)
+        # Its room stays when it hides (a client chosen), so nothing below moves under the pointer.
+        keep_room = self.matches.sizePolicy()
+        keep_room.setRetainSizeWhenHidden(True)
+        self.matches.setSizePolicy(keep_room)
         self.matches.hide()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -128,6 +132,8 @@ class FindAvailabilityDialog(CalendarDialog):
     """Client filter, therapist filter (none ticked: the client's therapists, or everyone),
     date range and duration → open slots. "Book this slot…" (or Enter, or a double-click)
     opens the booking form prefilled; `result` is the BookingResult once booked."""
+
+    asks_to_save = False  # it looks things up or confirms; nothing typed is lost
 
     def __init__(
         self,
@@ -200,26 +206,23 @@ class FindAvailabilityDialog(CalendarDialog):
         side.setLayout(filters)
         side.setFixedWidth(320)
 
-        self.model = OpenSlotsTableModel(self.zone, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Open slots")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(32)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(PROVIDER, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(DAY, 160)
-        header.resizeSection(TIME, 120)
-        self.table.doubleClicked.connect(lambda _index: self.submit())
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_ok())
+        self.model = OpenSlotsTreeModel(self.zone, self)
+        self.slot_tree = QTreeView()
+        self.slot_tree.setModel(self.model)
+        self.slot_tree.setObjectName("openSlots")
+        self.slot_tree.setAccessibleName("Open slots by day and therapist")
+        self.slot_tree.setHeaderHidden(True)
+        self.slot_tree.setUniformRowHeights(True)
+        self.slot_tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.slot_tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.slot_tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.slot_tree.doubleClicked.connect(self._double_clicked)
+        self.slot_tree.selectionModel().currentChanged.connect(lambda *_: self._update_ok())
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
         self.empty = EmptyState("calendar", NO_SLOTS, NO_SLOTS_TEXT)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.slot_tree)
         self.stack.addWidget(self.empty)
         results = QVBoxLayout()
         results.addWidget(self.stack, 1)
@@ -229,7 +232,7 @@ class FindAvailabilityDialog(CalendarDialog):
         columns.addLayout(results, 1)
         columns.addWidget(side)
         self.body.addLayout(columns, 1)
-        self.resize(980, 620)
+        self.resize(1000, 680)
         common.name_inner_parts(self)
         self.search()
 
@@ -253,20 +256,30 @@ class FindAvailabilityDialog(CalendarDialog):
                 start_date=self.first.date().toPython(),
                 end_date=self.last.date().toPython(),
                 duration_minutes=self.duration.value(),
+                # one after another at the appointment's length, not overlapping every 15 minutes
+                step_minutes=max(5, min(self.duration.value(), 240)),
             )
         )
         self.model.set_slots(slots or [])
-        self.stack.setCurrentWidget(self.table if slots else self.empty)
-        count = len(slots or [])
-        self.count_label.setText(f"{count:,} open slot{'s' if count != 1 else ''}" if slots else "")
+        self.slot_tree.expandAll()
+        self.stack.setCurrentWidget(self.slot_tree if slots else self.empty)
+        count, days = len(slots or []), self.model.rowCount()
+        self.count_label.setText(
+            f"{count:,} open slot{'s' if count != 1 else ''} of "
+            f"{self.duration.value()} minutes, in {days} group{'s' if days != 1 else ''}"
+            if slots
+            else ""
+        )
         if slots:
-            self.table.selectRow(0)
-            self.table.setCurrentIndex(self.model.index(0, DAY))
+            self.choose_row(0)
         self._update_ok()
 
     def current_slot(self):
-        index = self.table.currentIndex()
-        return self.model.slot(index.row()) if index.isValid() else None
+        return self.model.slot_at(self.slot_tree.currentIndex())
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if self.model.slot_at(index) is not None:
+            self.submit()
 
     def _update_ok(self) -> None:
         slot = self.current_slot()
@@ -295,8 +308,11 @@ class FindAvailabilityDialog(CalendarDialog):
             parent=self,
         )
 
-    def choose_row(self, row: int) -> None:
-        self.table.setCurrentIndex(self.model.index(row, DAY, QModelIndex()))
+    def choose_row(self, number: int) -> None:
+        """Make the `number`-th slot shown (counted over every group) the chosen one."""
+        index = self.model.slot_index(number)
+        self.slot_tree.setCurrentIndex(index)
+        self.slot_tree.scrollTo(index)
 
     def submit(self) -> None:
         slot = self.current_slot()

@@ -71,6 +71,9 @@ QLabel#periodLabel {
 QLabel#clash {
     color: #b42318;
 }
+QTreeView#openSlots::item {
+    padding: 4px 2px;
+}
 QCalendarWidget QWidget#qt_calendar_navigationbar {
     background: #ffffff;
 }

@@ -92,6 +92,12 @@ class BillingTab(QWidget):
         self.notes_edit.setPlainText(self.details.billing_notes)
         self.stack.setCurrentIndex(0)
 
+    def is_changed(self) -> bool:
+        """The notes typed differ from those saved."""
+        if self.details is None or not self.save_button.isEnabled():
+            return False
+        return self.notes_edit.toPlainText() != self.details.billing_notes
+
     def save(self) -> None:
         if self.details is None or not self.save_button.isEnabled():
             return

@@ -23,7 +23,7 @@ from ...services.clients import ClientDraft, ClientProfile, ProviderSetting
 from ...services.errors import Conflict, InvalidInput, ServiceError
 from ..input_limits import limit_phone
 from ..messages import InlineMessage, explain, refusal_text
-from ..widgets import ElidedLabel, Field, button, divider, primary_button
+from ..widgets import ElidedLabel, Field, button, divider, primary_button, show_problems
 from .facts import may_edit_profile
 from .linked_profiles_panel import LinkedProfilesPanel
 
@@ -385,13 +385,16 @@ class ProfileTab(QWidget):
                     (p for p in profile.providers if p.provider_id == row.setting.provider_id),
                     row.setting,
                 )
-        except InvalidInput as error:
-            field = self.fields.get(error.field or "")
+        except InvalidInput as error:  # every problem at once, each under its field
+            problems = clients.draft_problems(ctx.uow(), draft) or [error]
+            show_problems(self.fields, problems)
+            field = next((f for f in self.fields.values() if f.editor.property("invalid")), None)
             if field is not None:
-                field.show_error(error.message)
-                field.editor.setFocus()
                 self.scroll.ensureWidgetVisible(field)
-            self.message.show_text(f"Nothing was saved: {error.message}")
+            several = f"{len(problems)} fields need a change, each is marked below."
+            self.message.show_text(
+                f"Nothing was saved: {several if problems[1:] else error.message}"
+            )
             return
         except Conflict:
             self.host.changed()

@@ -32,6 +32,8 @@ class ShareReviewDialog(FormDialog):
     The summary is recomputed by the service (preview_share) whenever the private-notes choice
     changes; nothing is shared until "Share chart" is pressed."""
 
+    asks_to_save = False  # it looks things up or confirms; nothing typed is lost
+
     def __init__(
         self,
         host,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from ... import APP_NAME
 from ...app import AppContext
@@ -17,7 +17,9 @@ from ...services.errors import PermissionRefused
 from ...services.own_charts import PastClient
 from ...services.principal import Principal
 from ..messages import explain
+from ..unsaved import DISCARD, KEEP_EDITING, ask_save_discard
 from ..widgets import ElidedLabel, EmptyState
+from ..window_places import WindowPlace
 from .appointments_tab import AppointmentsTab
 from .banner import SuccessBanner
 from .billing_tab import BillingTab
@@ -47,11 +49,12 @@ def practice_zone(ctx: AppContext) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-class ClientProfileWindow(QWidget):
+class ClientProfileWindow(QMainWindow):
     """One client's profile for one principal, as a window of its own. Each tab loads when it is
     first shown (the Records tab's reading of charts is audited, R13) and again after a change.
     `changed(text)` is how a tab reports a change: the banner says `text`, everything reloads.
-    `closed` is emitted when the window closes."""
+    `closed` is emitted when the window closes. A main window, so that screen readers announce
+    it as a window of its own."""
 
     closed = Signal()
     #: emitted after every change made here, with the client's id (lists may refresh).
@@ -79,8 +82,8 @@ class ClientProfileWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(PROFILE_STYLE)
         self.setWindowTitle(f"Client — {APP_NAME}")
-        self.resize(*DEFAULT_SIZE)
-        self.setMinimumSize(900, 620)
+        self.setMinimumSize(900, 600)
+        self.place = WindowPlace(self, "client", QSize(*DEFAULT_SIZE))
 
         self.name_label = ElidedLabel("")
         self.name_label.setObjectName("clientName")
@@ -126,11 +129,13 @@ class ClientProfileWindow(QWidget):
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.unavailable)
 
-        layout = QVBoxLayout(self)
+        central = QWidget()
+        layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(header)
         layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         close = QShortcut(QKeySequence.StandardKey.Close, self)
         close.activated.connect(self.close)
@@ -192,7 +197,8 @@ class ClientProfileWindow(QWidget):
             return
         self.profile = profile
         self.facts_label.setText(self._facts(profile))
-        self.profile_tab.load()
+        if not self.profile_tab.is_changed():  # typing not saved yet stays where it is
+            self.profile_tab.load()
 
     def _facts(self, profile: ClientProfile) -> str:
         parts = []
@@ -236,7 +242,38 @@ class ClientProfileWindow(QWidget):
         self.tabs.setCurrentWidget(page)
         return page
 
+    def unsaved_tabs(self) -> list[tuple[str, QWidget]]:
+        """The tabs holding changes not saved yet (Profile, Billing)."""
+        return [
+            (key, page)
+            for key, page in self.pages.items()
+            if callable(getattr(page, "is_changed", None)) and page.is_changed()
+        ]
+
+    def may_close(self) -> bool:
+        """True when nothing is unsaved, or the person saved (successfully) or discarded it."""
+        pending = self.unsaved_tabs()
+        if not pending:
+            return True
+        names = " and ".join(dict(TABS)[key].replace("&", "").lower() for key, _p in pending)
+        client = self.profile.full_name if self.profile else "this client"
+        answer = ask_save_discard(self, f"{client}'s {names}")
+        if answer == DISCARD:
+            return True
+        if answer == KEEP_EDITING:
+            return False
+        # The Profile tab last: saving it reloads the other tabs.
+        for key, page in sorted(pending, key=lambda pair: pair[0] == "profile"):
+            page.save()
+            if page.is_changed():  # not saved: the tab shows why
+                self.show_tab(key)
+                return False
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.may_close():
+            event.ignore()
+            return
         super().closeEvent(event)
         if event.isAccepted():
             self.docs_tab.forget_opened_files()
