@@ -122,6 +122,7 @@ def main() -> None:
     parser.add_argument("--providers", type=int, default=500)
     parser.add_argument("--notes", type=int, default=2_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--screenshots", type=Path, help="save the tab at two screen sizes here")
     args = parser.parse_args()
 
     import argon2
@@ -180,6 +181,19 @@ def main() -> None:
         flush=True,
     )
     open_records(SMALL_CLIENT)  # warm up: style sheets, fonts, first queries
+    if args.screenshots:
+        args.screenshots.mkdir(parents=True, exist_ok=True)
+        for width, height in ((1366, 768), (1920, 1080)):
+            window = ClientProfileWindow(ctx, provider, BIG_CLIENT)
+            window.resize(width, height)
+            window.show()
+            window.show_tab("records")
+            app.processEvents()
+            for _ in range(3):  # let the layout settle before scrolling to the sharing
+                app.processEvents()
+                window.records_tab.jump_to("sharing")
+            window.grab().save(str(args.screenshots / f"records-sharing-{width}x{height}.png"))
+            window.close()
     big, small = [], []
     for run in range(args.runs):
         b, b_sent, b_objects = open_records(BIG_CLIENT)
