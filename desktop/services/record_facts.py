@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from ..db.tables import ChartShare, Client, ClientProviderLink, ProviderProfile, Staff, StaffRole
 from ..db.uow import UnitOfWork
@@ -63,30 +63,31 @@ def require_provider(uow: UnitOfWork, staff_id: int) -> ProviderFacts:
     return facts
 
 
+#: the statements below are built once: they run several times for every client a caseload
+#: transfer moves, and building a statement costs more than running it.
+_OPEN_LINK = select(ClientProviderLink.id).where(
+    ClientProviderLink.client_id == bindparam("client_id"),
+    ClientProviderLink.provider_id == bindparam("provider_id"),
+    ClientProviderLink.ended_at.is_(None),
+)
+_ACTIVE_SHARE = select(ChartShare).where(
+    ChartShare.client_id == bindparam("client_id"),
+    ChartShare.from_provider_id == bindparam("from_id"),
+    ChartShare.to_provider_id == bindparam("to_id"),
+    share_is_active(bindparam("now", type_=ChartShare.started_at.type)),
+)
+
+
 def is_linked(uow: UnitOfWork, client_id: int, provider_id: int) -> bool:
     """Whether the client is on the provider's list (an open link)."""
-    return (
-        uow.session.scalar(
-            select(ClientProviderLink.id).where(
-                ClientProviderLink.client_id == client_id,
-                ClientProviderLink.provider_id == provider_id,
-                ClientProviderLink.ended_at.is_(None),
-            )
-        )
-        is not None
-    )
+    found = uow.session.scalar(_OPEN_LINK, {"client_id": client_id, "provider_id": provider_id})
+    return found is not None
 
 
 def active_share(uow: UnitOfWork, client_id: int, from_id: int, to_id: int) -> ChartShare | None:
     """The share from_id -> to_id for the client that is in force now, if any."""
-    return uow.session.scalars(
-        select(ChartShare).where(
-            ChartShare.client_id == client_id,
-            ChartShare.from_provider_id == from_id,
-            ChartShare.to_provider_id == to_id,
-            share_is_active(uow.now()),
-        )
-    ).one_or_none()
+    values = {"client_id": client_id, "from_id": from_id, "to_id": to_id, "now": uow.now()}
+    return uow.session.scalars(_ACTIVE_SHARE, values).one_or_none()
 
 
 def chart_facts(
