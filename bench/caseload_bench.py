@@ -140,9 +140,7 @@ def measure(url, clients: int, label: str) -> tuple[float, float]:
     single = (time.perf_counter() - started) / SINGLES
 
     started = time.perf_counter()
-    plan = caseload.start_caseload_transfer(
-        uow(), owner, DEPARTING, TAKER, move_appointments=True
-    )
+    plan = caseload.start_caseload_transfer(uow(), owner, DEPARTING, TAKER, move_appointments=True)
     result = caseload.run_caseload_transfer(uow(), owner, plan.transfer_id)
     elapsed = time.perf_counter() - started
     with engine.connect() as db:
