@@ -1,6 +1,12 @@
-"""The calendar's week grid: 20 providers, 800 appointments in one week (target: <= 100 ms).
+"""The calendar's week grid: 20 providers, 800 appointments in one week (target: <= 100 ms p95).
 
-Measured offscreen, in one run on the same data:
+What the person waits for is the week loaded and the screen painted: `set_contents` with the
+week's appointments, then the grid's viewport painted at 1920x1080 into the window (its backing
+store, as on screen; no pixmap is made for it). That is timed over `--runs` paints (20 by
+default) and its 95th percentile is the target figure; the baseline does the same with one
+QLabel per appointment, and the ratio (baseline / WeekGrid, p95) comes last.
+
+Also measured offscreen, in one run on the same data:
 
 - Clinic Desk: the one custom-painted WeekGrid, sized so the whole week is on screen (7 days ×
   20 providers = 140 columns of the usual width), rendered with grab();
@@ -8,10 +14,9 @@ Measured offscreen, in one run on the same data:
   over it at the same rectangles (the widget-per-appointment way), rendered with grab().
 
 Also printed: the time to load the week (set_contents, or creating the 800 labels) and one
-screenful (1600 × 900) of each. The median of several runs is reported; the ratio
-(baseline / WeekGrid, whole week painted) comes last.
+screenful (1600 × 900) of each. The median of the runs is reported for those.
 
-    .venv/bin/python bench/week_grid_bench.py [--runs 9] [--providers 20] [--appointments 800]
+    .venv/bin/python bench/week_grid_bench.py [--runs 20] [--providers 20] [--appointments 800]
 """
 
 from __future__ import annotations
@@ -147,12 +152,29 @@ def place_labels(grid: WeekGrid, days, people, rows) -> list[QLabel]:
     return labels
 
 
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+
+
+def waits(grid: WeekGrid, load) -> list[float]:
+    """The week loaded by `load()` and the grid's viewport painted at 1920x1080, timed."""
+    grid.resize(1920, 1080)
+    grid.show()
+    settle()
+    return timed(lambda: (load(), grid.viewport().repaint()), RUNS[0])
+
+
+RUNS = [20]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--providers", type=int, default=20)
     parser.add_argument("--appointments", type=int, default=800)
     args = parser.parse_args()
+    RUNS[0] = args.runs
     ensure_application()
     days, people, rows = week(args.providers, args.appointments)
     columns = len(days) * len(people)
@@ -184,6 +206,17 @@ def main() -> None:
     settle()
     baseline_screen = timed(baseline.grab, args.runs)
 
+    waited = waits(grid, lambda: grid.set_contents(days, people, rows))
+    labelled = label_grid(days, people, rows)
+    placed: list[QLabel] = []
+
+    def load_labels() -> None:
+        for label in placed:
+            label.setParent(None)  # gone now, not at the next event loop
+        placed[:] = place_labels(labelled, days, people, rows)
+
+    waited_baseline = waits(labelled, load_labels)
+
     median = statistics.median
     print(
         f"week: {len(people)} providers, {len(rows)} appointments, {columns} columns; "
@@ -205,14 +238,20 @@ def main() -> None:
         f"QLabel per appointment (baseline) {median(baseline_full):.1f} ms "
         f"(runs: {', '.join(f'{t:.0f}' for t in baseline_full)})"
     )
-    target = "within" if median(custom_full) <= 100 else "over"
     print(
         f"whole week, grab(): WeekGrid {median(custom_full):.1f} ms "
-        f"(runs: {', '.join(f'{t:.0f}' for t in custom_full)}; {target} the 100 ms target)"
+        f"(a new {size[0]}x{size[1]} pixmap per grab: what no one waits for)"
+    )
+    target = "within" if p95(waited) <= 100 else "over"
+    print(
+        f"the week loaded and 1920x1080 painted, over {len(waited)} paints: WeekGrid median "
+        f"{median(waited):.1f} ms, p95 {p95(waited):.1f} ms ({target} the 100 ms target); "
+        f"QLabel per appointment median {median(waited_baseline):.1f} ms, p95 "
+        f"{p95(waited_baseline):.1f} ms · load {os.getloadavg()[0]:.2f}"
     )
     print(
-        f"ratio: {median(baseline_full) / median(custom_full):.2f}x "
-        "(baseline / WeekGrid, whole week, grab())"
+        f"ratio: {p95(waited_baseline) / p95(waited):.2f}x "
+        f"(baseline / WeekGrid, the week loaded and painted, p95; load {os.getloadavg()[0]:.2f})"
     )
 
 

@@ -2,9 +2,10 @@
 of the list model, without Qt.
 
 A list starts with its first page and how many clients match (one `list_clients` call). Past
-the first page, the name order (the usual one) is fetched a page at a time by offset, which
-its index answers at once however far down; the other orders fetch every id (`client_ids`,
-one query of integers) the first time a row past the first page is needed, then rows by id.
+the first page, every order is fetched a page at a time by offset, which its index answers
+quickly however far down (next appointment: the clients with one by its time, then the others
+by name); every id (`client_ids`) is fetched only to find a client's row far down or when the
+list changed since it was loaded.
 Rows are cached by client id, the most recently shown kept.
 """
 
@@ -27,8 +28,9 @@ if TYPE_CHECKING:  # the unit of work is only passed through to the services
 
 log = logging.getLogger(__name__)
 
-#: sorts whose pages are fetched by offset as the view scrolls; the others fetch every id once.
-PAGED_SORTS = frozenset({"name"})
+#: sorts whose pages are fetched by offset as the view scrolls (each has an index-backed page
+#: query); any other would fetch every id once.
+PAGED_SORTS = frozenset({"name", "date_of_birth", "next_appointment"})
 #: rows fetched together (about two screens) when the view asks for one that is not cached.
 PAGE_SIZE = 50
 #: the most rows kept; the least recently shown leave first.

@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select, union
+from sqlalchemy.orm import selectinload
 
-from ..db.tables import ChartNote, Client, Document, ProviderProfile, Staff, StaffRole
+from ..db.tables import ChartNote, ChartShare, Client, Document, ProviderProfile, Staff, StaffRole
 from ..db.uow import UnitOfWork
 from .auth import principal_for
 from .boundary import checked
@@ -24,12 +25,13 @@ from .policy import (
     may_share_chart,
 )
 from .principal import Principal, Role, roles_label
-from .provider_links import links_of_client
-from .record_facts import active_share, chart_facts, is_linked, load_client, provider_facts
-from .sharing import ShareView, share_view
+from .record_facts import ClientSharingFacts, client_sharing_facts, load_client, providers_facts
+from .sharing import ShareView
 
 
-def _chart_providers(uow: UnitOfWork, client: Client) -> list[ProviderFacts]:
+def _chart_providers(
+    uow: UnitOfWork, client: Client, facts: ClientSharingFacts
+) -> list[ProviderFacts]:
     """Providers who have a chart for the client: linked now, or wrote in it before."""
     ids = set(
         uow.session.scalars(
@@ -41,9 +43,43 @@ def _chart_providers(uow: UnitOfWork, client: Client) -> list[ProviderFacts]:
             )
         )
     )
-    ids |= {link.provider_id for link in links_of_client(uow, client.id)}
-    facts = [f for f in (provider_facts(uow, i) for i in ids) if f is not None]
-    return sorted(facts, key=lambda f: (f.name.lower(), f.staff_id))
+    ids |= facts.linked
+    found = providers_facts(uow, ids).values()
+    return sorted(found, key=lambda f: (f.name.lower(), f.staff_id))
+
+
+def _share_views(uow: UnitOfWork, shares: list[ChartShare]) -> dict[int, ShareView]:
+    """Each share as panels show it, with the names of the people in it read in one query."""
+    ids = {i for s in shares for i in (s.from_provider_id, s.to_provider_id, s.started_by)}
+    ids.discard(None)
+    names = dict(
+        uow.session.execute(select(Staff.id, Staff.display_name).where(Staff.id.in_(ids))).all()
+        if ids
+        else []
+    )
+
+    def name(staff_id: int | None) -> str:
+        if staff_id is None:
+            return "Clinic Desk"
+        return names.get(staff_id, "a former staff member")
+
+    return {
+        share.id: ShareView(
+            id=share.id,
+            client_id=share.client_id,
+            from_provider_id=share.from_provider_id,
+            from_provider_name=name(share.from_provider_id),
+            to_provider_id=share.to_provider_id,
+            to_provider_name=name(share.to_provider_id),
+            include_private=share.include_private,
+            started_at=share.started_at,
+            started_by_name=name(share.started_by),
+            expires_at=share.expires_at,
+            ended_at=share.ended_at,
+            end_reason=share.end_reason,
+        )
+        for share in shares
+    }
 
 
 @dataclass(frozen=True)
@@ -75,9 +111,8 @@ def sharing_overview(
     active provider with the share from that chart to them, if any."""
     with uow:
         client = load_client(uow, client_id)
-        may_see_client(
-            principal, principal_linked=is_linked(uow, client.id, principal.staff_id)
-        ).require()
+        facts = client_sharing_facts(uow, client)
+        may_see_client(principal, principal_linked=principal.staff_id in facts.linked).require()
         colleagues = uow.session.execute(
             select(Staff.id, Staff.display_name)
             .join(ProviderProfile, ProviderProfile.staff_id == Staff.id)
@@ -85,29 +120,27 @@ def sharing_overview(
             .where(Staff.active.is_(True), StaffRole.role == Role.PROVIDER.value)
             .order_by(Staff.display_name, Staff.id)
         ).all()
-        on_list = {link.provider_id for link in links_of_client(uow, client.id)}
+        views = _share_views(uow, list(facts.shares.values()))
         sections = []
-        for author in _chart_providers(uow, client):
+        for author in _chart_providers(uow, client, facts):
             rows = []
             for colleague_id, name in colleagues:
                 if colleague_id == author.staff_id:
                     continue
-                share = active_share(uow, client.id, author.staff_id, colleague_id)
+                share = facts.share(author.staff_id, colleague_id)
                 rows.append(
                     ShareRow(
                         colleague_id,
                         name,
-                        colleague_id in on_list,
-                        share_view(uow, share) if share else None,
+                        colleague_id in facts.linked,
+                        views[share.id] if share else None,
                     )
                 )
             sections.append(
                 ChartSharingSection(
                     provider=author,
                     is_viewers_own=author.staff_id == principal.staff_id,
-                    can_share=may_share_chart(
-                        principal, chart_facts(uow, principal, client, author)
-                    ),
+                    can_share=may_share_chart(principal, facts.chart_facts(principal, author)),
                     rows=rows,
                 )
             )
@@ -138,12 +171,12 @@ class AccessRow:
     charts: list[ChartAccess]
 
 
-def _chart_reason(uow: UnitOfWork, person: Principal, author: ProviderFacts, client: Client) -> str:
+def _chart_reason(
+    person: Principal, author: ProviderFacts, share: ChartShare | None, view: ShareView | None
+) -> str:
     if person.staff_id == author.staff_id:
         return "Their own chart: they write it (R3)."
-    share = active_share(uow, client.id, author.staff_id, person.staff_id)
-    if share is not None:
-        view = share_view(uow, share)
+    if share is not None and view is not None:
         parts = [f"Shared by {view.started_by_name} on {view.started_at:%d %b %Y}"]
         parts.append(
             "private notes included" if view.include_private else "private notes not included"
@@ -160,17 +193,20 @@ def who_can_see(uow: UnitOfWork, principal: Principal, client_id: int) -> list[A
     """Every active staff member with any access to the client: what they see and why (B1)."""
     with uow:
         client = load_client(uow, client_id)
-        may_see_client(
-            principal, principal_linked=is_linked(uow, client.id, principal.staff_id)
-        ).require()
-        charts = _chart_providers(uow, client)
+        facts = client_sharing_facts(uow, client)
+        may_see_client(principal, principal_linked=principal.staff_id in facts.linked).require()
+        charts = _chart_providers(uow, client, facts)
+        views = _share_views(uow, list(facts.shares.values()))
         rows = []
         staff = uow.session.scalars(
-            select(Staff).where(Staff.active.is_(True)).order_by(Staff.display_name)
+            select(Staff)
+            .options(selectinload(Staff.roles))
+            .where(Staff.active.is_(True))
+            .order_by(Staff.display_name)
         )
         for member in staff:
             person = principal_for(member, principal.workstation)
-            linked = is_linked(uow, client.id, person.staff_id)
+            linked = person.staff_id in facts.linked
             profile = bool(may_see_client(person, principal_linked=linked))
             if may_see_all_clients(person):
                 profile_reason = f"{person.roles_label}: sees every client's profile (R1, R2)."
@@ -180,17 +216,19 @@ def who_can_see(uow: UnitOfWork, principal: Principal, client_id: int) -> list[A
                 profile_reason = ""
             access = []
             for author in charts:
-                facts = chart_facts(uow, person, client, author)
-                progress = bool(may_read_chart(person, facts))
-                private = bool(may_read_private_notes(person, facts))
+                chart = facts.chart_facts(person, author)
+                progress = bool(may_read_chart(person, chart))
+                private = bool(may_read_private_notes(person, chart))
                 if progress or private:
+                    share = facts.share(author.staff_id, person.staff_id)
+                    view = views[share.id] if share else None
                     access.append(
                         ChartAccess(
                             author.staff_id,
                             author.name,
                             progress,
                             private,
-                            _chart_reason(uow, person, author, client),
+                            _chart_reason(person, author, share, view),
                         )
                     )
             if profile or access:

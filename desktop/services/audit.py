@@ -104,6 +104,18 @@ def _entry_hash(event: AuditEvent) -> str:
     return hashlib.sha256(_canonical(fields).encode("utf-8")).hexdigest()
 
 
+def _locked_head(session) -> AuditHead:
+    """The head row, locked for this transaction; read once per transaction, since the lock
+    holds until it ends (a caseload transfer appends thousands of entries in a few)."""
+    transaction = session.get_transaction()
+    held = session.info.get("audit_head")
+    if held is not None and held[0] is transaction:
+        return held[1]
+    head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    session.info["audit_head"] = (transaction, head)
+    return head
+
+
 def record(
     uow: UnitOfWork,
     actor: Principal | None,
@@ -120,7 +132,7 @@ def record(
     The head row is locked first, so concurrent writers append one after another.
     """
     session = uow.session
-    head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    head = _locked_head(session)
     event = AuditEvent(
         seq=head.last_seq + 1,
         occurred_at=uow.now().astimezone(UTC),

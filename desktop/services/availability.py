@@ -244,6 +244,52 @@ def time_off_between(
         return [_time_off(row) for row in rows]
 
 
+@dataclass(frozen=True)
+class CalendarAvailability:
+    """The working hours and time off of the providers a calendar shows, by provider."""
+
+    hours: dict[int, list[WorkingHours]]
+    time_off: dict[int, list[TimeOff]]
+
+
+def calendar_availability(
+    uow: UnitOfWork,
+    principal: Principal,
+    provider_ids: list[int],
+    start: datetime,
+    end: datetime,
+) -> CalendarAvailability:
+    """The weekly hours and the time off overlapping [start, end) of every provider shown, in
+    two queries whatever their number; a provider with none has empty lists."""
+    with uow:
+        hours: dict[int, list[WorkingHours]] = {i: [] for i in provider_ids}
+        time_off: dict[int, list[TimeOff]] = {i: [] for i in provider_ids}
+        if not provider_ids:
+            return CalendarAvailability(hours, time_off)
+        for provider_id, *row in uow.session.execute(
+            select(
+                ProviderAvailability.provider_id,
+                ProviderAvailability.weekday,
+                ProviderAvailability.start_time,
+                ProviderAvailability.end_time,
+            )
+            .where(ProviderAvailability.provider_id.in_(provider_ids))
+            .order_by(ProviderAvailability.weekday, ProviderAvailability.start_time)
+        ):
+            hours[provider_id].append(WorkingHours(*row))
+        for row in uow.session.scalars(
+            select(ProviderTimeOff)
+            .where(
+                ProviderTimeOff.provider_id.in_(provider_ids),
+                ProviderTimeOff.starts_at < end,
+                ProviderTimeOff.ends_at > start,
+            )
+            .order_by(ProviderTimeOff.starts_at)
+        ):
+            time_off[row.provider_id].append(_time_off(row))
+        return CalendarAvailability(hours, time_off)
+
+
 # -- Find Availability ----------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, Subquery, func, select
+from sqlalchemy import Connection, Select, exists, func, select
 
 from ..db.tables import Appointment, Client
 from ..db.uow import UnitOfWork
@@ -49,21 +49,20 @@ def _require_list(principal: Principal, scope: str) -> None:
         ).require()
 
 
-def _next_appointments(now: datetime) -> Subquery:
-    """Each client's first booked appointment at or after `now`."""
-    return (
-        select(
-            Appointment.client_id.label("client_id"),
-            func.min(Appointment.starts_at).label("starts_at"),
-        )
-        .where(Appointment.status == "booked", Appointment.starts_at >= now)
-        .group_by(Appointment.client_id)
-        .subquery("next_appointments")
-    )
+def _is_upcoming(now: datetime):
+    """A booked appointment at or after `now`."""
+    return (Appointment.status == "booked", Appointment.starts_at >= now)
 
 
-def _ordered_ids(found: Matching, now: datetime, sort: str, descending: bool) -> Select:
-    """SELECT the matching ids in the list's order; nulls always last."""
+def _name_keys(found: Matching) -> list:
+    if found.few:
+        # Sort the few matches rather than walk the whole name index looking them up (SQLite).
+        return [Client.sort_name.concat(""), Client.id]
+    return [found.name, found.id]
+
+
+def _ordered_ids(found: Matching, sort: str, descending: bool) -> Select:
+    """SELECT the matching ids in name or birth-date order (nulls last): index-backed."""
     if sort not in SORTS:
         raise InvalidInput("Sort by name, date of birth or next appointment.", field="sort")
     query = found.select()
@@ -72,19 +71,71 @@ def _ordered_ids(found: Matching, now: datetime, sort: str, descending: bool) ->
         query = query.join(Client, Client.id == found.id)
     if sort == "date_of_birth":
         keys.append(Client.date_of_birth)
-    elif sort == "next_appointment":
-        upcoming = _next_appointments(now)
-        query = query.outerjoin(upcoming, upcoming.c.client_id == found.id)
-        keys.append(upcoming.c.starts_at)
-    if found.few:
-        # Sort the few matches rather than walk the whole name index looking them up (SQLite).
-        keys += [Client.sort_name.concat(""), Client.id]
-    else:
-        keys += [found.name, found.id]
+    keys += _name_keys(found)
     ordering = [key.desc() if descending else key.asc() for key in keys]
     if sort != "name":
         ordering[0] = ordering[0].nulls_last()
     return query.order_by(*ordering)
+
+
+def _with_clients(found: Matching, query: Select) -> Select:
+    if found.few and not found.has_clients:
+        return query.join(Client, Client.id == found.id)
+    return query
+
+
+def _upcoming_part(found: Matching, now: datetime, descending: bool) -> Select:
+    """The matching clients with an upcoming appointment, soonest first (or last): read from
+    the upcoming appointments (an index on status and time), however many clients there are."""
+    upcoming = (
+        select(
+            Appointment.client_id.label("client_id"),
+            func.min(Appointment.starts_at).label("starts_at"),
+        )
+        .where(*_is_upcoming(now))
+        .group_by(Appointment.client_id)
+        .subquery("next_appointments")
+    )
+    query = _with_clients(found, found.select().join(upcoming, upcoming.c.client_id == found.id))
+    keys = [upcoming.c.starts_at, *_name_keys(found)]
+    return query.order_by(*(key.desc() if descending else key.asc() for key in keys))
+
+
+def _without_upcoming_part(found: Matching, now: datetime, descending: bool) -> Select:
+    """The matching clients with no upcoming appointment, in name order (the name index)."""
+    none_booked = ~exists().where(Appointment.client_id == found.id, *_is_upcoming(now))
+    query = _with_clients(found, found.select().where(none_booked))
+    keys = _name_keys(found)
+    return query.order_by(*(key.desc() if descending else key.asc() for key in keys))
+
+
+def _next_appointment_ids(
+    connection: Connection,
+    found: Matching,
+    now: datetime,
+    descending: bool,
+    offset: int,
+    limit: int | None,
+) -> list[int]:
+    """Ids in next-appointment order: those with an upcoming appointment by its time, then the
+    others by name (nulls last, either way). Two index-backed queries rather than one that
+    sorts every client."""
+    first = _upcoming_part(found, now, descending)
+    if limit is None:
+        return [
+            *connection.scalars(first),
+            *connection.scalars(_without_upcoming_part(found, now, descending)),
+        ]
+    ids = list(connection.scalars(first.offset(offset).limit(limit)))
+    if len(ids) == limit:
+        return ids
+    if ids:
+        skipped = 0
+    else:
+        upcoming = connection.scalar(select(func.count()).select_from(first.subquery())) or 0
+        skipped = max(0, offset - upcoming)
+    rest = _without_upcoming_part(found, now, descending)
+    return ids + list(connection.scalars(rest.offset(skipped).limit(limit - len(ids))))
 
 
 def _query_parts(
@@ -95,10 +146,13 @@ def _query_parts(
     status: str | None,
     sort: str,
     descending: bool,
-) -> tuple[Matching, Select]:
+) -> tuple[Matching, Select | None]:
+    """The matching clients and, except in next-appointment order, the query of their ids."""
     _require_list(principal, scope)
     found = matching(principal, scope, search or "", status)
-    return found, _ordered_ids(found, now, sort, descending)
+    if sort == "next_appointment":
+        return found, None
+    return found, _ordered_ids(found, sort, descending)
 
 
 @checked
@@ -117,10 +171,14 @@ def list_clients(
     """One page of "My Clients" (scope "mine") or "All Clients" (scope "all", R1), and how
     many clients match in all."""
     with uow:
-        found, ordered = _query_parts(principal, uow.now(), scope, search, status, sort, descending)
-        page = ordered.offset(max(0, offset)).limit(max(1, min(limit, MAX_PAGE)))
+        now = uow.now()
+        found, ordered = _query_parts(principal, now, scope, search, status, sort, descending)
+        offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
         connection = uow.session.connection()
-        ids = connection.scalars(page).all()
+        if ordered is None:
+            ids = _next_appointment_ids(connection, found, now, descending, offset, limit)
+        else:
+            ids = connection.scalars(ordered.offset(offset).limit(limit)).all()
         total = connection.scalar(found.select(func.count()))
         return ClientPage(rows=rows_in(uow, principal, ids), total=total or 0, ids=list(ids))
 
@@ -137,7 +195,9 @@ def client_ids(
 ) -> list[int]:
     """The ids of every matching client, in order, for a lazy list that fetches rows as shown."""
     with uow:
-        _found, ordered = _query_parts(
-            principal, uow.now(), scope, search, status, sort, descending
-        )
-        return uow.session.connection().scalars(ordered).all()
+        now = uow.now()
+        found, ordered = _query_parts(principal, now, scope, search, status, sort, descending)
+        connection = uow.session.connection()
+        if ordered is None:
+            return _next_appointment_ids(connection, found, now, descending, 0, None)
+        return connection.scalars(ordered).all()

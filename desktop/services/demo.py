@@ -103,11 +103,14 @@ def _seed(uow: UnitOfWork, passwords: Passwords, rng: random.Random) -> None:
     zone = ZoneInfo(DEMO_TIME_ZONE)
     session.add(Practice(id=1, name=DEMO_PRACTICE, time_zone=DEMO_TIME_ZONE, created_at=now))
     staff: dict[str, Staff] = {}
+    # Every demo login has the same published password: one hash serves them all (hashing is
+    # slow on purpose, and was most of the time the demo took to create).
+    password_hash = passwords.hash(DEMO_PASSWORD)
     for login in DEMO_LOGINS:
         member = Staff(
             email=login.email,
             display_name=login.name,
-            password_hash=passwords.hash(DEMO_PASSWORD),
+            password_hash=password_hash,
             active=True,
             created_at=now,
             roles=[StaffRole(role=role.value) for role in login.roles],

@@ -1,4 +1,5 @@
-"""Transfers (R8, R9): move a client, or a departing provider's whole caseload, to a colleague.
+"""Transfers (R8): move a client to a colleague; caseload.py moves a departing provider's whole
+caseload (R9) with the same transfer per client.
 
 A transfer links C to B as treating provider, shares A's chart with B (private notes only when
 chosen) and takes C off A's list. Sharing, by contrast, keeps C on A's list.
@@ -6,28 +7,17 @@ chosen) and takes C off A's list. Sharing, by contrast, keeps C on A's list.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import func, select
-
-from ..db.tables import CaseloadTransfer, CaseloadTransferItem, Client, ClientProviderLink
+from ..db.tables import Client
 from ..db.uow import UnitOfWork
 from . import audit
 from .boundary import checked
-from .errors import InvalidInput, NotFound
-from .policy import ProviderFacts, may_receive_chart, may_transfer_caseload
+from .errors import InvalidInput
+from .policy import ProviderFacts
 from .principal import Principal
 from .provider_links import end_link_in_transaction
-from .record_facts import (
-    active_share,
-    client_name,
-    is_linked,
-    load_client,
-    provider_facts,
-    require_provider,
-)
+from .record_facts import active_share, client_name, is_linked, load_client
 from .sharing import check_share, end_share_in_transaction, ensure_link, start_share_in_transaction
 
 
@@ -50,7 +40,7 @@ class TransferSummary:
         )
 
 
-def _transfer_in_transaction(
+def transfer_in_transaction(
     uow: UnitOfWork,
     principal: Principal,
     client: Client,
@@ -58,7 +48,10 @@ def _transfer_in_transaction(
     recipient: ProviderFacts,
     include_private: bool,
     caseload_id: int | None = None,
+    appointments: dict | None = None,
 ) -> None:
+    """Transfer C from A to B in the caller's transaction, once the policy allowed it; the one
+    audit entry of the transfer carries `appointments` (what happened to A's future ones)."""
     if not is_linked(uow, client.id, author.staff_id):
         raise InvalidInput(
             f"{client_name(client)} is not on {author.name}'s list, so there is nothing to transfer."
@@ -84,6 +77,7 @@ def _transfer_in_transaction(
             "to": recipient.staff_id,
             "include_private": include_private,
             "caseload_transfer": caseload_id,
+            **(appointments or {}),
         },
     )
 
@@ -102,184 +96,9 @@ def transfer_client(
     with uow:
         client = load_client(uow, client_id)
         author, recipient = check_share(uow, principal, client, from_provider_id, to_provider_id)
-        _transfer_in_transaction(uow, principal, client, author, recipient, include_private)
+        transfer_in_transaction(uow, principal, client, author, recipient, include_private)
         summary = TransferSummary(
             client.id, client_name(client), author.name, recipient.name, include_private
         )
         uow.commit()
         return summary
-
-
-@dataclass(frozen=True)
-class CaseloadProgress:
-    """Where a caseload transfer stands (R9)."""
-
-    transfer_id: int
-    from_provider_name: str
-    to_provider_name: str
-    total: int
-    done: int
-    status: str
-    started_at: datetime
-
-    @property
-    def finished(self) -> bool:
-        return self.status == "finished"
-
-
-def _progress(uow: UnitOfWork, transfer: CaseloadTransfer) -> CaseloadProgress:
-    counts = uow.session.execute(
-        select(func.count(), func.count(CaseloadTransferItem.done_at)).where(
-            CaseloadTransferItem.transfer_id == transfer.id
-        )
-    ).one()
-    return CaseloadProgress(
-        transfer_id=transfer.id,
-        from_provider_name=require_provider(uow, transfer.from_provider_id).name,
-        to_provider_name=require_provider(uow, transfer.to_provider_id).name,
-        total=counts[0],
-        done=counts[1],
-        status=transfer.status,
-        started_at=transfer.started_at,
-    )
-
-
-@checked
-def start_caseload_transfer(
-    uow: UnitOfWork,
-    principal: Principal,
-    from_provider_id: int,
-    to_provider_id: int,
-    *,
-    include_private: bool = False,
-) -> CaseloadProgress:
-    """Plan the transfer of every client on A's list to B (R9). An unfinished transfer of A's
-    caseload to the same colleague is resumed rather than planned twice."""
-    with uow:
-        author = require_provider(uow, from_provider_id)
-        may_transfer_caseload(principal, author).require()
-        recipient = provider_facts(uow, to_provider_id)
-        may_receive_chart(author, recipient).require()
-        running = uow.session.scalars(
-            select(CaseloadTransfer).where(
-                CaseloadTransfer.from_provider_id == author.staff_id,
-                CaseloadTransfer.status == "running",
-            )
-        ).first()
-        if running is not None:
-            if running.to_provider_id != recipient.staff_id:
-                other = require_provider(uow, running.to_provider_id).name
-                raise InvalidInput(
-                    f"{author.name}'s caseload is already being transferred to {other}. "
-                    "Finish that transfer first."
-                )
-            return _progress(uow, running)
-        client_ids = uow.session.scalars(
-            select(ClientProviderLink.client_id)
-            .where(
-                ClientProviderLink.provider_id == author.staff_id,
-                ClientProviderLink.ended_at.is_(None),
-            )
-            .order_by(ClientProviderLink.client_id)
-        ).all()
-        if not client_ids:
-            raise InvalidInput(f"{author.name} has no clients on their list to transfer.")
-        transfer = CaseloadTransfer(
-            from_provider_id=author.staff_id,
-            to_provider_id=recipient.staff_id,
-            include_private=include_private,
-            status="running",
-            started_by=principal.staff_id,
-            started_at=uow.now(),
-        )
-        uow.session.add(transfer)
-        uow.session.flush()
-        uow.session.add_all(
-            CaseloadTransferItem(transfer_id=transfer.id, client_id=c) for c in client_ids
-        )
-        audit.record(
-            uow,
-            principal,
-            audit.Action.CASELOAD_TRANSFER_STARTED,
-            subject=f"caseload:{transfer.id}",
-            details={
-                "from": author.staff_id,
-                "to": recipient.staff_id,
-                "clients": len(client_ids),
-                "include_private": include_private,
-            },
-        )
-        uow.session.flush()
-        progress = _progress(uow, transfer)
-        uow.commit()
-        return progress
-
-
-@checked
-def unfinished_caseload_transfers(uow: UnitOfWork, principal: Principal) -> list[CaseloadProgress]:
-    """Caseload transfers that were interrupted and can be resumed by this principal."""
-    with uow:
-        transfers = uow.session.scalars(
-            select(CaseloadTransfer)
-            .where(CaseloadTransfer.status == "running")
-            .order_by(CaseloadTransfer.id)
-        ).all()
-        result = []
-        for transfer in transfers:
-            if may_transfer_caseload(principal, require_provider(uow, transfer.from_provider_id)):
-                result.append(_progress(uow, transfer))
-        return result
-
-
-@checked
-def run_caseload_transfer(
-    uow: UnitOfWork,
-    principal: Principal,
-    transfer_id: int,
-    on_progress: Callable[[CaseloadProgress], bool] | None = None,
-) -> CaseloadProgress:
-    """Move the remaining clients one transaction each, so an interruption loses nothing and a
-    second call resumes where the first stopped. `on_progress` returning False stops early.
-    A client who left A's list meanwhile is marked done without a transfer."""
-    while True:
-        with uow:
-            transfer = uow.session.get(CaseloadTransfer, transfer_id)
-            if transfer is None:
-                raise NotFound("That caseload transfer no longer exists.")
-            author = require_provider(uow, transfer.from_provider_id)
-            may_transfer_caseload(principal, author).require()
-            recipient = provider_facts(uow, transfer.to_provider_id)
-            may_receive_chart(author, recipient).require()
-            item = uow.session.scalars(
-                select(CaseloadTransferItem)
-                .where(
-                    CaseloadTransferItem.transfer_id == transfer.id,
-                    CaseloadTransferItem.done_at.is_(None),
-                )
-                .order_by(CaseloadTransferItem.client_id)
-                .limit(1)
-            ).first()
-            if item is None:
-                if transfer.status != "finished":
-                    transfer.status = "finished"
-                    transfer.finished_at = uow.now()
-                    audit.record(
-                        uow,
-                        principal,
-                        audit.Action.CASELOAD_TRANSFER_FINISHED,
-                        subject=f"caseload:{transfer.id}",
-                    )
-                progress = _progress(uow, transfer)
-                uow.commit()
-                return progress
-            client = load_client(uow, item.client_id)
-            if is_linked(uow, client.id, author.staff_id):
-                _transfer_in_transaction(
-                    uow, principal, client, author, recipient, transfer.include_private, transfer.id
-                )
-            item.done_at = uow.now()
-            uow.session.flush()
-            progress = _progress(uow, transfer)
-            uow.commit()
-        if on_progress is not None and on_progress(progress) is False:
-            return progress

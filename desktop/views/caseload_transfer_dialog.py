@@ -1,12 +1,13 @@
-"""Transfer caseload (R9): every client of a departing provider to a colleague, in one action,
-with progress; it runs off the GUI thread, can be stopped, and resumed later where it stopped."""
+"""Transfer caseload (R9): every client of a departing provider to a colleague, in one action.
+It shows the clients and asks first, offers to move the provider's future appointments, runs off
+the GUI thread with progress, can be stopped, and resumed later where it stopped."""
 
 from __future__ import annotations
 
 import logging
 import threading
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QThreadPool, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,12 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from ..app import AppContext
-from ..services import staff, transfers
-from ..services.errors import ServiceError
+from ..services import caseload, staff
+from ..services.caseload import CaseloadProgress
 from ..services.policy import ProviderFacts, may_transfer_caseload
 from ..services.principal import Principal
 from ..services.staff import StaffMember
-from ..services.transfers import CaseloadProgress
+from .calendar.common import practice_zone
+from .caseload_review import CaseloadReview, outcome_text, plural
+from .caseload_worker import CaseloadWorker, progress_text
 from .client_profile.colleague_chooser import ColleagueChooser
 from .client_profile.look import PROFILE_STYLE
 from .messages import InlineMessage, explain, refusal_text
@@ -35,7 +38,7 @@ from .widgets import ElidedLabel, Field, button, primary_button
 log = logging.getLogger(__name__)
 
 CHOOSE_BOTH = "Choose whose clients move and the colleague who takes them over."
-STOPPING = "Stopping after the client being moved now…"
+STOPPING = "Stopping after the clients being moved now…"
 
 
 def provider_facts_of(member: StaffMember) -> ProviderFacts:
@@ -44,56 +47,12 @@ def provider_facts_of(member: StaffMember) -> ProviderFacts:
     )
 
 
-def progress_text(progress: CaseloadProgress) -> str:
-    return (
-        f"{progress.done} of {progress.total} client{'s' if progress.total != 1 else ''} moved "
-        f"from {progress.from_provider_name} to {progress.to_provider_name}"
-    )
-
-
-class _WorkerSignals(QObject):
-    progressed = Signal(object)
-    done = Signal(object)
-    failed = Signal(str)
-
-
-class CaseloadWorker(QRunnable):
-    """Runs transfers.run_caseload_transfer on a pool thread. It never touches a widget: it
-    reports through `signals` (delivered on the GUI thread) and stops when `cancel` is set."""
-
-    def __init__(
-        self, ctx: AppContext, principal: Principal, transfer_id: int, cancel: threading.Event
-    ) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.ctx = ctx
-        self.principal = principal
-        self.transfer_id = transfer_id
-        self.cancel = cancel
-        self.signals = _WorkerSignals()
-
-    def _report(self, progress: CaseloadProgress) -> bool:
-        self.signals.progressed.emit(progress)
-        return not self.cancel.is_set()
-
-    def run(self) -> None:
-        try:
-            result = transfers.run_caseload_transfer(
-                self.ctx.uow(), self.principal, self.transfer_id, self._report
-            )
-        except ServiceError as error:
-            self.signals.failed.emit(explain(error))
-        except Exception as error:  # said in words on the GUI thread; logged with its trace
-            self.signals.failed.emit(explain(error))
-        else:
-            self.signals.done.emit(result)
-
-
 class CaseloadTransferDialog(QDialog):
-    """Choose a provider and a colleague, then Start: each client moves in its own transaction
-    (R8 each, one audit entry per client). Stop ends after the current client; an unfinished
-    transfer is offered for resuming whenever this dialog opens. `finished_transfer` carries the
-    final progress of a run that reached the end."""
+    """Choose a provider and a colleague, then Review: the count and names of the clients, and
+    whether the provider's future appointments move; then Transfer: each client moves as a single
+    transfer would (R8 each, one audit entry per client), in batches. Stop ends after the current
+    batch; an unfinished transfer is offered for resuming whenever this dialog opens.
+    `finished_transfer` carries the final progress of a run that reached the end."""
 
     finished_transfer = Signal(object)
 
@@ -112,6 +71,10 @@ class CaseloadTransferDialog(QDialog):
         self.worker: CaseloadWorker | None = None
         self.cancel = threading.Event()
         self.progress: CaseloadProgress | None = None
+        self.preview: caseload.CaseloadPreview | None = None
+        #: clients per transaction (and per step of the progress bar).
+        self.batch_size = caseload.BATCH_SIZE
+        self.zone = practice_zone(ctx)
         self.unfinished: list[CaseloadProgress] = []
         self.setWindowTitle("Transfer caseload")
         self.setModal(True)
@@ -173,8 +136,16 @@ class CaseloadTransferDialog(QDialog):
         self.status.setAccessibleName("Transfer status")
         self.message = InlineMessage("Caseload transfer: problem", kind="alert")
 
-        self.start_button = primary_button("&Start transfer")
-        self.start_button.setDefault(True)
+        self.review = CaseloadReview()
+        self.review.hide()  # shown once the person asks to review the transfer
+        self.review_button = primary_button("&Review transfer…")
+        self.review_button.setDefault(True)
+        self.back_button = button("&Back")
+        self.back_button.setAutoDefault(False)
+        self.back_button.hide()
+        self.start_button = primary_button("&Transfer")
+        self.start_button.setAccessibleName("Transfer the clients")
+        self.start_button.hide()
         self.stop_button = button("St&op")
         self.stop_button.setAutoDefault(False)
         self.close_button = button("&Close")
@@ -183,6 +154,8 @@ class CaseloadTransferDialog(QDialog):
         buttons.addWidget(self.stop_button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.review_button)
         buttons.addWidget(self.start_button)
 
         layout = QVBoxLayout(self)
@@ -196,6 +169,7 @@ class CaseloadTransferDialog(QDialog):
         layout.addWidget(self.fields["from"])
         layout.addWidget(self.fields["to"])
         layout.addWidget(self.private_check)
+        layout.addWidget(self.review)
         layout.addWidget(self.bar)
         layout.addWidget(self.status)
         layout.addWidget(self.message)
@@ -203,6 +177,8 @@ class CaseloadTransferDialog(QDialog):
 
         self.from_combo.currentIndexChanged.connect(lambda _i: self._from_changed())
         self.colleague.chosen_changed.connect(self._update)
+        self.review_button.clicked.connect(self.show_review)
+        self.back_button.clicked.connect(self.back)
         self.start_button.clicked.connect(self.start)
         self.resume_button.clicked.connect(self.resume_selected)
         self.stop_button.clicked.connect(self.stop)
@@ -220,13 +196,12 @@ class CaseloadTransferDialog(QDialog):
         source = self.from_member()
         others = [m for m in self.providers if m.active and (source is None or m.id != source.id)]
         self.colleague.set_members(others)
+        self.preview = None
         self._update()
 
     def refresh_unfinished(self) -> None:
         try:
-            self.unfinished = transfers.unfinished_caseload_transfers(
-                self.ctx.uow(), self.principal
-            )
+            self.unfinished = caseload.unfinished_caseload_transfers(self.ctx.uow(), self.principal)
         except Exception as error:
             self.unfinished = []
             self.message.show_text(explain(error))
@@ -258,29 +233,77 @@ class CaseloadTransferDialog(QDialog):
             decision = may_transfer_caseload(self.principal, provider_facts_of(source))
             if not decision:
                 reason = refusal_text(decision)
-        self.start_button.setEnabled(not running and reason is None)
+        reviewing = self.preview is not None
+        self.review_button.setVisible(not reviewing)
+        self.review_button.setEnabled(not running and reason is None)
+        self.review_button.setToolTip("" if running or reason is None else reason)
+        self.start_button.setVisible(reviewing)
+        self.start_button.setEnabled(not running and reviewing and reason is None)
         self.start_button.setToolTip("" if running or reason is None else reason)
+        self.back_button.setVisible(reviewing)
+        self.back_button.setEnabled(not running)
+        for field in (self.fields["from"], self.fields["to"], self.private_check):
+            field.setVisible(not reviewing)
+        self.review.setVisible(reviewing)
         self.resume_button.setEnabled(not running and bool(self.unfinished))
         self.stop_button.setEnabled(running and not self.cancel.is_set())
         self.stop_button.setToolTip("" if running else "Nothing is being transferred now.")
         for control in (self.from_combo, self.colleague, self.private_check, self.resume_combo):
             control.setEnabled(not running)
+        self.review.setEnabled(not running)
 
-    # -- running -------------------------------------------------------------------------------
+    # -- reviewing -----------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Plan the transfer (or pick up an unfinished one to the same colleague) and run it."""
+    def show_review(self) -> None:
+        """Read what the transfer would do and show it; nothing is changed yet."""
         source, colleague = self.from_member(), self.colleague.chosen()
         if self.running or source is None or colleague is None:
             return
         self.message.clear_text()
         try:
-            progress = transfers.start_caseload_transfer(
+            preview = caseload.preview_caseload_transfer(
+                self.ctx.uow(), self.principal, source.id, colleague.id
+            )
+        except Exception as error:
+            self.message.show_text(explain(error))
+            return
+        if preview.total == 0:
+            self.message.show_text(
+                f"{preview.from_provider_name} has no clients on their list to transfer."
+            )
+            return
+        self.preview = preview
+        self.review.show_preview(preview, self.zone)
+        self.start_button.setText(f"&Transfer {plural(preview.total, 'client')}")
+        self.status.setText("Nothing has changed yet.")
+        self._update()
+        self.start_button.setFocus()
+
+    def back(self) -> None:
+        """Back to choosing, without changing anything."""
+        if self.running:
+            return
+        self.preview = None
+        self.status.setText("")
+        self._update()
+
+    # -- running -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Plan the transfer reviewed (or pick up an unfinished one to the same colleague) and
+        run it."""
+        source, colleague = self.from_member(), self.colleague.chosen()
+        if self.running or source is None or colleague is None or self.preview is None:
+            return
+        self.message.clear_text()
+        try:
+            progress = caseload.start_caseload_transfer(
                 self.ctx.uow(),
                 self.principal,
                 source.id,
                 colleague.id,
                 include_private=self.private_check.isChecked(),
+                move_appointments=self.review.move_appointments(),
             )
         except Exception as error:
             self.message.show_text(explain(error))
@@ -299,7 +322,9 @@ class CaseloadTransferDialog(QDialog):
     def _run(self, progress: CaseloadProgress) -> None:
         self.cancel.clear()
         self._show_progress(progress)
-        worker = CaseloadWorker(self.ctx, self.principal, progress.transfer_id, self.cancel)
+        worker = CaseloadWorker(
+            self.ctx, self.principal, progress.transfer_id, self.cancel, self.batch_size
+        )
         worker.signals.progressed.connect(self._show_progress)
         worker.signals.done.connect(self._done)
         worker.signals.failed.connect(self._failed)
@@ -326,11 +351,12 @@ class CaseloadTransferDialog(QDialog):
 
     def _done(self, progress: CaseloadProgress) -> None:
         self.worker = None
+        self.preview = None
         self._show_progress(progress)
         if progress.finished:
             self.status.setText(
                 f"Done: all {progress.total} clients of {progress.from_provider_name} are now "
-                f"with {progress.to_provider_name}."
+                f"with {progress.to_provider_name}. {outcome_text(progress)}"
             )
             self.finished_transfer.emit(progress)
         else:
@@ -342,6 +368,7 @@ class CaseloadTransferDialog(QDialog):
 
     def _failed(self, text: str) -> None:
         self.worker = None
+        self.preview = None
         self.message.show_text(text)
         self.status.setText("Stopped. Clients already moved stay moved; you can resume later.")
         self.refresh_unfinished()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from .. import APP_NAME
@@ -14,17 +16,31 @@ from ..app import AppContext
 from ..services import auth, practice
 from ..services.principal import Principal
 from .login_dialog import LoginDialog
-from .main_window import MainWindow
 from .messages import explain
 from .setup_dialog import SetupDialog
 from .style import ensure_application
 
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
 log = logging.getLogger(__name__)
+
+#: the main window and its screens are loaded this long after the sign-in dialog is painted,
+#: while the person types: the dialog comes up without waiting for them, and signing in does not
+#: wait for them either.
+WARM_UP_MS = 150
+
+
+def load_main_window_modules() -> None:
+    """Import the main window and every screen (once; later calls cost nothing)."""
+    importlib.import_module(f"{__package__}.main_window")
 
 
 def build_main_window(ctx: AppContext, principal: Principal) -> MainWindow:
     """The main window for `principal`, built but not shown."""
     ensure_application()
+    from .main_window import MainWindow
+
     return MainWindow(ctx, principal, practice.practice_info(ctx.uow()))
 
 
@@ -54,6 +70,7 @@ class SessionController(QObject):
         info = practice.practice_info(self.ctx.uow())
         dialog = LoginDialog(self.ctx, info.name if info else None, email)
         self._open(dialog)
+        QTimer.singleShot(WARM_UP_MS, load_main_window_modules)
         return dialog
 
     def _open(self, dialog: LoginDialog | SetupDialog) -> None:

@@ -107,6 +107,24 @@ def test_time_off_is_added_listed_and_removed(uow, cal):
     )
 
 
+def test_the_calendar_reads_every_shown_providers_hours_and_time_off_at_once(uow, cal):
+    availability.set_weekly_hours(uow(), cal.ben, cal.ben.staff_id, [(MONDAY, time(9), time(12))])
+    off = availability.add_time_off(
+        uow(), cal.ben, cal.ben.staff_id, at(3, 3, 12), at(3, 3, 14), "Training"
+    )
+    availability.add_time_off(uow(), cal.ben, cal.ben.staff_id, at(3, 9, 9), at(3, 9, 10), "Later")
+    ids = [cal.ana.staff_id, cal.ben.staff_id]
+    shown = availability.calendar_availability(uow(), cal.scheduler, ids, at(3, 2, 0), at(3, 9, 0))
+    for provider_id in ids:  # the same as asking provider by provider
+        assert shown.hours[provider_id] == availability.weekly_hours(
+            uow(), cal.scheduler, provider_id
+        )
+        assert shown.time_off[provider_id] == availability.time_off_between(
+            uow(), cal.scheduler, provider_id, at(3, 2, 0), at(3, 9, 0)
+        )
+    assert shown.time_off[cal.ben.staff_id] == [off]  # not the one after the week shown
+
+
 # -- Find Availability ---------------------------------------------------------------------------
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
-from desktop.db.tables import AuditEvent
-from desktop.services import audit, transfers
+from desktop.db.tables import Appointment, AuditEvent
+from desktop.services import audit, caseload, transfers
 from desktop.services.errors import InvalidInput, PermissionRefused
 from desktop.services.principal import Role
 
@@ -82,7 +84,7 @@ def test_R9_a_caseload_moves_in_one_action_with_progress_resumable_one_entry_per
     ana, ben, owner = team["ana"], team["ben"], team["owner"]
     clients = [make_client(uow(), f"Client{i}", "Test", ana.staff_id) for i in range(5)]
     other = make_client(uow(), "Not", "Ana's", ben.staff_id)
-    plan = transfers.start_caseload_transfer(uow(), owner, ana.staff_id, ben.staff_id)
+    plan = caseload.start_caseload_transfer(uow(), owner, ana.staff_id, ben.staff_id)
     assert (plan.total, plan.done, plan.status) == (5, 0, "running")
     seen = []
 
@@ -90,22 +92,24 @@ def test_R9_a_caseload_moves_in_one_action_with_progress_resumable_one_entry_per
         seen.append(progress.done)
         return progress.done < 2
 
-    interrupted = transfers.run_caseload_transfer(uow(), owner, plan.transfer_id, stop_after_two)
+    interrupted = caseload.run_caseload_transfer(
+        uow(), owner, plan.transfer_id, stop_after_two, batch_size=1
+    )
     assert (interrupted.done, interrupted.status) == (2, "running") and seen == [1, 2]
-    assert [p.transfer_id for p in transfers.unfinished_caseload_transfers(uow(), owner)] == [
+    assert [p.transfer_id for p in caseload.unfinished_caseload_transfers(uow(), owner)] == [
         plan.transfer_id
     ]
     # Starting again resumes the same transfer instead of planning a second one.
     assert (
-        transfers.start_caseload_transfer(uow(), owner, ana.staff_id, ben.staff_id).transfer_id
+        caseload.start_caseload_transfer(uow(), owner, ana.staff_id, ben.staff_id).transfer_id
         == plan.transfer_id
     )
-    finished = transfers.run_caseload_transfer(uow(), owner, plan.transfer_id)
+    finished = caseload.run_caseload_transfer(uow(), owner, plan.transfer_id)
     assert (finished.done, finished.total, finished.status) == (5, 5, "finished")
     assert visible_client_ids(uow(), ana) == set()
     assert set(clients) | {other} == visible_client_ids(uow(), ben)
     assert _audit_count(uow, audit.Action.CLIENT_TRANSFERRED) == 5
-    assert transfers.unfinished_caseload_transfers(uow(), owner) == []
+    assert caseload.unfinished_caseload_transfers(uow(), owner) == []
 
 
 def test_R9_same_permission_as_R8(uow, add_member, team, engine):
@@ -113,15 +117,15 @@ def test_R9_same_permission_as_R8(uow, add_member, team, engine):
     make_client(uow(), "Kim", "Chen", lee.staff_id)
     before = snapshot(engine)
     with pytest.raises(PermissionRefused) as refused:
-        transfers.start_caseload_transfer(uow(), owner, lee.staff_id, ben.staff_id)
+        caseload.start_caseload_transfer(uow(), owner, lee.staff_id, ben.staff_id)
     assert refused.value.rule == "R9" and "Dr Lee owns their records" in refused.value.reason
     assert snapshot(engine) == before
-    assert transfers.start_caseload_transfer(uow(), lee, lee.staff_id, ben.staff_id).total == 1
+    assert caseload.start_caseload_transfer(uow(), lee, lee.staff_id, ben.staff_id).total == 1
 
 
 def test_R9_an_empty_caseload_is_said_plainly(uow, team):
     with pytest.raises(InvalidInput, match="no clients on their list"):
-        transfers.start_caseload_transfer(
+        caseload.start_caseload_transfer(
             uow(), team["owner"], team["ana"].staff_id, team["ben"].staff_id
         )
 
@@ -143,3 +147,94 @@ def test_R3_after_a_transfer_the_old_provider_signs_a_draft_left_behind_but_writ
         charts.create_note(
             uow(), ana, kim, kind="progress", title="Later", body="x", session_date=None
         )
+
+
+def _appointment(uow, provider_id, client_id, starts_in_hours, minutes=50) -> int:
+    with uow as u:
+        starts = u.now() + timedelta(hours=starts_in_hours)
+        row = Appointment(
+            provider_id=provider_id,
+            client_id=client_id,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=minutes),
+            status="booked",
+            created_by=provider_id,
+            created_at=u.now(),
+        )
+        u.session.add(row)
+        u.session.flush()
+        u.commit()
+        return row.id
+
+
+def _provider_of(uow, appointment_id) -> int:
+    with uow as u:
+        return u.session.get(Appointment, appointment_id).provider_id
+
+
+@pytest.fixture
+def leaving(uow, team):
+    """Ana leaves with three clients: Amelia and Noah have appointments tomorrow, Olivia had one
+    yesterday; Ben is booked with his own client at a time that overlaps Noah's."""
+    ana, ben = team["ana"], team["ben"]
+    amelia = make_client(uow(), "Amelia", "Abbott", ana.staff_id)
+    noah = make_client(uow(), "Noah", "Brooks", ana.staff_id)
+    olivia = make_client(uow(), "Olivia", "Chen", ana.staff_id)
+    bens = make_client(uow(), "Sam", "Rivera", ben.staff_id)
+    return {
+        "clients": (amelia, noah, olivia),
+        "amelia": _appointment(uow(), ana.staff_id, amelia, 20),
+        "noah": _appointment(uow(), ana.staff_id, noah, 22),
+        "olivia": _appointment(uow(), ana.staff_id, olivia, -20),
+        "bens": _appointment(uow(), ben.staff_id, bens, 22.5),
+    }
+
+
+def test_R9_the_preview_names_the_clients_and_the_appointments_that_clash(uow, team, leaving):
+    ana, ben, owner = team["ana"], team["ben"], team["owner"]
+    preview = caseload.preview_caseload_transfer(uow(), owner, ana.staff_id, ben.staff_id)
+    assert preview.total == 3
+    assert preview.client_names == ["Amelia Abbott", "Noah Brooks", "Olivia Chen"]
+    assert preview.future_appointments == 2  # Olivia's was yesterday
+    assert [c.appointment_id for c in preview.clashes] == [leaving["noah"]]
+    assert preview.clashes[0].client_name == "Noah Brooks"
+    # The preview changed nothing.
+    assert linked_provider_ids(uow(), leaving["clients"][0]) == {ana.staff_id}
+
+
+def test_R9_the_preview_is_refused_to_who_may_not_transfer(uow, team, leaving):
+    with pytest.raises(PermissionRefused):
+        caseload.preview_caseload_transfer(
+            uow(), team["ben"], team["ana"].staff_id, team["ben"].staff_id
+        )
+
+
+def test_R9_future_appointments_move_unless_the_colleague_is_booked_then(uow, team, leaving):
+    ana, ben, owner = team["ana"], team["ben"], team["owner"]
+    plan = caseload.start_caseload_transfer(
+        uow(), owner, ana.staff_id, ben.staff_id, move_appointments=True
+    )
+    done = caseload.run_caseload_transfer(uow(), owner, plan.transfer_id, batch_size=2)
+    assert done.finished and done.move_appointments
+    assert (done.appointments_moved, done.appointments_left) == (1, 1)
+    assert _provider_of(uow(), leaving["amelia"]) == ben.staff_id
+    assert _provider_of(uow(), leaving["noah"]) == ana.staff_id  # R10: Ben is booked then
+    assert _provider_of(uow(), leaving["olivia"]) == ana.staff_id  # the past stays as it was
+    with uow() as u:
+        details = u.session.scalars(
+            select(AuditEvent.details).where(
+                AuditEvent.action == audit.Action.CLIENT_TRANSFERRED,
+                AuditEvent.client_id == leaving["clients"][1],
+            )
+        ).one()
+    assert f'"appointments_left":[{leaving["noah"]}]' in details
+
+
+def test_R9_future_appointments_stay_when_the_person_chooses_so(uow, team, leaving):
+    ana, ben, owner = team["ana"], team["ben"], team["owner"]
+    plan = caseload.start_caseload_transfer(uow(), owner, ana.staff_id, ben.staff_id)
+    done = caseload.run_caseload_transfer(uow(), owner, plan.transfer_id)
+    assert done.finished and not done.move_appointments
+    assert _provider_of(uow(), leaving["amelia"]) == ana.staff_id
+    assert _provider_of(uow(), leaving["noah"]) == ana.staff_id
+    assert visible_client_ids(uow(), ana) == set()

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from desktop.services import clients, transfers
+from desktop.services import caseload, clients
 from desktop.services.principal import Role
 from desktop.views.caseload_transfer_dialog import CaseloadTransferDialog
 
@@ -37,9 +37,20 @@ def providers_of(ctx, owner, client_id) -> set[int]:
 def test_R9_the_whole_caseload_moves_with_progress(qtbot, ctx, owner, departing):
     ana, ben, ids = departing
     dialog = open_dialog(qtbot, ctx, owner, ana.staff_id)
-    assert not dialog.start_button.isEnabled()
+    assert not dialog.review_button.isEnabled()
     qtbot.keyClicks(dialog.colleague.lineEdit(), ben.email)
-    assert dialog.start_button.isEnabled()
+    assert dialog.review_button.isEnabled()
+    click(qtbot, dialog.review_button)
+    assert (
+        dialog.review.count_label.text() == "4 clients will move from Ana Castillo to Ben Adeyemi:"
+    )
+    assert dialog.review.names.stringList() == [
+        "Amelia Chen",
+        "Liam Chen",
+        "Noah Chen",
+        "Olivia Chen",
+    ]
+    assert providers_of(ctx, owner, ids[0]) == {ana.staff_id}  # nothing moved yet
     seen: list[int] = []
     dialog.bar.valueChanged.connect(seen.append)
     main_thread = threading.get_ident()
@@ -62,8 +73,10 @@ def test_R9_a_stopped_transfer_is_resumed_where_it_stopped(qtbot, ctx, owner, de
     ana, ben, ids = departing
     dialog = open_dialog(qtbot, ctx, owner, ana.staff_id)
     dialog.colleague.choose(ben.staff_id)
+    dialog.batch_size = 1
+    click(qtbot, dialog.review_button)
     click(qtbot, dialog.start_button)
-    click(qtbot, dialog.stop_button)  # stops after the client being moved now
+    click(qtbot, dialog.stop_button)  # stops after the clients being moved now
     assert dialog.status.text().startswith("Stopping")
     qtbot.waitUntil(lambda: not dialog.running, timeout=20_000)
 
@@ -82,7 +95,7 @@ def test_R9_a_stopped_transfer_is_resumed_where_it_stopped(qtbot, ctx, owner, de
         click(qtbot, again.resume_button)
     for client_id in ids:
         assert providers_of(ctx, owner, client_id) == {ben.staff_id}
-    assert transfers.unfinished_caseload_transfers(ctx.uow(), owner) == []
+    assert caseload.unfinished_caseload_transfers(ctx.uow(), owner) == []
 
 
 def test_R9_who_may_not_transfer_sees_why(qtbot, ctx, add_member):
@@ -92,8 +105,8 @@ def test_R9_who_may_not_transfer_sees_why(qtbot, ctx, add_member):
     new_client(ctx, lee)
     dialog = open_dialog(qtbot, ctx, manager, lee.staff_id)
     dialog.colleague.choose(rosa.staff_id)
-    assert not dialog.start_button.isEnabled()
-    assert dialog.start_button.toolTip() == (
+    assert not dialog.review_button.isEnabled()
+    assert dialog.review_button.toolTip() == (
         "Only Dr. Daniel Lee can transfer their clients: Dr. Daniel Lee owns their records."
     )
 
@@ -103,8 +116,9 @@ def test_a_refusal_from_the_service_is_said_in_words(qtbot, ctx, owner, add_memb
     _m, ben = add_member("Ben Adeyemi", Role.PROVIDER, records_owner="group")
     dialog = open_dialog(qtbot, ctx, owner, ana.staff_id)
     dialog.colleague.choose(ben.staff_id)
-    click(qtbot, dialog.start_button)
+    click(qtbot, dialog.review_button)
     assert dialog.message.text() == "Ana Castillo has no clients on their list to transfer."
+    assert dialog.review.isHidden()
     assert not dialog.running
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop.models.share_rows_model import ACTION, ActionEnabledRole
 from desktop.services import access_report, charts, clients, sharing, transfers
 from desktop.services.principal import Role
 from desktop.views.client_profile.manage_access_dialog import (
@@ -39,6 +40,24 @@ def sharing_panel(qtbot, ctx, principal, client_id):
     return window, window.records_tab.sharing
 
 
+def click_action(qtbot, section, colleague_id) -> None:
+    """Click the colleague's Share or End Sharing where it is drawn."""
+    where = section.action_rect(colleague_id).center()
+    qtbot.mouseClick(section.rows_view.viewport(), Qt.MouseButton.LeftButton, pos=where)
+
+
+def actions_of(section) -> set[tuple[bool, str]]:
+    """(enabled, tooltip) of every colleague's action in the section."""
+    model = section.model
+    return {
+        (
+            model.index(row, ACTION).data(ActionEnabledRole),
+            model.index(row, ACTION).data(Qt.ItemDataRole.ToolTipRole),
+        )
+        for row in range(model.rowCount())
+    }
+
+
 def chart_of(ctx, reader, client_id, author_id):
     records = charts.read_records(ctx.uow(), reader, client_id)
     return next((c for c in records.charts if c.provider_id == author_id), None)
@@ -53,9 +72,9 @@ def test_R5_sharing_a_chart_by_clicks_private_notes_off_by_default(qtbot, ctx, t
     window, panel = sharing_panel(qtbot, ctx, lee, client_id)
     own = panel.section_widgets[0]
     assert own.section.is_viewers_own and own.expanded
-    assert own.states[rosa.staff_id].text() == "Not shared"
+    assert own.model.state_text(rosa.staff_id) == "Not shared"
 
-    click(qtbot, own.buttons[rosa.staff_id])
+    click_action(qtbot, own, rosa.staff_id)
     dialog = panel.current_dialog
     assert isinstance(dialog, ShareReviewDialog)
     assert not dialog.private_check.isChecked()
@@ -69,16 +88,16 @@ def test_R5_sharing_a_chart_by_clicks_private_notes_off_by_default(qtbot, ctx, t
     assert lee_chart is not None and len(lee_chart.notes) == 2
     assert lee_chart.private_notes is None  # R4: not included
     assert rosa.staff_id in linked(ctx, lee, client_id)
-    state = panel.section_widgets[0].states[rosa.staff_id].text()
+    state = panel.section_widgets[0].model.state_text(rosa.staff_id)
     assert state.startswith("Shared since 04 Mar 2025 by Dr. Daniel Lee")
     assert "private notes not included" in state
-    assert panel.section_widgets[0].buttons[rosa.staff_id].text() == "End Sharing"
+    assert panel.section_widgets[0].model.action_text(rosa.staff_id) == "End Sharing"
 
 
 def test_R4_including_private_notes_is_a_choice_on_the_review_screen(qtbot, ctx, team):
     lee, rosa, client_id = team["lee"], team["rosa"], team["client"]
     _window, panel = sharing_panel(qtbot, ctx, lee, client_id)
-    click(qtbot, panel.section_widgets[0].buttons[rosa.staff_id])
+    click_action(qtbot, panel.section_widgets[0], rosa.staff_id)
     dialog = panel.current_dialog
     tick(qtbot, dialog.private_check)
     assert "1 private psychotherapy note" in dialog.summary_label.text()  # B3, recomputed
@@ -91,7 +110,7 @@ def test_R4_including_private_notes_is_a_choice_on_the_review_screen(qtbot, ctx,
 def test_B2_a_share_can_end_by_itself_on_a_chosen_date(qtbot, ctx, team):
     lee, rosa, client_id = team["lee"], team["rosa"], team["client"]
     _window, panel = sharing_panel(qtbot, ctx, lee, client_id)
-    click(qtbot, panel.section_widgets[0].buttons[rosa.staff_id])
+    click_action(qtbot, panel.section_widgets[0], rosa.staff_id)
     dialog = panel.current_dialog
     assert not dialog.until_edit.isEnabled()
     tick(qtbot, dialog.until_check)
@@ -102,21 +121,21 @@ def test_B2_a_share_can_end_by_itself_on_a_chosen_date(qtbot, ctx, team):
     section = access_report.sharing_overview(ctx.uow(), lee, client_id)[0]
     share = next(r.share for r in section.rows if r.provider_id == rosa.staff_id)
     assert share.expires_at is not None
-    assert "ends on 03 Apr 2025" in panel.section_widgets[0].states[rosa.staff_id].text()
+    assert "ends on 03 Apr 2025" in panel.section_widgets[0].model.state_text(rosa.staff_id)
 
 
 def test_R6_share_and_end_at_once_leaves_demographics_only(qtbot, ctx, team, message_boxes):
     lee, rosa, client_id = team["lee"], team["rosa"], team["client"]
     window, panel = sharing_panel(qtbot, ctx, lee, client_id)
-    click(qtbot, panel.section_widgets[0].buttons[rosa.staff_id])
+    click_action(qtbot, panel.section_widgets[0], rosa.staff_id)
     click(qtbot, panel.current_dialog.ok_button)
-    click(qtbot, panel.section_widgets[0].buttons[rosa.staff_id])  # now "End Sharing"
+    click_action(qtbot, panel.section_widgets[0], rosa.staff_id)  # now "End Sharing"
 
     assert message_boxes.of("question")[0].startswith("End sharing Dr. Daniel Lee's chart")
     assert window.banner.text() == sharing.SHARE_ENDED_BANNER
     assert rosa.staff_id in linked(ctx, lee, client_id)  # still on Rosa's list (R6)
     assert chart_of(ctx, rosa, client_id, lee.staff_id) is None  # no longer readable (R3)
-    state = panel.section_widgets[0].states[rosa.staff_id].text()
+    state = panel.section_widgets[0].model.state_text(rosa.staff_id)
     assert state == "Not shared · has this client on their list (profile only)"
 
 
@@ -125,7 +144,7 @@ def test_ending_is_not_done_when_the_question_is_cancelled(qtbot, ctx, team, mes
     sharing.start_chart_share(ctx.uow(), lee, client_id, lee.staff_id, rosa.staff_id)
     _window, panel = sharing_panel(qtbot, ctx, lee, client_id)
     message_boxes.answer = message_boxes.answer.Cancel
-    click(qtbot, panel.section_widgets[0].buttons[rosa.staff_id])
+    click_action(qtbot, panel.section_widgets[0], rosa.staff_id)
     assert chart_of(ctx, rosa, client_id, lee.staff_id) is not None
 
 
@@ -179,9 +198,9 @@ def test_R5_front_desk_and_billing_see_share_and_transfer_disabled_with_the_reas
     _window, panel = sharing_panel(qtbot, ctx, person, team["client"])
     section = panel.section_widgets[0]
     reason = "Only Dr. Daniel Lee can share this chart: Dr. Daniel Lee owns their records."
-    for action in section.buttons.values():
-        assert not action.isEnabled()
-        assert action.toolTip() == reason
+    assert actions_of(section) == {(False, reason)}
+    click_action(qtbot, section, team["rosa"].staff_id)
+    assert panel.current_dialog is None  # a closed action opens nothing
     assert not panel.transfer_button.isEnabled()
     assert panel.transfer_button.toolTip() == reason
     assert section.refusal.text() == reason
@@ -198,16 +217,18 @@ def test_R5_the_owner_shares_a_group_owned_chart_but_not_a_provider_owned_one(
     lee_section = panel.section_for(lee.staff_id)
 
     assert ana_section.section.can_share
-    assert all(b.isEnabled() for b in ana_section.buttons.values())
+    assert actions_of(ana_section) == {(True, "")}
     assert not lee_section.section.can_share
-    reason = "Only Dr. Daniel Lee can share this chart: Dr. Daniel Lee owns their records."
-    assert {b.toolTip() for b in lee_section.buttons.values()} == {reason}
     assert panel.transfer_button.isEnabled()  # from Ana's chart
 
-    was_open = lee_section.expanded
+    assert not lee_section.expanded and lee_section.model is None  # closed: no rows built
     click(qtbot, lee_section.toggle)  # sections open and close on their header
-    assert lee_section.expanded is not was_open
-    assert lee_section.body.isVisibleTo(lee_section) is lee_section.expanded
+    assert lee_section.expanded
+    assert lee_section.body.isVisibleTo(lee_section)
+    reason = "Only Dr. Daniel Lee can share this chart: Dr. Daniel Lee owns their records."
+    assert actions_of(lee_section) == {(False, reason)}
+    click(qtbot, lee_section.toggle)
+    assert not lee_section.expanded and not lee_section.body.isVisibleTo(lee_section)
 
 
 def test_R6_manage_access_ticks_exactly_who_has_the_client(qtbot, ctx, team):
@@ -295,7 +316,7 @@ def test_B1_who_can_see_this_chart_lists_people_what_they_see_and_why(qtbot, ctx
 def test_a_refused_share_changes_nothing_and_says_why(qtbot, ctx, team):
     lee, rosa, client_id = team["lee"], team["rosa"], team["client"]
     _window, panel = sharing_panel(qtbot, ctx, lee, client_id)
-    click(qtbot, panel.section_widgets[0].buttons[rosa.staff_id])
+    click_action(qtbot, panel.section_widgets[0], rosa.staff_id)
     dialog = panel.current_dialog
     # Someone shares the same chart with Rosa in the meantime.
     sharing.start_chart_share(ctx.uow(), lee, client_id, lee.staff_id, rosa.staff_id)
@@ -311,12 +332,26 @@ def test_long_names_end_in_an_ellipsis(qtbot, ctx, add_member, team):
     window, panel = sharing_panel(qtbot, ctx, team["lee"], team["client"])
     window.resize(900, 620)
     section = panel.section_widgets[0]
-    label = next(
-        w
-        for w in section.findChildren(type(section.states[team["rosa"].staff_id]))
-        if w.text() == long_name
-    )
-    qtbot.waitUntil(lambda: label.width() > 0)
-    drawn = label.lines_for(label.contentsRect().width())
-    assert drawn[0].endswith("…") and label.toolTip() == long_name
+    view = section.rows_view
+    index = view.model().mapFromSource(section.model.index(section.model.row_of(_long.staff_id), 0))
+    qtbot.waitUntil(lambda: view.visualRect(index).width() > 0)
+    # The cell is narrower than the name: the view draws it cut with an ellipsis, and the
+    # whole name is the cell's tooltip.
+    assert view.fontMetrics().horizontalAdvance(long_name) > view.visualRect(index).width()
+    assert view.textElideMode() == Qt.TextElideMode.ElideRight
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == long_name
     assert window.width() == 900
+
+
+def test_a_long_list_of_colleagues_can_be_searched(qtbot, ctx, add_member, team):
+    for number in range(9):
+        add_member(f"Dr. Colleague {number}", Role.PROVIDER)
+    _window, panel = sharing_panel(qtbot, ctx, team["lee"], team["client"])
+    own = panel.section_widgets[0]
+    assert own.model.rowCount() == 12  # the Owner, Rosa, Ana and the nine colleagues
+    own.search.setText("rosa")
+    view = own.rows_view
+    shown = [view.model().index(row, 0).data() for row in range(view.model().rowCount())]
+    assert shown == ["Dr. Rosa Lindqvist"]
+    click_action(qtbot, own, team["rosa"].staff_id)
+    assert isinstance(panel.current_dialog, ShareReviewDialog)

@@ -166,6 +166,10 @@ class CaseloadTransfer(Base):
     from_provider_id: Mapped[int] = mapped_column(ForeignKey("provider_profiles.staff_id"))
     to_provider_id: Mapped[int] = mapped_column(ForeignKey("provider_profiles.staff_id"))
     include_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the departing provider's future appointments with each client move to the colleague.
+    move_appointments: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
     status: Mapped[str] = mapped_column(String(16), default="running")
     started_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -180,3 +184,6 @@ class CaseloadTransferItem(Base):
     transfer_id: Mapped[int] = mapped_column(ForeignKey("caseload_transfers.id"), primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), primary_key=True)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the departing provider's future appointments with the client moved, and left (clashes).
+    appointments_moved: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    appointments_left: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))

@@ -282,13 +282,10 @@ class CalendarScreen(QWidget):
                 appointments = scheduling.appointments_between(
                     self.ctx.uow(), self.principal, ids, start, end
                 )
-                for provider_id in ids:
-                    time_off[provider_id] = availability.time_off_between(
-                        self.ctx.uow(), self.principal, provider_id, start, end
-                    )
-                    hours[provider_id] = availability.weekly_hours(
-                        self.ctx.uow(), self.principal, provider_id
-                    )
+                shown = availability.calendar_availability(
+                    self.ctx.uow(), self.principal, ids, start, end
+                )
+                time_off, hours = shown.time_off, shown.hours
             except Exception as error:
                 self.problem.show_text(explain(error))
                 return

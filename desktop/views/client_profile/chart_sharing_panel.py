@@ -4,26 +4,16 @@ viewer's own first; opening one lists every other provider with Share or End Sha
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSizePolicy,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...services import sharing
 from ...services.access_report import ChartSharingSection, ShareRow
 from ..messages import confirm, refusal_text, show_error
-from ..widgets import ElidedLabel, button
+from ..widgets import button
 from .facts import may_change_lists
-from .look import day
 from .manage_access_dialog import AddToProviderListDialog, ManageAccessDialog
 from .share_review_dialog import ShareReviewDialog
+from .sharing_section import SharingSection
 from .transfer_dialog import TransferDialog
 from .who_can_see_dialog import WhoCanSeeDialog
 
@@ -31,141 +21,7 @@ NO_CHARTS = (
     "No provider has a chart of this client yet. A chart begins when a provider has the client "
     "on their list."
 )
-NO_COLLEAGUES = "There is no other active provider in the practice to share this chart with."
 NO_CHART_TO_TRANSFER = "No provider has this client on their list, so there is nothing to transfer."
-
-
-def share_state(row: ShareRow, zone=None) -> str:
-    """ "Not shared" or "Shared since 04 Mar 2025 by Dana Whitfield · …", in plain words."""
-    share = row.share
-    if share is None:
-        if row.on_list:
-            return "Not shared · has this client on their list (profile only)"
-        return "Not shared"
-    parts = [f"Shared since {day(share.started_at, zone)} by {share.started_by_name}"]
-    parts.append(
-        "private notes included" if share.include_private else "private notes not included"
-    )
-    if share.expires_at is not None:
-        parts.append(f"ends on {day(share.expires_at, zone)}")
-    return " · ".join(parts)
-
-
-def section_title(section: ChartSharingSection) -> str:
-    return f"{section.provider.name}'s records"
-
-
-def ownership_text(section: ChartSharingSection) -> str:
-    if section.provider.records_owner == "group":
-        return "Records owned by the group"
-    return f"Records owned by {section.provider.name}"
-
-
-class SharingSection(QFrame):
-    """One provider's chart: a header that opens and closes it, then one row per colleague
-    with the state of sharing to them and a Share or End Sharing button."""
-
-    def __init__(
-        self, section: ChartSharingSection, panel: ChartSharingPanel, *, expanded: bool
-    ) -> None:
-        super().__init__()
-        self.section = section
-        self.panel = panel
-        self.setObjectName("card")
-        self.toggle = QToolButton()
-        self.toggle.setObjectName("sectionToggle")
-        self.toggle.setCheckable(True)
-        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toggle.setText(section_title(section))
-        self.toggle.setAccessibleName(f"{section_title(section)}: show or hide sharing")
-        self.toggle.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.toggle.toggled.connect(self.set_expanded)
-        self.own_badge = QLabel("Your chart")
-        self.own_badge.setObjectName("ownBadge")
-        self.own_badge.setVisible(section.is_viewers_own)
-        self.owner_label = QLabel(ownership_text(section))
-        self.owner_label.setObjectName("hint")
-        head = QHBoxLayout()
-        head.setSpacing(10)
-        head.addWidget(self.toggle, 1)
-        head.addWidget(self.own_badge)
-        head.addWidget(self.owner_label)
-
-        self.body = QWidget()
-        body = QVBoxLayout(self.body)
-        body.setContentsMargins(22, 0, 0, 0)
-        body.setSpacing(6)
-        self.refusal = QLabel()
-        self.refusal.setObjectName("sectionNote")
-        self.refusal.setWordWrap(True)
-        self.refusal.setAccessibleName("Why sharing is closed")
-        if not section.can_share:
-            self.refusal.setText(refusal_text(section.can_share))
-        self.refusal.setVisible(not section.can_share)
-        body.addWidget(self.refusal)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(16)
-        grid.setVerticalSpacing(0)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 5)
-        #: colleague id -> the row's action button (Share or End Sharing).
-        self.buttons: dict[int, QPushButton] = {}
-        self.states: dict[int, ElidedLabel] = {}
-        for number, row in enumerate(section.rows):
-            self._add_row(grid, number, row)
-        body.addLayout(grid)
-        if not section.rows:
-            empty = QLabel(NO_COLLEAGUES)
-            empty.setObjectName("emptyText")
-            empty.setWordWrap(True)
-            body.addWidget(empty)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 8, 14, 10)
-        layout.setSpacing(6)
-        layout.addLayout(head)
-        layout.addWidget(self.body)
-        self.toggle.setChecked(expanded)
-        self.set_expanded(expanded)
-
-    def _add_row(self, grid: QGridLayout, number: int, row: ShareRow) -> None:
-        zone = self.panel.host.zone
-        name = ElidedLabel(row.provider_name)
-        name.setAccessibleName(f"Colleague {row.provider_name}")
-        state = ElidedLabel(share_state(row, zone), max_lines=2)
-        state.setObjectName("sharedState" if row.share else "notSharedState")
-        state.setAccessibleName(f"Sharing with {row.provider_name}")
-        whose = self.section.provider.name
-        if row.share is None:
-            action = button("Share", f"Share {whose}'s chart with {row.provider_name}")
-            action.clicked.connect(
-                lambda _=False, r=row: self.panel.open_share_review(self.section, r)
-            )
-        else:
-            action = button("End Sharing", f"End sharing {whose}'s chart with {row.provider_name}")
-            action.clicked.connect(lambda _=False, r=row: self.panel.end_sharing(self.section, r))
-        action.setMinimumWidth(120)
-        allowed = self.section.can_share
-        action.setEnabled(bool(allowed))
-        action.setToolTip("" if allowed else refusal_text(allowed))
-        line = QFrame()
-        line.setObjectName("shareRow")
-        line.setFixedHeight(1)
-        grid.addWidget(line, number * 2, 0, 1, 3)
-        grid.addWidget(name, number * 2 + 1, 0)
-        grid.addWidget(state, number * 2 + 1, 1)
-        grid.addWidget(action, number * 2 + 1, 2)
-        grid.setRowMinimumHeight(number * 2 + 1, 44)
-        self.buttons[row.provider_id] = action
-        self.states[row.provider_id] = state
-
-    def set_expanded(self, expanded: bool) -> None:
-        self.toggle.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
-        self.body.setVisible(expanded)
-
-    @property
-    def expanded(self) -> bool:
-        return self.toggle.isChecked()
 
 
 class ChartSharingPanel(QWidget):

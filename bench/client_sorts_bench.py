@@ -1,0 +1,109 @@
+"""The client list in every sort order at 200,000 clients: a first page, and a page far down.
+
+Run:  .venv/bin/python -m bench.client_sorts_bench [--clients 200000] [--providers 500]
+
+On the client list benchmark's practice (SQLite; generated once into a cache folder), through
+the service the list model calls (`client_list.list_clients`, 50 rows with their details and
+the count): for All Clients (the Owner) and My Clients (a provider), in each order, ascending
+and descending, the first page and the page at the middle of the list (what scrolling there
+asks for). Best of three each. The baseline, measured in the same run, is a plain
+`SELECT id FROM clients ORDER BY sort_name, id LIMIT 50`; the ratio (slowest first page over the
+baseline) comes last. Targets: first page <= 150 ms, any page <= 100 ms. Not a test: it only
+prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+from bench.client_list_bench import NOW, OWNER_ID, PROVIDER_ID, practice_file
+
+
+def best(action, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=200_000)
+    parser.add_argument("--providers", type=int, default=500)
+    args = parser.parse_args()
+
+    from sqlalchemy import text
+
+    from desktop.clock import FixedClock
+    from desktop.db.engine import create_database_engine, sqlite_url
+    from desktop.db.uow import UnitOfWork
+    from desktop.services import client_list
+    from desktop.services.principal import Principal, Role
+
+    engine = create_database_engine(sqlite_url(practice_file(args.clients, args.providers)))
+
+    def uow() -> UnitOfWork:
+        return UnitOfWork(engine, FixedClock(NOW))
+
+    people = {
+        "all": Principal(OWNER_ID, "o", "Owner", frozenset({Role.OWNER}), "bench"),
+        "mine": Principal(PROVIDER_ID, "p", "Provider", frozenset({Role.PROVIDER}), "bench"),
+    }
+
+    def plain() -> None:
+        with engine.connect() as db:
+            db.execute(text("SELECT id FROM clients ORDER BY sort_name, id LIMIT 50")).all()
+
+    print(f"Client list sort orders, {args.clients:,} clients (load {os.getloadavg()[0]:.2f})")
+    baseline = best(plain)
+    firsts, deepest = [], []
+    for scope, principal in people.items():
+        total = client_list.list_clients(uow(), principal, scope=scope, limit=1).total
+        for sort in client_list.SORTS:
+            for descending in (False, True):
+                figures = []
+                for offset in (0, total // 2):
+
+                    def page(
+                        offset=offset,
+                        principal=principal,
+                        scope=scope,
+                        sort=sort,
+                        descending=descending,
+                    ) -> None:
+                        client_list.list_clients(
+                            uow(),
+                            principal,
+                            scope=scope,
+                            sort=sort,
+                            descending=descending,
+                            offset=offset,
+                            limit=50,
+                        )
+
+                    figures.append(best(page))
+                firsts.append(figures[0])
+                deepest.append(figures[1])
+                print(
+                    f"  {scope:4} {sort:16} {'descending' if descending else 'ascending ':10} "
+                    f"first page {figures[0] * 1000:6.1f} ms · row {total // 2:,} "
+                    f"{figures[1] * 1000:6.1f} ms · load {os.getloadavg()[0]:.2f}",
+                    flush=True,
+                )
+    print(
+        f"Slowest first page {max(firsts) * 1000:.1f} ms (target <= 150 ms), slowest page far "
+        f"down {max(deepest) * 1000:.1f} ms (target <= 100 ms); plain SELECT ... LIMIT 50 "
+        f"{baseline * 1000:.2f} ms"
+    )
+    print(
+        f"Ratio slowest first page / plain SELECT: {max(firsts) / baseline:.1f}x "
+        f"(load {os.getloadavg()[0]:.2f})"
+    )
+
+
+if __name__ == "__main__":
+    main()
