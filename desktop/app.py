@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,8 +13,10 @@ from sqlalchemy.engine import make_url
 from .clock import Clock, SystemClock
 from .config import Config
 from .db import migrate
-from .db.engine import create_database_engine, sqlite_url
+from .db.encryption import EncryptionError, Progress, sqlcipher
+from .db.engine import create_database_engine, sqlite_path, sqlite_url
 from .db.uow import UnitOfWork
+from .embedded_key import embedded_key
 from .services.credentials import KeyringUnavailable, database_account, read_secret
 from .services.passwords import Passwords
 from .services.principal import Principal
@@ -81,10 +82,15 @@ def server_password(url: str) -> str | None:
         return None
 
 
-def connect(url: str) -> tuple[Engine, str, bool]:
+def connect(
+    url: str, *, create: bool = True, progress: Progress | None = None
+) -> tuple[Engine, str, bool]:
     """An engine whose database answers, with its label and whether it is embedded.
 
-    Raises StartupError with one line for a bad address, an unreachable server or a damaged file.
+    An embedded file is opened with its key from the system keyring (made on first use); a file
+    from an earlier, unencrypted release is encrypted first. With `create` False a file that
+    does not exist is refused rather than made. Raises StartupError with one line for a bad
+    address, an unreachable server, a missing key or a damaged file.
     """
     try:
         parsed = make_url(url)
@@ -94,8 +100,27 @@ def connect(url: str) -> tuple[Engine, str, bool]:
         ) from None
     label = describe_url(url)
     embedded = parsed.get_backend_name() == "sqlite"
+    key = None
+    if embedded:
+        path = sqlite_path(parsed)
+        if path is None:
+            raise StartupError("Clinic Desk keeps its embedded database in a file, not in memory.")
+        if not create and not path.exists():
+            raise StartupError(f"There is no database file {label}; nothing was created.")
+        try:
+            key = embedded_key(path, label, progress)
+        except KeyringUnavailable as error:
+            raise StartupError(error.message) from None
+        except EncryptionError as error:
+            raise StartupError(f"Cannot encrypt the database {label}: {error}") from None
+        except sqlcipher.DatabaseError as error:
+            raise StartupError(_database_problem(label, True, error)) from None
+        except OSError as error:
+            raise StartupError(f"Cannot use the database file {label}: {error.strerror}.") from None
     try:
-        engine = create_database_engine(parsed, password=None if embedded else server_password(url))
+        engine = create_database_engine(
+            parsed, password=None if embedded else server_password(url), key=key
+        )
     except (ValueError, sa_exc.ArgumentError, ModuleNotFoundError) as error:
         raise StartupError(f"Cannot use the database {label}: {error}") from None
     except OSError as error:
@@ -104,16 +129,18 @@ def connect(url: str) -> tuple[Engine, str, bool]:
         with engine.connect() as connection:
             if embedded:
                 connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
-    except (sa_exc.DatabaseError, sqlite3.DatabaseError) as error:
+    except (sa_exc.DatabaseError, sqlcipher.DatabaseError, EncryptionError) as error:
         engine.dispose()
         raise StartupError(_database_problem(label, embedded, error)) from None
     return engine, label, embedded
 
 
-def open_database(url: str) -> tuple[Engine, str, bool]:
+def open_database(
+    url: str, *, create: bool = True, progress: Progress | None = None
+) -> tuple[Engine, str, bool]:
     """Connect and check the schema. An embedded file is backed up and upgraded; a server must
     already be at this release's schema (IT runs `clinicdesk db upgrade`). Raises StartupError."""
-    engine, label, embedded = connect(url)
+    engine, label, embedded = connect(url, create=create, progress=progress)
     try:
         state = migrate.schema_state(engine)
         migrate.refuse_newer(state)
@@ -130,7 +157,7 @@ def open_database(url: str) -> tuple[Engine, str, bool]:
     except migrate.SchemaError as error:
         engine.dispose()
         raise StartupError(str(error)) from None
-    except (sa_exc.DatabaseError, sqlite3.DatabaseError) as error:
+    except (sa_exc.DatabaseError, sqlcipher.DatabaseError) as error:
         engine.dispose()
         raise StartupError(_database_problem(label, embedded, error)) from None
     return engine, label, embedded
@@ -141,8 +168,8 @@ def _database_problem(label: str, embedded: bool, error: Exception) -> str:
     if embedded:
         if "not a database" in detail or "malformed" in detail or "corrupt" in detail:
             return (
-                f"The file {label} is not a Clinic Desk database or is damaged ({detail}). "
-                "Restore it from a backup; nothing was changed."
+                f"The file {label} is not a Clinic Desk database, is damaged, or was encrypted "
+                f"with another key ({detail}). Restore it from a backup; nothing was changed."
             )
         return f"Cannot open the database file {label}: {detail}."
     if "password" in detail or "authentication" in detail:
@@ -153,9 +180,18 @@ def _database_problem(label: str, embedded: bool, error: Exception) -> str:
     return f"Cannot reach the database server {label}: {detail}."
 
 
-def build_context(config: Config, *, demo: bool = False, clock: Clock | None = None) -> AppContext:
+def build_context(
+    config: Config,
+    *,
+    demo: bool = False,
+    clock: Clock | None = None,
+    create: bool = True,
+    progress: Progress | None = None,
+) -> AppContext:
     """Open the configured (or demo) database and build the context. Raises StartupError."""
-    engine, label, embedded = open_database(database_url_for(config, demo=demo))
+    engine, label, embedded = open_database(
+        database_url_for(config, demo=demo), create=create, progress=progress
+    )
     return AppContext(
         config=config,
         engine=engine,

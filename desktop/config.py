@@ -16,6 +16,8 @@ APP_DIR_NAME = "ClinicDesk"
 SITE_CONFIG_NAME = "clinicdesk.toml"
 DATABASE_FILE_NAME = "clinicdesk.sqlite"
 DEMO_DATABASE_FILE_NAME = "clinicdesk-demo.sqlite"
+#: how many automatic backups of each kind are kept beside the embedded file.
+DEFAULT_BACKUPS_KEPT = 7
 
 #: environment variables that override the files (for IT scripts and tests).
 ENV_DATABASE_URL = "CLINICDESK_DATABASE_URL"

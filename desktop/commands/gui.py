@@ -13,7 +13,7 @@ from ..services.principal import Principal
 
 
 def run(args: argparse.Namespace, config: Config, splash=None) -> int:
-    ctx = build_context(config, demo=args.demo)
+    ctx = build_context(config, demo=args.demo, create=args.demo or not args.smoke)
     try:
         if args.demo:
             demo.ensure_demo_practice(ctx.uow(), ctx.passwords)

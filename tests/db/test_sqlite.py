@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from desktop.db.encryption import sqlcipher
 from desktop.db.engine import (
     SQLITE_BUSY_TIMEOUT_MS,
     SQLITE_CACHE_KIB,
@@ -19,6 +19,7 @@ from desktop.db.engine import (
 )
 from desktop.db.migrate import backup_sqlite
 from desktop.db.uow import UnitOfWork
+from tests.sqlite_key import TEST_KEY, open_file
 
 from . import seed
 
@@ -30,14 +31,14 @@ def sqlite_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def sqlite_engine(sqlite_file: Path) -> Iterator[Engine]:
-    engine = create_database_engine(sqlite_url(sqlite_file))
+    engine = create_database_engine(sqlite_url(sqlite_file), key=TEST_KEY)
     yield engine
     engine.dispose()
 
 
-def _other_connection(path: Path, timeout_s: float = 0.05) -> sqlite3.Connection:
+def _other_connection(path: Path, timeout_s: float = 0.05) -> sqlcipher.Connection:
     """A second workstation's connection, giving up on a lock almost at once."""
-    return sqlite3.connect(path, timeout=timeout_s, isolation_level=None)
+    return open_file(path, timeout=timeout_s, isolation_level=None)
 
 
 def test_every_connection_gets_the_safe_pragmas(sqlite_engine: Engine) -> None:
@@ -76,7 +77,7 @@ def test_foreign_keys_are_enforced(sqlite_engine: Engine) -> None:
 def test_database_file_is_created_owner_only(sqlite_file: Path) -> None:
     old_umask = os.umask(0o022)
     try:
-        engine = create_database_engine(sqlite_url(sqlite_file))
+        engine = create_database_engine(sqlite_url(sqlite_file), key=TEST_KEY)
     finally:
         os.umask(old_umask)
     try:
@@ -98,7 +99,7 @@ def test_a_transaction_takes_the_write_lock_at_its_start(
             with connection.begin():
                 connection.execute(text("SELECT 1"))  # only a read, yet the lock is held
 
-                with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+                with pytest.raises(sqlcipher.OperationalError, match="database is locked"):
                     other.execute("BEGIN IMMEDIATE")
                 # Readers are not blocked (WAL).
                 assert other.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
@@ -132,7 +133,7 @@ def test_a_unit_of_work_holds_the_write_lock_from_its_first_statement(
     try:
         with UnitOfWork(sqlite_engine) as uow:
             uow.session.execute(text("SELECT 1"))
-            with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            with pytest.raises(sqlcipher.OperationalError, match="database is locked"):
                 other.execute("BEGIN IMMEDIATE")
         other.execute("BEGIN IMMEDIATE")
         other.execute("ROLLBACK")
@@ -144,7 +145,7 @@ def test_a_unit_of_work_holds_the_write_lock_from_its_first_statement(
 
 
 def _counts(path: Path) -> dict[str, int]:
-    connection = sqlite3.connect(path)
+    connection = open_file(path)
     try:
         return {
             table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -158,7 +159,7 @@ def test_backup_copies_every_committed_row_owner_only(
     engine: Engine, uow_factory, tmp_path: Path
 ) -> None:
     path = Path(engine.url.database) if engine.dialect.name == "sqlite" else None
-    keeper = sqlite3.connect(path) if path else None  # keeps the WAL from being folded in on close
+    keeper = open_file(path) if path else None  # keeps the WAL from being folded in on close
     try:
         if keeper:
             keeper.execute("SELECT 1 FROM practice").fetchall()
@@ -193,7 +194,7 @@ def test_backup_goes_next_to_the_database_by_default(
 
     assert target is not None and target.parent == sqlite_file.parent / "backups"
     assert target.name.startswith("clinicdesk-before-upgrade-")
-    copy = sqlite3.connect(target)
+    copy = open_file(target)
     try:
         assert copy.execute("SELECT x FROM t").fetchall() == [(7,)]
     finally:
