@@ -245,7 +245,9 @@ def test_only_the_first_page_is_fetched_until_the_view_asks_for_more(uow, owner,
     assert model.client_id(34) == ids[34]
 
 
-def test_sorted_by_a_date_every_id_is_fetched_once_past_the_first_page(uow, owner, calls, qapp):
+def test_sorted_by_a_date_every_id_is_fetched_once_past_the_first_page(
+    uow, owner, calls, qapp
+):
     ids = many_clients(uow, 35)
     model = loaded(uow, owner, sort="date_of_birth")
     assert calls.pages == 1 and calls.ids == 0
