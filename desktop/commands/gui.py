@@ -10,10 +10,12 @@ from ..config import Config
 from ..db import migrate
 from ..services import demo
 from ..services.principal import Principal
+from ..viewing import remove_leftovers
 
 
 def run(args: argparse.Namespace, config: Config, splash=None) -> int:
     ctx = build_context(config, demo=args.demo, create=args.demo or not args.smoke)
+    remove_leftovers(config.data_dir)  # documents a crashed run had open for viewing
     try:
         if args.demo:
             demo.ensure_demo_practice(ctx.uow(), ctx.passwords)
