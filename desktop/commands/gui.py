@@ -8,12 +8,14 @@ from .. import APP_NAME, __version__
 from ..app import AppContext, StartupError, build_context
 from ..config import Config
 from ..db import migrate
+from ..logging_setup import configure_logging
 from ..services import demo
 from ..services.principal import Principal
 from ..viewing import remove_leftovers
 
 
 def run(args: argparse.Namespace, config: Config, splash=None) -> int:
+    configure_logging()
     ctx = build_context(config, demo=args.demo, create=args.demo or not args.smoke)
     remove_leftovers(config.data_dir)  # documents a crashed run had open for viewing
     try:

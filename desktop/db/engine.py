@@ -64,6 +64,7 @@ def create_database_engine(
             url = url.set(password=password)
         return create_engine(
             url,
+            hide_parameters=True,  # client data never lands in a log or an error message
             pool_pre_ping=True,
             connect_args={"connect_timeout": 10, "application_name": "Clinic Desk"},
         )
@@ -91,6 +92,7 @@ def _sqlite_engine(url: URL, key: bytes | None) -> Engine:
         url.set(drivername="sqlite+pysqlite"),
         module=sqlcipher,
         creator=open_connection,
+        hide_parameters=True,  # client data never lands in a log or an error message
         poolclass=QueuePool,
         pool_size=2,
         max_overflow=6,
