@@ -16,6 +16,14 @@ FIRST_LINE_CHARS = 200
 class NoClientDataFormatter(logging.Formatter):
     """Formats a record as usual, but an exception only as its traceback and first line."""
 
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_text  # another handler may have kept the full text: not used here
+        record.exc_text = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = saved
+
     def formatException(self, ei) -> str:  # noqa: N802 (logging's name)
         kind, error, trace = ei
         frames = "".join(traceback.format_tb(trace)) if trace is not None else ""
