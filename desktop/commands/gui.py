@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .. import APP_NAME, __version__
+from .. import APP_NAME, DESKTOP_ID, __version__
 from ..app import AppContext, StartupError, build_context
 from ..config import Config
 from ..db import migrate
@@ -47,7 +47,7 @@ def _smoke(ctx: AppContext) -> int:
     from ..services.practice import practice_info
     from ..views.session import build_main_window
 
-    app = QApplication.instance() or QApplication([APP_NAME])
+    app = QApplication.instance() or QApplication([DESKTOP_ID])
     info = practice_info(ctx.uow())
     checker = Principal(0, "installation-check", "Installation check", frozenset(), ctx.workstation)
     window = build_main_window(ctx, checker)

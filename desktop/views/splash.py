@@ -5,12 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
-from .. import APP_NAME
+from .. import APP_NAME, DESKTOP_ID
 
 
 def show_splash() -> QLabel:
     """Create the application and show "Starting…" at once; the caller closes it later."""
-    app = QApplication.instance() or QApplication([APP_NAME])
+    app = QApplication.instance() or QApplication([DESKTOP_ID])
     splash = QLabel(f"{APP_NAME}\nStarting…")
     splash.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
     splash.setAlignment(Qt.AlignmentFlag.AlignCenter)

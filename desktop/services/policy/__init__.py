@@ -12,6 +12,7 @@ from .calendar_rules import (
     may_book_for,
     may_change_calendar,
     may_manage_availability,
+    may_use_booking,
 )
 from .decision import ALLOWED, Decision, refused
 from .record_rules import (
@@ -52,6 +53,7 @@ __all__ = [
     "may_book_for",
     "may_change_calendar",
     "may_manage_availability",
+    "may_use_booking",
     "LIST_SHARING_ROLES",
     "RECORD_KEEPING_ROLES",
     "ChartFacts",
