@@ -11,7 +11,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from .clock import Clock, SystemClock
-from .config import Config
+from .config import COMMAND_LINE, Config
 from .db import migrate
 from .db.encryption import EncryptionError, Progress, sqlcipher
 from .db.engine import create_database_engine, sqlite_path, sqlite_url
@@ -50,8 +50,11 @@ class AppContext:
 
 
 def database_url_for(config: Config, *, demo: bool) -> str:
-    """The URL to open: the demo file, the configured server, or the embedded file."""
-    if demo:
+    """The URL to open: the demo file, the configured server, or the embedded file.
+
+    The demo goes into a database named on the command line (to try the networked mode on a
+    practice's own server), never into the one a site configuration names."""
+    if demo and config.source != COMMAND_LINE:
         return sqlite_url(config.demo_database).render_as_string(hide_password=False)
     if config.database_url:
         return config.database_url

@@ -24,6 +24,8 @@ ENV_DATABASE_URL = "CLINICDESK_DATABASE_URL"
 ENV_SITE_CONFIG = "CLINICDESK_SITE_CONFIG"
 ENV_DATA_DIR = "CLINICDESK_DATA_DIR"
 ENV_CONFIG_DIR = "CLINICDESK_CONFIG_DIR"
+#: `Config.source` when the database was named with --database.
+COMMAND_LINE = "the command line"
 
 
 class ConfigError(Exception):
@@ -103,7 +105,7 @@ def load_config(database_url: str | None = None) -> Config:
     if os.environ.get(ENV_DATABASE_URL):
         url, source = os.environ[ENV_DATABASE_URL], f"the {ENV_DATABASE_URL} variable"
     if database_url:
-        url, source = database_url, "the command line"
+        url, source = database_url, COMMAND_LINE
     if url is not None and not isinstance(url, str):
         raise ConfigError(f"The database url in {source} must be text.")
     return Config(data_dir=data_dir, database_url=url or None, time_zone=zone, source=source)

@@ -111,3 +111,34 @@ def test_the_module_runs_as_a_program():
         [sys.executable, "-m", "desktop", "--version"], capture_output=True, text=True, check=True
     )
     assert result.stdout.startswith("Clinic Desk ")
+
+
+def test_demo_with_a_named_database_puts_the_demo_practice_there(
+    capsys, database_url, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("CLINICDESK_DATA_DIR", str(tmp_path / "data"))
+    code, out, err = run_cli(capsys, "--database", database_url, "--demo", "--smoke")
+    assert code == 0, err
+    assert "practice 'Riverside Counselling & Physio'" in out
+    assert not (tmp_path / "data" / "clinicdesk-demo.sqlite").exists()
+    engine = engine_for(database_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM clients")).scalar() == 40
+    engine.dispose()
+
+
+def test_demo_refuses_a_named_database_that_holds_a_real_practice(capsys, database_url):
+    engine = engine_for(database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO practice (id, name, time_zone, created_at, version) "
+                "VALUES (1, 'Harbour Therapy', 'America/Halifax', CURRENT_TIMESTAMP, 1)"
+            )
+        )
+    code, out, err = run_cli(capsys, "--database", database_url, "--demo", "--smoke")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "holds the practice 'Harbour Therapy', so the demo practice was not put into it" in err
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM staff")).scalar() == 0
+    engine.dispose()

@@ -20,6 +20,7 @@ def run(args: argparse.Namespace, config: Config, splash=None) -> int:
     remove_leftovers(config.data_dir)  # documents a crashed run had open for viewing
     try:
         if args.demo:
+            _refuse_a_real_practice(ctx)
             demo.ensure_demo_practice(ctx.uow(), ctx.passwords)
         if args.smoke:
             return _smoke(ctx)
@@ -38,6 +39,19 @@ def run(args: argparse.Namespace, config: Config, splash=None) -> int:
         return run_gui(ctx, splash=splash)
     finally:
         ctx.close()
+
+
+def _refuse_a_real_practice(ctx: AppContext) -> None:
+    """--demo with --database fills an empty database with the demo practice; it never mixes
+    the demo into a database that holds a real practice."""
+    from ..services.practice import practice_info
+
+    info = practice_info(ctx.uow())
+    if info is not None and info.name != demo.DEMO_PRACTICE:
+        raise StartupError(
+            f"The database {ctx.database_label} holds the practice '{info.name}', so the demo "
+            "practice was not put into it. Name an empty database for the demo."
+        )
 
 
 def _smoke(ctx: AppContext) -> int:
