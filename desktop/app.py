@@ -11,7 +11,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from .clock import Clock, SystemClock
-from .config import COMMAND_LINE, Config
+from .config import COMMAND_LINE, DEFAULT_BACKUPS_KEPT, Config
 from .db import migrate
 from .db.encryption import EncryptionError, Progress, sqlcipher
 from .db.engine import create_database_engine, sqlite_path, sqlite_url
@@ -139,7 +139,11 @@ def connect(
 
 
 def open_database(
-    url: str, *, create: bool = True, progress: Progress | None = None
+    url: str,
+    *,
+    create: bool = True,
+    progress: Progress | None = None,
+    keep: int = DEFAULT_BACKUPS_KEPT,
 ) -> tuple[Engine, str, bool]:
     """Connect and check the schema. An embedded file is backed up and upgraded; a server must
     already be at this release's schema (IT runs `clinicdesk db upgrade`). Raises StartupError."""
@@ -148,7 +152,7 @@ def open_database(
         state = migrate.schema_state(engine)
         migrate.refuse_newer(state)
         if embedded and state.status in ("empty", "behind"):
-            migrate.upgrade(engine)
+            migrate.upgrade(engine, keep=keep)
         elif not embedded and state.status != "current":
             raise StartupError(
                 f"The database {label} is not at this release's schema ({state.current or 'empty'} "
@@ -193,7 +197,10 @@ def build_context(
 ) -> AppContext:
     """Open the configured (or demo) database and build the context. Raises StartupError."""
     engine, label, embedded = open_database(
-        database_url_for(config, demo=demo), create=create, progress=progress
+        database_url_for(config, demo=demo),
+        create=create,
+        progress=progress,
+        keep=config.backups_kept,
     )
     return AppContext(
         config=config,

@@ -67,9 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument(
         "--keep",
         type=int,
-        default=DEFAULT_BACKUPS_KEPT,
         metavar="N",
-        help=f"automatic backups kept (default {DEFAULT_BACKUPS_KEPT})",
+        help="automatic backups kept (default: the practice's [backups] keep, else "
+        f"{DEFAULT_BACKUPS_KEPT})",
     )
     restore = db_commands.add_parser(
         "restore", help="put a backup back into an empty database (then verify its audit trail)"

@@ -43,6 +43,8 @@ class Config:
     time_zone: str | None
     #: which file the settings came from, for messages ("from /etc/xdg/ClinicDesk/clinicdesk.toml").
     source: str
+    #: how many automatic backups of the embedded file are kept (`[backups] keep`).
+    backups_kept: int = DEFAULT_BACKUPS_KEPT
 
     @property
     def embedded_database(self) -> Path:
@@ -86,6 +88,7 @@ def load_config(database_url: str | None = None) -> Config:
     url: str | None = None
     zone: str | None = None
     source = "defaults"
+    kept = DEFAULT_BACKUPS_KEPT
     for path in site_config_paths():
         if not path.is_file():
             continue
@@ -101,6 +104,7 @@ def load_config(database_url: str | None = None) -> Config:
             )
         url = database.get("url", url)
         zone = practice.get("time_zone", zone)
+        kept = _backups_kept(values.get("backups", {}), path, kept)
         source = str(path)
     if os.environ.get(ENV_DATABASE_URL):
         url, source = os.environ[ENV_DATABASE_URL], f"the {ENV_DATABASE_URL} variable"
@@ -108,4 +112,22 @@ def load_config(database_url: str | None = None) -> Config:
         url, source = database_url, COMMAND_LINE
     if url is not None and not isinstance(url, str):
         raise ConfigError(f"The database url in {source} must be text.")
-    return Config(data_dir=data_dir, database_url=url or None, time_zone=zone, source=source)
+    return Config(
+        data_dir=data_dir,
+        database_url=url or None,
+        time_zone=zone,
+        source=source,
+        backups_kept=kept,
+    )
+
+
+def _backups_kept(backups: object, path: Path, default: int) -> int:
+    """`[backups] keep = N`: a whole number from 1 to 365."""
+    if not isinstance(backups, dict):
+        raise ConfigError(f"In {path}, [backups] must be a table.")
+    kept = backups.get("keep", default)
+    if isinstance(kept, bool) or not isinstance(kept, int) or not 1 <= kept <= 365:
+        raise ConfigError(
+            f"In {path}, [backups] keep must be a whole number of backups from 1 to 365."
+        )
+    return kept

@@ -76,7 +76,7 @@ def _backup(url: str, config: Config, args: argparse.Namespace) -> int:
             engine, target or backup_path(path, "backup"), key=key, passphrase=passphrase
         )
         if target is None:
-            prune(backup_folder(path), path, "backup", args.keep)
+            prune(backup_folder(path), path, "backup", args.keep or config.backups_kept)
     finally:
         engine.dispose()
     how = "your passphrase" if passphrase else "this computer's database key"

@@ -100,7 +100,11 @@ def backup_sqlite(
 
 
 def upgrade(
-    engine: Engine, *, backup_dir: Path | None = None, backup_first: bool = True
+    engine: Engine,
+    *,
+    backup_dir: Path | None = None,
+    backup_first: bool = True,
+    keep: int = DEFAULT_BACKUPS_KEPT,
 ) -> SchemaState:
     """Bring the schema to this release's head; an embedded file is backed up first.
 
@@ -112,7 +116,7 @@ def upgrade(
     if state.status == "current":
         return state
     if state.status == "behind" and backup_first:
-        backup_sqlite(engine, backup_dir)
+        backup_sqlite(engine, backup_dir, keep=keep)
     config = _alembic_config()
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:

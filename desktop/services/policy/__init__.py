@@ -40,6 +40,7 @@ from .record_rules import (
 )
 from .staff_rules import (
     may_administer_staff,
+    may_back_up,
     may_change_records_owner,
     may_grant_roles,
     may_read_audit,
@@ -61,6 +62,7 @@ __all__ = [
     "ProviderFacts",
     "may_add_to_provider_list",
     "may_administer_staff",
+    "may_back_up",
     "may_change_provider_lists",
     "may_change_records_owner",
     "may_complete_own_note",
