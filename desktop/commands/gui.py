@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from .. import APP_NAME, DESKTOP_ID, __version__
 from ..app import AppContext, StartupError, build_context
@@ -16,7 +17,12 @@ from ..viewing import remove_leftovers
 
 def run(args: argparse.Namespace, config: Config, splash=None) -> int:
     configure_logging()
-    ctx = build_context(config, demo=args.demo, create=args.demo or not args.smoke)
+    ctx = build_context(
+        config,
+        demo=args.demo,
+        create=args.demo or not args.smoke,
+        progress=_progress_shower(splash),
+    )
     remove_leftovers(config.data_dir)  # documents a crashed run had open for viewing
     try:
         if args.demo:
@@ -39,6 +45,25 @@ def run(args: argparse.Namespace, config: Config, splash=None) -> int:
         return run_gui(ctx, splash=splash)
     finally:
         ctx.close()
+
+
+def _progress_shower(splash):
+    """Where start-up progress goes: the "Starting…" window, else the terminal."""
+    if splash is not None:
+        from ..views.splash import show_progress
+
+        return lambda done, what: show_progress(splash, done, what)
+
+    said: list[tuple[str, int]] = []
+
+    def to_terminal(done: float, what: str) -> None:
+        tenth = int(done * 10)
+        if said and said[-1] == (what, tenth):
+            return  # a line per tenth of the way, not per page
+        said.append((what, tenth))
+        print(f"{what}… {round(done * 100)}%", file=sys.stderr, flush=True)
+
+    return to_terminal
 
 
 def _refuse_a_real_practice(ctx: AppContext) -> None:

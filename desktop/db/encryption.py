@@ -103,7 +103,7 @@ def export_copy(
 
         def report() -> int:
             done = target.stat().st_size / source_size if target.exists() else 0.0
-            progress(min(done, 0.99), "Encrypting")
+            progress(min(done, 0.99), "Encrypting the database")
             return 0
 
         source.set_progress_handler(report, 20_000)
@@ -139,7 +139,7 @@ def encrypt_plain_file(
         leftover.unlink(missing_ok=True)  # from a conversion cut short
     plain = connect_encrypted(path, None, isolation_level=None)
     try:
-        report(0.0, "Backing up")
+        report(0.0, "Backing up the database")
         export_copy(plain, backup_to, key=key)
         export_copy(plain, encrypted, key=key, progress=report, source_size=size)
         plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -157,7 +157,7 @@ def encrypt_plain_file(
     for part in (path, *sidecars(path)):
         shred(part)
     os.replace(encrypted, path)
-    report(1.0, "Done")
+    report(1.0, "Encryption finished")
 
 
 def finish_conversion(path: Path) -> bool:

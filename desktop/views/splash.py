@@ -22,3 +22,12 @@ def show_splash() -> QLabel:
     splash.show()
     app.processEvents()
     return splash
+
+
+def show_progress(splash: QLabel, done: float, what: str) -> None:
+    """Say what the start-up is doing (encrypting a file from an earlier release takes a while)."""
+    splash.setWordWrap(True)
+    splash.setText(f"{APP_NAME}\n{what}… {round(done * 100)}%")
+    app = QApplication.instance()
+    if app is not None:
+        app.processEvents()

@@ -130,7 +130,7 @@ def test_a_plain_file_from_an_earlier_release_is_encrypted_once_after_a_backup(
 
     assert names == ["Ada"] and version == head_revision()
     assert not is_plain_sqlite(path) and stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert seen[0] == (0.0, "Backing up") and seen[-1] == (1.0, "Done")
+    assert seen[0] == (0.0, "Backing up the database") and seen[-1] == (1.0, "Encryption finished")
     assert not list(tmp_path.glob("*.encrypting*"))
     [backup] = (tmp_path / "backups").glob("clinicdesk-before-encryption-*.sqlite")
     assert not is_plain_sqlite(backup) and stat.S_IMODE(backup.stat().st_mode) == 0o600
@@ -141,3 +141,18 @@ def test_a_plain_file_from_an_earlier_release_is_encrypted_once_after_a_backup(
     for file in tmp_path.rglob("*"):
         if file.is_file():
             assert b"Lovelace" not in file.read_bytes(), file
+
+
+def test_the_conversion_at_start_up_shows_its_progress(capsys, tmp_path: Path) -> None:
+    from desktop.cli import main
+
+    path = tmp_path / "clinicdesk.sqlite"
+    _plain_file_at_0003(path)
+
+    code = main(["--smoke", "--database", _url(path)])
+
+    out, err = capsys.readouterr()
+    assert code == 0 and "OK" in out, err
+    lines = err.splitlines()
+    assert lines[0] == "Backing up the database… 0%" and lines[-1] == "Encryption finished… 100%"
+    assert "Removing the unencrypted copy… 99%" in lines and not is_plain_sqlite(path)
