@@ -16,7 +16,8 @@ from ..db.encryption import EncryptionError
 from ..db.engine import engine_key, sqlite_path
 from ..db.restore import (
     RestoreError,
-    holds_data,
+    has_schema,
+    holds_practice,
     open_sqlite_backup,
     pg_archive_revision,
     pg_dump,
@@ -92,11 +93,12 @@ def _restore(url: str, args: argparse.Namespace) -> int:
         _check_revision(revision, args.file)
         engine, _, _ = connect(url)
         try:
-            if holds_data(engine) and not args.replace:
+            if holds_practice(engine) and not args.replace:
                 raise StartupError(_not_empty(label))
+            clean = has_schema(engine)  # an empty schema is replaced by the backup's
         finally:
             engine.dispose()
-        pg_restore(parsed, server_password(url), args.file, replace=args.replace)
+        pg_restore(parsed, server_password(url), args.file, replace=clean)
     else:
         path = sqlite_path(parsed)
         if path is None:
@@ -106,13 +108,15 @@ def _restore(url: str, args: argparse.Namespace) -> int:
         backup = open_sqlite_backup(args.file, key=key, passphrase=passphrase)
         _check_revision(backup.revision, args.file)
         if path.exists() and path.stat().st_size > 0:
-            if not args.replace:
-                engine, _, _ = connect(url)
-                try:
-                    if holds_data(engine):
+            engine, _, _ = connect(url)
+            try:
+                if holds_practice(engine):
+                    if not args.replace:
                         raise StartupError(_not_empty(label))
-                finally:
-                    engine.dispose()
+                    kept = online_backup(engine, backup_path(path, "before-restore"), key=key)
+                    print(f"The database as it was is kept in {kept}.")
+            finally:
+                engine.dispose()
         restore_sqlite(backup, path, key)
     return _after_restore(url, label, args.file)
 

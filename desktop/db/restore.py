@@ -64,9 +64,24 @@ def open_sqlite_backup(path: Path, *, key: bytes, passphrase: str | None) -> Bac
     return BackupFile(path=path, revision=row[0] if row else None, unlock=unlock)
 
 
-def holds_data(engine: Engine) -> bool:
-    """True when the database already has tables (a practice, or at least a schema)."""
+def has_schema(engine: Engine) -> bool:
+    """True when the database has tables (a Clinic Desk schema, or anything else)."""
     return bool(inspect(engine).get_table_names())
+
+
+def holds_practice(engine: Engine) -> bool:
+    """True when the database holds something a restore would lose: a practice, staff or
+    clients, or tables that are not Clinic Desk's. A schema with nothing in it does not count."""
+    tables = set(inspect(engine).get_table_names())
+    if not tables:
+        return False
+    if not {"practice", "staff", "clients"} <= tables:
+        return True
+    with engine.connect() as connection:
+        return any(
+            connection.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is not None
+            for table in ("practice", "staff", "clients")
+        )
 
 
 def restore_sqlite(backup: BackupFile, target: Path, key: bytes) -> None:

@@ -186,3 +186,45 @@ def test_automatic_backups_keep_the_newest_seven(capsys, tmp_path: Path) -> None
     assert kept == sorted(made[2:])
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in kept)
     assert stat.S_IMODE((tmp_path / "backups").stat().st_mode) == 0o700
+
+
+def test_a_restore_fills_a_database_that_has_the_schema_but_no_practice(
+    capsys, request, database_url: str, tmp_path: Path
+) -> None:
+    engine = engine_for(database_url)
+    with UnitOfWork(engine) as uow:
+        add_client(uow.session, "Moved", "Across")
+        uow.commit()
+    engine.dispose()
+    backup = tmp_path / "practice.backup"
+    assert run_cli(capsys, "db", "backup", "--database", database_url, "--to", str(backup))[0] == 0
+    if database_url.startswith("sqlite"):
+        target = f"sqlite:///{tmp_path / 'new' / 'clinicdesk.sqlite'}"
+        assert run_cli(capsys, "db", "upgrade", "--database", target)[0] == 0
+    else:
+        template = request.getfixturevalue("_postgres_template")
+        target = request.getfixturevalue("fresh_postgres_database")(template)
+
+    code, out, err = run_cli(capsys, "db", "restore", str(backup), "--database", target)
+
+    assert code == 0 and "audit trail intact" in out, err
+    assert _counts(target)[0] == 1
+
+
+def test_replacing_a_practice_keeps_it_in_a_backup_first(capsys, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'clinicdesk.sqlite'}"
+    assert run_cli(capsys, "db", "upgrade", "--database", url)[0] == 0
+    backup = tmp_path / "empty-practice.backup"
+    assert run_cli(capsys, "db", "backup", "--database", url, "--to", str(backup))[0] == 0
+    engine = engine_for(url)
+    with UnitOfWork(engine) as uow:
+        add_client(uow.session, "Kept", "Safe")
+        uow.commit()
+    engine.dispose()
+
+    code, out, err = run_cli(capsys, "db", "restore", str(backup), "--database", url, "--replace")
+
+    assert code == 0, err
+    [kept] = (tmp_path / "backups").glob("clinicdesk-before-restore-*.sqlite")
+    assert f"kept in {kept}" in out and _counts(url)[0] == 0
+    assert _counts(f"sqlite:///{kept}")[0] == 1

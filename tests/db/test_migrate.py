@@ -13,6 +13,7 @@ from sqlalchemy import Engine, inspect, text
 
 import desktop.db.migrations
 from desktop.db import migrate
+from desktop.db.encryption import is_plain_sqlite
 from desktop.db.engine import sqlite_path
 from desktop.db.migrate import SchemaError, head_revision, schema_state, upgrade
 from desktop.db.tables import Base, Client
@@ -192,6 +193,7 @@ def test_upgrade_of_a_database_behind_backs_up_then_migrates(
     backups = list((path.parent / "backups").iterdir())
     assert len(backups) == 1
     assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600
+    assert not is_plain_sqlite(backups[0]), "the copy is encrypted like the database"
     backup = engine_for(f"sqlite:///{backups[0]}")
     try:
         assert _version(backup) == [shipped_head]

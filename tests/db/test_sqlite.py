@@ -204,3 +204,17 @@ def test_backup_goes_next_to_the_database_by_default(
 def test_nothing_to_back_up_in_an_empty_file(sqlite_engine: Engine, tmp_path: Path) -> None:
     assert backup_sqlite(sqlite_engine, tmp_path / "backups") is None
     assert not (tmp_path / "backups").exists()
+
+
+def test_backups_before_upgrades_keep_the_newest_of_them(
+    sqlite_engine: Engine, sqlite_file: Path
+) -> None:
+    with sqlite_engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    made = [backup_sqlite(sqlite_engine, keep=3) for _ in range(5)]
+    folder = sqlite_file.parent / "backups"
+    (folder / "clinicdesk-backup-20200101T000000000000Z.sqlite").write_bytes(b"")  # another kind
+    backup_sqlite(sqlite_engine, keep=3)
+    kept = sorted(folder.glob("clinicdesk-before-upgrade-*.sqlite"))
+    assert len(kept) == 3 and made[0] not in kept and made[1] not in kept and made[4] in kept
+    assert (folder / "clinicdesk-backup-20200101T000000000000Z.sqlite").exists()
