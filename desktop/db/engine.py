@@ -110,6 +110,8 @@ def _sqlite_engine(url: URL, key: bytes | None) -> Engine:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Sorts and temporary tables stay in memory: a temporary file would not be encrypted.
+        cursor.execute("PRAGMA temp_store = MEMORY")
         # A pooled connection keeps its page cache between units of work (until another
         # connection writes): lists and counts over 200,000 clients then read memory, not disk.
         cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")

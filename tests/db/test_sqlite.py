@@ -52,6 +52,8 @@ def test_every_connection_gets_the_safe_pragmas(sqlite_engine: Engine) -> None:
             assert pragma("PRAGMA foreign_keys").scalar() == 1
             assert pragma("PRAGMA busy_timeout").scalar() == SQLITE_BUSY_TIMEOUT_MS > 0
             assert pragma("PRAGMA cache_size").scalar() == -SQLITE_CACHE_KIB
+            assert pragma("PRAGMA temp_store").scalar() == 2  # MEMORY: no plain temporary file
+            assert pragma("PRAGMA cipher_version").scalar().startswith("4.")
         sqlite_engine.dispose()  # the next checkout opens a new connection
     assert len({id(c) for c in seen}) == 3
 

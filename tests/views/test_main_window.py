@@ -97,7 +97,7 @@ def test_the_file_and_help_menus(qtbot, ctx, owner, message_boxes):
     menus = {action.text(): action.menu() for action in window.menuBar().actions()}
     assert list(menus) == ["&File", "&Help"]
     file_items = [a.text() for a in menus["&File"].actions() if not a.isSeparator()]
-    assert file_items == ["S&witch User…", "Sign &Out", "&Quit"]
+    assert file_items == ["&Back Up Now", "S&witch User…", "Sign &Out", "&Quit"]
     window.about_action.trigger()
     [(kind, title, text)] = message_boxes.calls
     assert (kind, title) == ("about", "About Clinic Desk")
