@@ -34,7 +34,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     try:
         if args.db_command == "backup":
             return _backup(url, config, args)
-        return _restore(url, args)
+        return _restore(url, args, config.backups_kept)
     except (RestoreError, EncryptionError) as error:
         raise StartupError(str(error)) from None
     except ServiceError as error:
@@ -85,7 +85,7 @@ def _backup(url: str, config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
-def _restore(url: str, args: argparse.Namespace) -> int:
+def _restore(url: str, args: argparse.Namespace, keep: int) -> int:
     label = describe_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
@@ -114,6 +114,7 @@ def _restore(url: str, args: argparse.Namespace) -> int:
                     if not args.replace:
                         raise StartupError(_not_empty(label))
                     kept = online_backup(engine, backup_path(path, "before-restore"), key=key)
+                    prune(backup_folder(path), path, "before-restore", keep)
                     print(f"The database as it was is kept in {kept}.")
             finally:
                 engine.dispose()

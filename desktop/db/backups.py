@@ -16,8 +16,6 @@ from .encryption import (
     passphrase_pragma,
 )
 
-#: the kinds of automatic backup; each is pruned on its own.
-AUTOMATIC_KINDS = ("backup", "before-upgrade", "before-encryption")
 
 
 def backup_folder(database: Path) -> Path:
