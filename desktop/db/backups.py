@@ -17,7 +17,6 @@ from .encryption import (
 )
 
 
-
 def backup_folder(database: Path) -> Path:
     """Where a database file's automatic backups go: `backups/` beside it."""
     return database.parent / "backups"
