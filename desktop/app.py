@@ -86,14 +86,19 @@ def server_password(url: str) -> str | None:
 
 
 def connect(
-    url: str, *, create: bool = True, progress: Progress | None = None
+    url: str,
+    *,
+    create: bool = True,
+    progress: Progress | None = None,
+    demo_file: bool = False,
 ) -> tuple[Engine, str, bool]:
     """An engine whose database answers, with its label and whether it is embedded.
 
     An embedded file is opened with its key from the system keyring (made on first use); a file
     from an earlier, unencrypted release is encrypted first. With `create` False a file that
     does not exist is refused rather than made. Raises StartupError with one line for a bad
-    address, an unreachable server, a missing key or a damaged file.
+    address, an unreachable server, a missing key or a damaged file. The demo's own file
+    (`demo_file`) is rebuilt when its key is gone: it holds no one's real records.
     """
     try:
         parsed = make_url(url)
@@ -111,7 +116,7 @@ def connect(
         if not create and not path.exists():
             raise StartupError(f"There is no database file {label}; nothing was created.")
         try:
-            key = embedded_key(path, label, progress)
+            key = embedded_key(path, label, progress, rebuild_if_key_lost=demo_file)
         except KeyringUnavailable as error:
             raise StartupError(error.message) from None
         except EncryptionError as error:
@@ -144,10 +149,11 @@ def open_database(
     create: bool = True,
     progress: Progress | None = None,
     keep: int = DEFAULT_BACKUPS_KEPT,
+    demo_file: bool = False,
 ) -> tuple[Engine, str, bool]:
     """Connect and check the schema. An embedded file is backed up and upgraded; a server must
     already be at this release's schema (IT runs `clinicdesk db upgrade`). Raises StartupError."""
-    engine, label, embedded = connect(url, create=create, progress=progress)
+    engine, label, embedded = connect(url, create=create, progress=progress, demo_file=demo_file)
     try:
         state = migrate.schema_state(engine)
         migrate.refuse_newer(state)
@@ -196,11 +202,13 @@ def build_context(
     progress: Progress | None = None,
 ) -> AppContext:
     """Open the configured (or demo) database and build the context. Raises StartupError."""
+    url = database_url_for(config, demo=demo)
     engine, label, embedded = open_database(
-        database_url_for(config, demo=demo),
+        url,
         create=create,
         progress=progress,
         keep=config.backups_kept,
+        demo_file=demo and sqlite_path(make_url(url)) == config.demo_database,
     )
     return AppContext(
         config=config,

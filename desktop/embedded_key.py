@@ -6,13 +6,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from .db.backups import backup_folder, backup_path
-from .db.encryption import Progress, encrypt_plain_file, finish_conversion, is_plain_sqlite
+from .db.encryption import (
+    Progress,
+    encrypt_plain_file,
+    finish_conversion,
+    is_plain_sqlite,
+    shred,
+    sidecars,
+)
 from .services.database_key import DatabaseKeyError, database_key, read_database_key
 
 
-def embedded_key(path: Path, label: str, progress: Progress | None = None) -> bytes:
+def embedded_key(
+    path: Path, label: str, progress: Progress | None = None, *, rebuild_if_key_lost: bool = False
+) -> bytes:
     """The key of the file at `path`; a new file gets this account's key (made on first use),
-    an unencrypted one is converted first. Raises DatabaseKeyError or EncryptionError."""
+    an unencrypted one is converted first. A file whose key is gone is refused, or, with
+    `rebuild_if_key_lost` (the demo's file), removed so that it is made again.
+    Raises DatabaseKeyError or EncryptionError."""
     finish_conversion(path)
     if not path.exists() or path.stat().st_size == 0:
         return database_key()
@@ -23,6 +34,10 @@ def embedded_key(path: Path, label: str, progress: Progress | None = None) -> by
         )
         return key
     key = read_database_key()
+    if key is None and rebuild_if_key_lost:
+        for part in (path, *sidecars(path)):
+            shred(part)
+        return database_key()
     if key is None:
         raise DatabaseKeyError(
             f"The database {label} is encrypted, and its key is not in this computer account's "

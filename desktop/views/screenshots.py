@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QEvent, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ..app import AppContext
@@ -262,5 +262,8 @@ def save_screenshots(ctx: AppContext, out_dir: Path, email: str, password: str) 
             shots.window.close()
             shots.window.deleteLater()
         auth.sign_out(ctx.uow(), principal)
+        # Windows closed above are deleted now, while the platform's notices are still dropped.
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QApplication.processEvents()
         qInstallMessageHandler(previous_handler)
     return written

@@ -156,3 +156,24 @@ def test_the_conversion_at_start_up_shows_its_progress(capsys, tmp_path: Path) -
     lines = err.splitlines()
     assert lines[0] == "Backing up the database… 0%" and lines[-1] == "Encryption finished… 100%"
     assert "Removing the unencrypted copy… 99%" in lines and not is_plain_sqlite(path)
+
+
+def test_the_demo_is_built_again_when_its_key_is_gone(
+    capsys, tmp_path: Path, monkeypatch, memory_keyring
+) -> None:
+    from desktop.cli import main
+
+    monkeypatch.setenv("CLINICDESK_DATA_DIR", str(tmp_path))
+    assert main(["--demo", "--smoke"]) == 0
+    demo_file = tmp_path / "clinicdesk-demo.sqlite"
+    before = demo_file.read_bytes()
+    memory_keyring.secrets.clear()  # a new keyring: the old demo cannot be read by anyone
+
+    assert main(["--demo", "--smoke"]) == 0
+    assert "practice 'Riverside Counselling & Physio'" in capsys.readouterr().out
+    assert demo_file.read_bytes()[:4096] != before[:4096]
+    memory_keyring.secrets.clear()
+    practice = tmp_path / "practice.sqlite"
+    practice.write_bytes(before)  # the same bytes as a practice's own file are never replaced
+    assert main(["--smoke", "--database", f"sqlite:///{practice}"]) == 1
+    assert practice.read_bytes() == before
