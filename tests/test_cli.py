@@ -142,3 +142,10 @@ def test_demo_refuses_a_named_database_that_holds_a_real_practice(capsys, databa
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM staff")).scalar() == 0
     engine.dispose()
+
+
+def test_smoke_makes_the_apps_own_file_on_first_use(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("CLINICDESK_DATA_DIR", str(tmp_path / "data"))
+    code, out, err = run_cli(capsys, "--smoke")
+    assert code == 0 and "no practice set up yet" in out, err
+    assert (tmp_path / "data" / "clinicdesk.sqlite").stat().st_mode & 0o777 == 0o600

@@ -20,7 +20,9 @@ def run(args: argparse.Namespace, config: Config, splash=None) -> int:
     ctx = build_context(
         config,
         demo=args.demo,
-        create=args.demo or not args.smoke,
+        # A check of an installation refuses a database file it is told of that does not exist;
+        # the app's own file in the data folder is made on first use, by a check too.
+        create=args.demo or not args.smoke or config.database_url is None,
         progress=_progress_shower(splash),
     )
     remove_leftovers(config.data_dir)  # documents a crashed run had open for viewing
