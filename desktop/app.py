@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,10 +11,12 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from .clock import Clock, SystemClock
-from .config import Config
+from .config import COMMAND_LINE, DEFAULT_BACKUPS_KEPT, Config
 from .db import migrate
-from .db.engine import create_database_engine, sqlite_url
+from .db.encryption import EncryptionError, Progress, sqlcipher
+from .db.engine import create_database_engine, sqlite_path, sqlite_url
 from .db.uow import UnitOfWork
+from .embedded_key import embedded_key
 from .services.credentials import KeyringUnavailable, database_account, read_secret
 from .services.passwords import Passwords
 from .services.principal import Principal
@@ -49,8 +50,11 @@ class AppContext:
 
 
 def database_url_for(config: Config, *, demo: bool) -> str:
-    """The URL to open: the demo file, the configured server, or the embedded file."""
-    if demo:
+    """The URL to open: the demo file, the configured server, or the embedded file.
+
+    The demo goes into a database named on the command line (to try the networked mode on a
+    practice's own server), never into the one a site configuration names."""
+    if demo and config.source != COMMAND_LINE:
         return sqlite_url(config.demo_database).render_as_string(hide_password=False)
     if config.database_url:
         return config.database_url
@@ -81,10 +85,20 @@ def server_password(url: str) -> str | None:
         return None
 
 
-def connect(url: str) -> tuple[Engine, str, bool]:
+def connect(
+    url: str,
+    *,
+    create: bool = True,
+    progress: Progress | None = None,
+    demo_file: bool = False,
+) -> tuple[Engine, str, bool]:
     """An engine whose database answers, with its label and whether it is embedded.
 
-    Raises StartupError with one line for a bad address, an unreachable server or a damaged file.
+    An embedded file is opened with its key from the system keyring (made on first use); a file
+    from an earlier, unencrypted release is encrypted first. With `create` False a file that
+    does not exist is refused rather than made. Raises StartupError with one line for a bad
+    address, an unreachable server, a missing key or a damaged file. The demo's own file
+    (`demo_file`) is rebuilt when its key is gone: it holds no one's real records.
     """
     try:
         parsed = make_url(url)
@@ -94,8 +108,27 @@ def connect(url: str) -> tuple[Engine, str, bool]:
         ) from None
     label = describe_url(url)
     embedded = parsed.get_backend_name() == "sqlite"
+    key = None
+    if embedded:
+        path = sqlite_path(parsed)
+        if path is None:
+            raise StartupError("Clinic Desk keeps its embedded database in a file, not in memory.")
+        if not create and not path.exists():
+            raise StartupError(f"There is no database file {label}; nothing was created.")
+        try:
+            key = embedded_key(path, label, progress, rebuild_if_key_lost=demo_file)
+        except KeyringUnavailable as error:
+            raise StartupError(error.message) from None
+        except EncryptionError as error:
+            raise StartupError(f"Cannot encrypt the database {label}: {error}") from None
+        except sqlcipher.DatabaseError as error:
+            raise StartupError(_database_problem(label, True, error)) from None
+        except OSError as error:
+            raise StartupError(f"Cannot use the database file {label}: {error.strerror}.") from None
     try:
-        engine = create_database_engine(parsed, password=None if embedded else server_password(url))
+        engine = create_database_engine(
+            parsed, password=None if embedded else server_password(url), key=key
+        )
     except (ValueError, sa_exc.ArgumentError, ModuleNotFoundError) as error:
         raise StartupError(f"Cannot use the database {label}: {error}") from None
     except OSError as error:
@@ -104,21 +137,28 @@ def connect(url: str) -> tuple[Engine, str, bool]:
         with engine.connect() as connection:
             if embedded:
                 connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
-    except (sa_exc.DatabaseError, sqlite3.DatabaseError) as error:
+    except (sa_exc.DatabaseError, sqlcipher.DatabaseError, EncryptionError) as error:
         engine.dispose()
         raise StartupError(_database_problem(label, embedded, error)) from None
     return engine, label, embedded
 
 
-def open_database(url: str) -> tuple[Engine, str, bool]:
+def open_database(
+    url: str,
+    *,
+    create: bool = True,
+    progress: Progress | None = None,
+    keep: int = DEFAULT_BACKUPS_KEPT,
+    demo_file: bool = False,
+) -> tuple[Engine, str, bool]:
     """Connect and check the schema. An embedded file is backed up and upgraded; a server must
     already be at this release's schema (IT runs `clinicdesk db upgrade`). Raises StartupError."""
-    engine, label, embedded = connect(url)
+    engine, label, embedded = connect(url, create=create, progress=progress, demo_file=demo_file)
     try:
         state = migrate.schema_state(engine)
         migrate.refuse_newer(state)
         if embedded and state.status in ("empty", "behind"):
-            migrate.upgrade(engine)
+            migrate.upgrade(engine, keep=keep)
         elif not embedded and state.status != "current":
             raise StartupError(
                 f"The database {label} is not at this release's schema ({state.current or 'empty'} "
@@ -130,7 +170,7 @@ def open_database(url: str) -> tuple[Engine, str, bool]:
     except migrate.SchemaError as error:
         engine.dispose()
         raise StartupError(str(error)) from None
-    except (sa_exc.DatabaseError, sqlite3.DatabaseError) as error:
+    except (sa_exc.DatabaseError, sqlcipher.DatabaseError) as error:
         engine.dispose()
         raise StartupError(_database_problem(label, embedded, error)) from None
     return engine, label, embedded
@@ -141,8 +181,8 @@ def _database_problem(label: str, embedded: bool, error: Exception) -> str:
     if embedded:
         if "not a database" in detail or "malformed" in detail or "corrupt" in detail:
             return (
-                f"The file {label} is not a Clinic Desk database or is damaged ({detail}). "
-                "Restore it from a backup; nothing was changed."
+                f"The file {label} is not a Clinic Desk database, is damaged, or was encrypted "
+                f"with another key ({detail}). Restore it from a backup; nothing was changed."
             )
         return f"Cannot open the database file {label}: {detail}."
     if "password" in detail or "authentication" in detail:
@@ -153,9 +193,23 @@ def _database_problem(label: str, embedded: bool, error: Exception) -> str:
     return f"Cannot reach the database server {label}: {detail}."
 
 
-def build_context(config: Config, *, demo: bool = False, clock: Clock | None = None) -> AppContext:
+def build_context(
+    config: Config,
+    *,
+    demo: bool = False,
+    clock: Clock | None = None,
+    create: bool = True,
+    progress: Progress | None = None,
+) -> AppContext:
     """Open the configured (or demo) database and build the context. Raises StartupError."""
-    engine, label, embedded = open_database(database_url_for(config, demo=demo))
+    url = database_url_for(config, demo=demo)
+    engine, label, embedded = open_database(
+        url,
+        create=create,
+        progress=progress,
+        keep=config.backups_kept,
+        demo_file=demo and sqlite_path(make_url(url)) == config.demo_database,
+    )
     return AppContext(
         config=config,
         engine=engine,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import APP_NAME, __version__
-from .config import ConfigError, load_config
+from .config import DEFAULT_BACKUPS_KEPT, ConfigError, load_config
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,6 +52,34 @@ def _parser() -> argparse.ArgumentParser:
         "set-password", help="store the database server password in the system keyring"
     )
     password.add_argument("--database", dest="db_url", metavar="URL")
+    backup = db_commands.add_parser(
+        "backup", help="write a consistent, encrypted copy of the database while it is in use"
+    )
+    backup.add_argument("--database", dest="db_url", metavar="URL")
+    backup.add_argument(
+        "--to", type=Path, metavar="FILE", help="where (default: backups/ beside the database)"
+    )
+    backup.add_argument(
+        "--passphrase",
+        action="store_true",
+        help="encrypt with a passphrase you type, to restore on another computer",
+    )
+    backup.add_argument(
+        "--keep",
+        type=int,
+        metavar="N",
+        help="automatic backups kept (default: the practice's [backups] keep, else "
+        f"{DEFAULT_BACKUPS_KEPT})",
+    )
+    restore = db_commands.add_parser(
+        "restore", help="put a backup back into an empty database (then verify its audit trail)"
+    )
+    restore.add_argument("file", type=Path, metavar="FILE")
+    restore.add_argument("--database", dest="db_url", metavar="URL")
+    restore.add_argument("--passphrase", action="store_true", help="the backup has a passphrase")
+    restore.add_argument(
+        "--replace", action="store_true", help="overwrite a database that already holds a practice"
+    )
 
     audit = commands.add_parser("audit", help="the audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
@@ -86,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         config = load_config(getattr(args, "db_url", None) or args.database)
+        if args.command == "db" and args.db_command in ("backup", "restore"):
+            from .commands import backup
+
+            return backup.run(args, config)
         if args.command == "db":
             from .commands import database
 

@@ -16,12 +16,16 @@ APP_DIR_NAME = "ClinicDesk"
 SITE_CONFIG_NAME = "clinicdesk.toml"
 DATABASE_FILE_NAME = "clinicdesk.sqlite"
 DEMO_DATABASE_FILE_NAME = "clinicdesk-demo.sqlite"
+#: how many automatic backups of each kind are kept beside the embedded file.
+DEFAULT_BACKUPS_KEPT = 7
 
 #: environment variables that override the files (for IT scripts and tests).
 ENV_DATABASE_URL = "CLINICDESK_DATABASE_URL"
 ENV_SITE_CONFIG = "CLINICDESK_SITE_CONFIG"
 ENV_DATA_DIR = "CLINICDESK_DATA_DIR"
 ENV_CONFIG_DIR = "CLINICDESK_CONFIG_DIR"
+#: `Config.source` when the database was named with --database.
+COMMAND_LINE = "the command line"
 
 
 class ConfigError(Exception):
@@ -39,6 +43,8 @@ class Config:
     time_zone: str | None
     #: which file the settings came from, for messages ("from /etc/xdg/ClinicDesk/clinicdesk.toml").
     source: str
+    #: how many automatic backups of the embedded file are kept (`[backups] keep`).
+    backups_kept: int = DEFAULT_BACKUPS_KEPT
 
     @property
     def embedded_database(self) -> Path:
@@ -82,6 +88,7 @@ def load_config(database_url: str | None = None) -> Config:
     url: str | None = None
     zone: str | None = None
     source = "defaults"
+    kept = DEFAULT_BACKUPS_KEPT
     for path in site_config_paths():
         if not path.is_file():
             continue
@@ -97,11 +104,30 @@ def load_config(database_url: str | None = None) -> Config:
             )
         url = database.get("url", url)
         zone = practice.get("time_zone", zone)
+        kept = _backups_kept(values.get("backups", {}), path, kept)
         source = str(path)
     if os.environ.get(ENV_DATABASE_URL):
         url, source = os.environ[ENV_DATABASE_URL], f"the {ENV_DATABASE_URL} variable"
     if database_url:
-        url, source = database_url, "the command line"
+        url, source = database_url, COMMAND_LINE
     if url is not None and not isinstance(url, str):
         raise ConfigError(f"The database url in {source} must be text.")
-    return Config(data_dir=data_dir, database_url=url or None, time_zone=zone, source=source)
+    return Config(
+        data_dir=data_dir,
+        database_url=url or None,
+        time_zone=zone,
+        source=source,
+        backups_kept=kept,
+    )
+
+
+def _backups_kept(backups: object, path: Path, default: int) -> int:
+    """`[backups] keep = N`: a whole number from 1 to 365."""
+    if not isinstance(backups, dict):
+        raise ConfigError(f"In {path}, [backups] must be a table.")
+    kept = backups.get("keep", default)
+    if isinstance(kept, bool) or not isinstance(kept, int) or not 1 <= kept <= 365:
+        raise ConfigError(
+            f"In {path}, [backups] keep must be a whole number of backups from 1 to 365."
+        )
+    return kept

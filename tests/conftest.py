@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from itertools import count
@@ -31,7 +30,10 @@ from sqlalchemy import Engine  # noqa: E402
 from desktop.db.engine import create_database_engine, sqlite_url  # noqa: E402
 from desktop.db.migrate import upgrade  # noqa: E402
 from desktop.db.uow import UnitOfWork  # noqa: E402
+from desktop.services.credentials import KEYRING_SERVICE  # noqa: E402
+from desktop.services.database_key import DATABASE_KEY_ACCOUNT  # noqa: E402
 from tests.pg_server import PostgresServer, PostgresUnavailable, start_server  # noqa: E402
+from tests.sqlite_key import TEST_KEY, engine_for, open_file  # noqa: E402
 
 DATABASES = ["sqlite", "postgresql"]
 PG_TEMPLATE = "clinicdesk_template"
@@ -109,15 +111,15 @@ def fresh_postgres_database(postgres_server: PostgresServer) -> Iterator[Callabl
 
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database file migrated once, copied for every test."""
+    """A database file migrated once, encrypted with the test key, copied for every test."""
     path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite"
-    engine = create_database_engine(sqlite_url(path))
+    engine = create_database_engine(sqlite_url(path), key=TEST_KEY)
     try:
         upgrade(engine)
     finally:
         engine.dispose()
     # Everything into the main file, so copying that one file copies the whole database.
-    connection = sqlite3.connect(path, isolation_level=None)
+    connection = open_file(path, isolation_level=None)
     try:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -173,7 +175,7 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     """An engine on this test's fresh migrated database, disposed afterwards."""
-    engine = create_database_engine(database_url)
+    engine = engine_for(database_url)
     yield engine
     engine.dispose()
 
@@ -219,5 +221,7 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
     backend = backend_class()
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)
+    # The key of the tests' encrypted files, as the app would have made it on first run.
+    backend.set_password(KEYRING_SERVICE, DATABASE_KEY_ACCOUNT, TEST_KEY.hex())
     yield backend
     keyring.set_keyring(previous)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 
 from sqlalchemy import text
 
 from desktop.cli import main
-from desktop.db.engine import create_database_engine
+from tests.sqlite_key import engine_for, open_file
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
@@ -37,14 +36,12 @@ def test_a_damaged_file_is_one_line_and_left_as_it_was(capsys, tmp_path):
     damaged.write_bytes(b"this is not a database at all" * 100)
     before = damaged.read_bytes()
     code, _, err = run_cli(capsys, "--smoke", "--database", f"sqlite:///{damaged}")
-    assert (
-        code == 1 and err.count("\n") == 1 and "is not a Clinic Desk database or is damaged" in err
-    )
+    assert code == 1 and err.count("\n") == 1 and "is not a Clinic Desk database, is damaged" in err
     assert damaged.read_bytes() == before
 
 
 def test_a_database_from_a_newer_release_is_refused_untouched(capsys, database_url):
-    engine = create_database_engine(database_url)
+    engine = engine_for(database_url)
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     code, _, err = run_cli(capsys, "--smoke", "--database", database_url)
@@ -68,13 +65,23 @@ def test_a_server_is_upgraded_by_the_db_upgrade_command_only(capsys, fresh_postg
     assert code == 0 and "nothing to do" in out
 
 
+def test_smoke_refuses_a_database_file_that_does_not_exist(capsys, tmp_path):
+    path = tmp_path / "no" / "such" / "clinic.sqlite"
+    code, out, err = run_cli(capsys, "--smoke", "--database", f"sqlite:///{path}")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "There is no database file" in err and "nothing was created" in err
+    assert not (tmp_path / "no").exists()
+
+
 def test_smoke_on_a_fresh_file_migrates_builds_the_window_and_prints_one_line(capsys, tmp_path):
     path = tmp_path / "fresh" / "clinic.sqlite"
+    code, _, err = run_cli(capsys, "db", "upgrade", "--database", f"sqlite:///{path}")
+    assert code == 0, err
     code, out, err = run_cli(capsys, "--smoke", "--database", f"sqlite:///{path}")
     assert code == 0, err
     assert out.count("\n") == 1 and "OK" in out and "no practice set up yet" in out
     assert path.stat().st_mode & 0o777 == 0o600
-    with sqlite3.connect(path) as connection:
+    with open_file(path) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
 
 
@@ -92,7 +99,7 @@ def test_audit_verify_passes_then_fails_after_tampering(capsys, tmp_path, monkey
     url = f"sqlite:///{path}"
     code, out, _ = run_cli(capsys, "audit", "verify", "--database", url)
     assert code == 0 and "intact" in out
-    with sqlite3.connect(path) as connection:
+    with open_file(path) as connection:
         connection.execute("DROP TRIGGER audit_events_no_update")
         connection.execute("UPDATE audit_events SET actor_label = 'someone else' WHERE seq = 1")
     code, out, _ = run_cli(capsys, "audit", "verify", "--database", url)
@@ -104,3 +111,41 @@ def test_the_module_runs_as_a_program():
         [sys.executable, "-m", "desktop", "--version"], capture_output=True, text=True, check=True
     )
     assert result.stdout.startswith("Clinic Desk ")
+
+
+def test_demo_with_a_named_database_puts_the_demo_practice_there(
+    capsys, database_url, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("CLINICDESK_DATA_DIR", str(tmp_path / "data"))
+    code, out, err = run_cli(capsys, "--database", database_url, "--demo", "--smoke")
+    assert code == 0, err
+    assert "practice 'Riverside Counselling & Physio'" in out
+    assert not (tmp_path / "data" / "clinicdesk-demo.sqlite").exists()
+    engine = engine_for(database_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM clients")).scalar() == 40
+    engine.dispose()
+
+
+def test_demo_refuses_a_named_database_that_holds_a_real_practice(capsys, database_url):
+    engine = engine_for(database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO practice (id, name, time_zone, created_at, version) "
+                "VALUES (1, 'Harbour Therapy', 'America/Halifax', CURRENT_TIMESTAMP, 1)"
+            )
+        )
+    code, out, err = run_cli(capsys, "--database", database_url, "--demo", "--smoke")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "holds the practice 'Harbour Therapy', so the demo practice was not put into it" in err
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM staff")).scalar() == 0
+    engine.dispose()
+
+
+def test_smoke_makes_the_apps_own_file_on_first_use(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("CLINICDESK_DATA_DIR", str(tmp_path / "data"))
+    code, out, err = run_cli(capsys, "--smoke")
+    assert code == 0 and "no practice set up yet" in out, err
+    assert (tmp_path / "data" / "clinicdesk.sqlite").stat().st_mode & 0o777 == 0o600

@@ -50,3 +50,16 @@ def test_a_broken_file_is_named_in_the_message(site_file):
     site_file.write_text("[database\nurl = 3")
     with pytest.raises(ConfigError, match=f"{site_file.name} is not valid TOML"):
         load_config()
+
+
+def test_the_practice_says_how_many_automatic_backups_are_kept(site_file):
+    assert load_config().backups_kept == 7
+    site_file.write_text("[backups]\nkeep = 30\n")
+    assert load_config().backups_kept == 30
+
+
+@pytest.mark.parametrize("value", ["0", "366", '"seven"', "true", "2.5"])
+def test_a_number_of_backups_that_makes_no_sense_is_refused(site_file, value):
+    site_file.write_text(f"[backups]\nkeep = {value}\n")
+    with pytest.raises(ConfigError, match="keep must be a whole number of backups from 1 to 365"):
+        load_config()

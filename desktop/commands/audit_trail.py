@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..app import build_context
 from ..config import Config
 from ..db.tables import Staff
+from ..private_files import open_owner_only
 from ..services import audit
 from ..services.auth import principal_for
 from ..services.errors import ServiceError
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
                 return _fail(f"No active staff member signs in as {args.email}.")
             principal = principal_for(staff, ctx.workstation)
         try:
-            with args.output.open("w", newline="", encoding="utf-8") as out:
+            with open_owner_only(args.output) as out:
                 count = audit.export_csv(ctx.uow(), principal, out, start, end)
         except ServiceError as error:
             args.output.unlink(missing_ok=True)

@@ -29,7 +29,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
         if state.status == "current":
             print(f"{label} is already at schema {state.head}; nothing to do.")
             return 0
-        backup = migrate.backup_sqlite(engine) if state.status == "behind" else None
+        backup = (
+            migrate.backup_sqlite(engine, keep=config.backups_kept)
+            if state.status == "behind"
+            else None
+        )
         migrate.upgrade(engine, backup_first=False)
         note = f" (backup: {backup})" if backup else ""
         print(f"{label} upgraded from schema {state.current or 'none'} to {state.head}{note}.")

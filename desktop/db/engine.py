@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import QueuePool
 
+from .encryption import connect_encrypted, sqlcipher
+
 #: how long a SQLite writer waits for another to finish before giving up, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: the page cache of each SQLite connection, in KiB (SQLite's default is 2,000 KiB).
 SQLITE_CACHE_KIB = 32 * 1024
+
+#: the key each encrypted embedded engine was opened with (for its backups).
+_engine_keys: WeakKeyDictionary[Engine, bytes] = WeakKeyDictionary()
+
+
+def engine_key(engine: Engine) -> bytes | None:
+    """The key an embedded engine's file is encrypted with; None for a server or a plain file."""
+    return _engine_keys.get(engine)
 
 
 def sqlite_url(path: Path) -> URL:
@@ -36,12 +46,17 @@ def prepare_sqlite_file(path: Path) -> None:
         os.close(fd)
 
 
-def create_database_engine(url: str | URL, *, password: str | None = None) -> Engine:
-    """An engine for `url`; a SQLite file is created owner-only if it does not exist yet."""
+def create_database_engine(
+    url: str | URL, *, password: str | None = None, key: bytes | None = None
+) -> Engine:
+    """An engine for `url`; a SQLite file is created owner-only if it does not exist yet.
+
+    An embedded file is encrypted with `key` (256 bits, SQLCipher); without a key it is opened
+    unencrypted, which only the conversion of a file from an earlier release and tests do."""
     url = make_url(url)
     backend = url.get_backend_name()
     if backend == "sqlite":
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, key)
     if backend == "postgresql":
         if url.drivername == "postgresql":
             url = url.set(drivername="postgresql+psycopg")
@@ -49,6 +64,7 @@ def create_database_engine(url: str | URL, *, password: str | None = None) -> En
             url = url.set(password=password)
         return create_engine(
             url,
+            hide_parameters=True,  # client data never lands in a log or an error message
             pool_pre_ping=True,
             connect_args={"connect_timeout": 10, "application_name": "Clinic Desk"},
         )
@@ -57,23 +73,36 @@ def create_database_engine(url: str | URL, *, password: str | None = None) -> En
     )
 
 
-def _sqlite_engine(url: URL) -> Engine:
+def _sqlite_engine(url: URL, key: bytes | None) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         prepare_sqlite_file(path)
+    target = str(path) if path is not None else ":memory:"
+
+    def open_connection() -> sqlcipher.Connection:
+        # The key is given before anything is read: without it the file is random bytes.
+        return connect_encrypted(
+            target, key, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+
     # Connections are kept between units of work: opening one costs the pragmas below and a
     # reading of the whole schema, some milliseconds that every page of a list would pay. A
     # connection is used by one thread at a time (the pool hands it out), so any thread may.
     engine = create_engine(
-        url,
+        url.set(drivername="sqlite+pysqlite"),
+        module=sqlcipher,
+        creator=open_connection,
+        hide_parameters=True,  # client data never lands in a log or an error message
         poolclass=QueuePool,
         pool_size=2,
         max_overflow=6,
-        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
 
+    if key is not None:
+        _engine_keys[engine] = key
+
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, _record) -> None:
+    def _on_connect(dbapi_connection: sqlcipher.Connection, _record) -> None:
         # Let SQLAlchemy's "begin" event decide how transactions start (BEGIN IMMEDIATE below).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -81,6 +110,8 @@ def _sqlite_engine(url: URL) -> Engine:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Sorts and temporary tables stay in memory: a temporary file would not be encrypted.
+        cursor.execute("PRAGMA temp_store = MEMORY")
         # A pooled connection keeps its page cache between units of work (until another
         # connection writes): lists and counts over 200,000 clients then read memory, not disk.
         cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")

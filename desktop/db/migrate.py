@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -14,7 +12,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from .engine import prepare_sqlite_file, sqlite_path
+from ..config import DEFAULT_BACKUPS_KEPT
+from .backups import backup_folder, backup_path, online_backup, prune
+from .encryption import connect_encrypted
+from .engine import engine_key, prepare_sqlite_file, sqlite_path
 
 
 class SchemaError(Exception):
@@ -42,6 +43,11 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this release knows."""
+    return {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
 def schema_state(engine: Engine) -> SchemaState:
     """Read the database's revision; it is "newer" when this release does not know it."""
     script = ScriptDirectory.from_config(_alembic_config())
@@ -67,31 +73,38 @@ def refuse_newer(state: SchemaState) -> None:
         )
 
 
-def backup_sqlite(engine: Engine, backup_dir: Path | None = None) -> Path | None:
-    """Copy an embedded database file (consistently, WAL included) before it is migrated."""
+def backup_sqlite(
+    engine: Engine, backup_dir: Path | None = None, *, keep: int = DEFAULT_BACKUPS_KEPT
+) -> Path | None:
+    """Copy an embedded database file (consistently, WAL included) before it is migrated,
+    encrypted with its own key, keeping the newest `keep` of these copies."""
     path = sqlite_path(engine.url)
     if path is None or not path.exists() or path.stat().st_size == 0:
         return None
-    target_dir = backup_dir or path.parent / "backups"
-    target_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = target_dir / f"{path.stem}-before-upgrade-{stamp}{path.suffix or '.sqlite'}"
-    prepare_sqlite_file(target)  # owner-only before a single byte of clinical data is written
-    source = sqlite3.connect(path)
-    try:
-        destination = sqlite3.connect(target)
+    folder = backup_dir or backup_folder(path)
+    target = backup_path(path, "before-upgrade", folder)
+    key = engine_key(engine)
+    if key is not None:
+        online_backup(engine, target, key=key)
+    else:  # an unencrypted file (never one the app opens): copied as it is
+        prepare_sqlite_file(target)
+        destination = connect_encrypted(target, None)
         try:
-            source.backup(destination)
+            with engine.connect() as connection:
+                connection.connection.driver_connection.backup(destination)
         finally:
             destination.close()
-    finally:
-        source.close()
     target.chmod(0o600)
+    prune(folder, path, "before-upgrade", keep)
     return target
 
 
 def upgrade(
-    engine: Engine, *, backup_dir: Path | None = None, backup_first: bool = True
+    engine: Engine,
+    *,
+    backup_dir: Path | None = None,
+    backup_first: bool = True,
+    keep: int = DEFAULT_BACKUPS_KEPT,
 ) -> SchemaState:
     """Bring the schema to this release's head; an embedded file is backed up first.
 
@@ -103,7 +116,7 @@ def upgrade(
     if state.status == "current":
         return state
     if state.status == "behind" and backup_first:
-        backup_sqlite(engine, backup_dir)
+        backup_sqlite(engine, backup_dir, keep=keep)
     config = _alembic_config()
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:

@@ -30,6 +30,7 @@ ACTION_LABELS = {
     Action.RECORDS_OWNER_CHANGED: "Record ownership changed",
     Action.PASSWORD_CHANGED: "Password changed",
     Action.AUDIT_EXPORTED: "Audit trail exported",
+    Action.DATABASE_BACKED_UP: "Database backed up",
     "share.started": "Chart share started",
     "share.ended": "Chart share ended",
 }

@@ -36,6 +36,7 @@ class Action:
     RECORDS_OWNER_CHANGED = "staff.records_owner_changed"
     PASSWORD_CHANGED = "staff.password_changed"
     AUDIT_EXPORTED = "audit.exported"
+    DATABASE_BACKED_UP = "database.backed_up"
     CLIENT_CREATED = "client.created"
     CLIENT_UPDATED = "client.updated"
     CLIENT_PROVIDER_SETTINGS_UPDATED = "client.provider_settings_updated"

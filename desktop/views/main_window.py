@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME, __version__
 from ..app import AppContext
+from ..services.database_backup import back_up_now
+from ..services.errors import ServiceError
 from ..services.practice import PracticeInfo
 from ..services.principal import Principal
 from .audit_screen import AuditScreen
@@ -165,6 +167,16 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
+        self.back_up_action = QAction("&Back Up Now", self)
+        self.back_up_action.setEnabled(self.ctx.embedded)
+        self.back_up_action.setToolTip(
+            "Copy the practice's database, encrypted, into its backups folder"
+            if self.ctx.embedded
+            else "IT backs up the practice's server"
+        )
+        self.back_up_action.triggered.connect(self.back_up_now)
+        file_menu.addAction(self.back_up_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.switch_user_action)
         file_menu.addAction(self.sign_out_action)
         file_menu.addSeparator()
@@ -193,6 +205,25 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.notices_action)
 
     # -- screens -------------------------------------------------------------------------------
+
+    def back_up_now(self) -> None:
+        """File ▸ Back Up Now: copy the embedded database and say where it went."""
+        try:
+            made = back_up_now(self.ctx.uow(), self.principal, keep=self.ctx.config.backups_kept)
+        except ServiceError as error:
+            QMessageBox.warning(self, "Back Up Now", error.message)
+            return
+        except OSError as error:
+            QMessageBox.warning(
+                self, "Back Up Now", f"The backup could not be written ({error.strerror})."
+            )
+            return
+        QMessageBox.information(
+            self,
+            "Back Up Now",
+            f"The practice's database was backed up to\n{made.path}\n\n"
+            f"It is encrypted like the database. The newest {made.kept} backups are kept.",
+        )
 
     def show_screen(self, key: str) -> QWidget:
         """Bring a screen forward ("clients", "calendar", "staff", "audit")."""

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ..app import AppContext
 from ..services import access_report, auth, client_list, practice
-from ..services.policy import may_see_all_clients
+from ..services.policy import (
+    may_administer_staff,
+    may_read_audit,
+    may_see_all_clients,
+    may_use_booking,
+)
 from ..services.principal import Principal, Role
 from .calendar import BookingDialog, FindAvailabilityDialog
 from .calendar.calendar_screen import CalendarScreen
@@ -159,24 +165,60 @@ def _find_availability(shots: Shots) -> QWidget:
     return dialog
 
 
-#: (file name without .png, builder); add new screens here. A builder returns None when the
-#: practice has nothing to show for it (no client whose chart can be shared): it is skipped.
-STEPS: list[tuple[str, Callable[[Shots], QWidget | None]]] = [
-    ("setup", _setup),
-    ("sign-in", _sign_in),
-    ("main-window", _screen("clients")),
-    ("clients", _screen("clients")),
-    ("staff", _screen("staff")),
-    ("add-staff", _add_staff),
-    ("audit", _screen("audit")),
-    ("client-profile-sharing", _client_profile),
-    ("share-review", _share_review),
-    ("transfer-client", _transfer),
-    ("who-can-see", _who_can_see),
-    ("calendar-week", _calendar_week),
-    ("booking-new-provider-alert", _booking_alert),
-    ("find-availability", _find_availability),
+def _anyone(_principal: Principal) -> bool:
+    return True
+
+
+def _staff_admin(principal: Principal) -> bool:
+    return bool(may_administer_staff(principal))
+
+
+def _audit_reader(principal: Principal) -> bool:
+    return bool(may_read_audit(principal))
+
+
+def _booker(principal: Principal) -> bool:
+    return bool(may_use_booking(principal))
+
+
+#: (file name without .png, builder, who can use that screen); add new screens here. A screen
+#: the signed-in role cannot use is not pictured. A builder returns None when the practice has
+#: nothing to show for it (no client whose chart can be shared): it is skipped.
+STEPS: list[tuple[str, Callable[[Shots], QWidget | None], Callable[[Principal], bool]]] = [
+    ("setup", _setup, _anyone),
+    ("sign-in", _sign_in, _anyone),
+    ("main-window", _screen("clients"), _anyone),
+    ("clients", _screen("clients"), _anyone),
+    ("staff", _screen("staff"), _anyone),
+    ("add-staff", _add_staff, _staff_admin),
+    ("audit", _screen("audit"), _audit_reader),
+    ("client-profile-sharing", _client_profile, _anyone),
+    ("share-review", _share_review, _anyone),
+    ("transfer-client", _transfer, _anyone),
+    ("who-can-see", _who_can_see, _anyone),
+    ("calendar-week", _calendar_week, _anyone),
+    ("booking-new-provider-alert", _booking_alert, _booker),
+    ("find-availability", _find_availability, _booker),
 ]
+
+#: what an offscreen platform says about every window it sizes; nothing is wrong.
+_PLATFORM_CHATTER = ("This plugin does not support",)
+
+
+def _quiet_platform_chatter():
+    """Drop the offscreen platform's notices while pictures are taken; pass on everything else."""
+    previous = None
+
+    def handler(kind: QtMsgType, context, message: str) -> None:
+        if message.startswith(_PLATFORM_CHATTER):
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+    return previous
 
 
 def _grab(widget: QWidget, path: Path) -> None:
@@ -198,8 +240,11 @@ def save_screenshots(ctx: AppContext, out_dir: Path, email: str, password: str) 
     principal = auth.sign_in(ctx.uow(), ctx.passwords, email, password, ctx.workstation)
     shots = Shots(ctx, principal)
     written: list[Path] = []
+    previous_handler = _quiet_platform_chatter()
     try:
-        for name, build in STEPS:
+        for name, build, may_use in STEPS:
+            if not may_use(principal):
+                continue
             widget = build(shots)
             if widget is None:
                 continue
@@ -217,4 +262,8 @@ def save_screenshots(ctx: AppContext, out_dir: Path, email: str, password: str) 
             shots.window.close()
             shots.window.deleteLater()
         auth.sign_out(ctx.uow(), principal)
+        # Windows closed above are deleted now, while the platform's notices are still dropped.
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QApplication.processEvents()
+        qInstallMessageHandler(previous_handler)
     return written

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPale
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from .. import APP_NAME, __version__
+from .. import DESKTOP_ID, __version__
 
 #: the one accent colour: primary buttons, focus, the selected screen.
 ACCENT = "#0f766e"
@@ -139,12 +139,12 @@ def ensure_application() -> QApplication:
     """The running QApplication, created and styled on first use."""
     app = QApplication.instance()
     if app is None:
-        app = QApplication([APP_NAME])
+        app = QApplication([DESKTOP_ID])
     if app.property("clinicDeskStyled") is not True:
-        app.setApplicationName(APP_NAME)
+        app.setApplicationName(DESKTOP_ID)  # the X11 window class; titles say Clinic Desk
         app.setApplicationVersion(__version__)
         app.setOrganizationName("ClinicDesk")
-        app.setDesktopFileName("clinicdesk")
+        app.setDesktopFileName(DESKTOP_ID)
         apply_style(app)
         app.setProperty("clinicDeskStyled", True)
     return app

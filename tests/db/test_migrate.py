@@ -13,9 +13,11 @@ from sqlalchemy import Engine, inspect, text
 
 import desktop.db.migrations
 from desktop.db import migrate
-from desktop.db.engine import create_database_engine, sqlite_path
+from desktop.db.encryption import is_plain_sqlite
+from desktop.db.engine import sqlite_path
 from desktop.db.migrate import SchemaError, head_revision, schema_state, upgrade
 from desktop.db.tables import Base, Client
+from tests.sqlite_key import engine_for
 
 from . import seed
 
@@ -39,7 +41,7 @@ def _tables(engine: Engine) -> set[str]:
 
 @pytest.fixture
 def empty_engine(empty_database_url: str):
-    engine = create_database_engine(empty_database_url)
+    engine = engine_for(empty_database_url)
     yield engine
     engine.dispose()
 
@@ -191,7 +193,8 @@ def test_upgrade_of_a_database_behind_backs_up_then_migrates(
     backups = list((path.parent / "backups").iterdir())
     assert len(backups) == 1
     assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600
-    backup = create_database_engine(f"sqlite:///{backups[0]}")
+    assert not is_plain_sqlite(backups[0]), "the copy is encrypted like the database"
+    backup = engine_for(f"sqlite:///{backups[0]}")
     try:
         assert _version(backup) == [shipped_head]
         assert "test_marker" not in _tables(backup)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from desktop.db.encryption import sqlcipher
 from desktop.db.engine import (
     SQLITE_BUSY_TIMEOUT_MS,
     SQLITE_CACHE_KIB,
@@ -19,6 +19,7 @@ from desktop.db.engine import (
 )
 from desktop.db.migrate import backup_sqlite
 from desktop.db.uow import UnitOfWork
+from tests.sqlite_key import TEST_KEY, open_file
 
 from . import seed
 
@@ -30,14 +31,14 @@ def sqlite_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def sqlite_engine(sqlite_file: Path) -> Iterator[Engine]:
-    engine = create_database_engine(sqlite_url(sqlite_file))
+    engine = create_database_engine(sqlite_url(sqlite_file), key=TEST_KEY)
     yield engine
     engine.dispose()
 
 
-def _other_connection(path: Path, timeout_s: float = 0.05) -> sqlite3.Connection:
+def _other_connection(path: Path, timeout_s: float = 0.05) -> sqlcipher.Connection:
     """A second workstation's connection, giving up on a lock almost at once."""
-    return sqlite3.connect(path, timeout=timeout_s, isolation_level=None)
+    return open_file(path, timeout=timeout_s, isolation_level=None)
 
 
 def test_every_connection_gets_the_safe_pragmas(sqlite_engine: Engine) -> None:
@@ -51,6 +52,8 @@ def test_every_connection_gets_the_safe_pragmas(sqlite_engine: Engine) -> None:
             assert pragma("PRAGMA foreign_keys").scalar() == 1
             assert pragma("PRAGMA busy_timeout").scalar() == SQLITE_BUSY_TIMEOUT_MS > 0
             assert pragma("PRAGMA cache_size").scalar() == -SQLITE_CACHE_KIB
+            assert pragma("PRAGMA temp_store").scalar() == 2  # MEMORY: no plain temporary file
+            assert pragma("PRAGMA cipher_version").scalar().startswith("4.")
         sqlite_engine.dispose()  # the next checkout opens a new connection
     assert len({id(c) for c in seen}) == 3
 
@@ -76,7 +79,7 @@ def test_foreign_keys_are_enforced(sqlite_engine: Engine) -> None:
 def test_database_file_is_created_owner_only(sqlite_file: Path) -> None:
     old_umask = os.umask(0o022)
     try:
-        engine = create_database_engine(sqlite_url(sqlite_file))
+        engine = create_database_engine(sqlite_url(sqlite_file), key=TEST_KEY)
     finally:
         os.umask(old_umask)
     try:
@@ -98,7 +101,7 @@ def test_a_transaction_takes_the_write_lock_at_its_start(
             with connection.begin():
                 connection.execute(text("SELECT 1"))  # only a read, yet the lock is held
 
-                with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+                with pytest.raises(sqlcipher.OperationalError, match="database is locked"):
                     other.execute("BEGIN IMMEDIATE")
                 # Readers are not blocked (WAL).
                 assert other.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
@@ -132,7 +135,7 @@ def test_a_unit_of_work_holds_the_write_lock_from_its_first_statement(
     try:
         with UnitOfWork(sqlite_engine) as uow:
             uow.session.execute(text("SELECT 1"))
-            with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            with pytest.raises(sqlcipher.OperationalError, match="database is locked"):
                 other.execute("BEGIN IMMEDIATE")
         other.execute("BEGIN IMMEDIATE")
         other.execute("ROLLBACK")
@@ -144,7 +147,7 @@ def test_a_unit_of_work_holds_the_write_lock_from_its_first_statement(
 
 
 def _counts(path: Path) -> dict[str, int]:
-    connection = sqlite3.connect(path)
+    connection = open_file(path)
     try:
         return {
             table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -158,7 +161,7 @@ def test_backup_copies_every_committed_row_owner_only(
     engine: Engine, uow_factory, tmp_path: Path
 ) -> None:
     path = Path(engine.url.database) if engine.dialect.name == "sqlite" else None
-    keeper = sqlite3.connect(path) if path else None  # keeps the WAL from being folded in on close
+    keeper = open_file(path) if path else None  # keeps the WAL from being folded in on close
     try:
         if keeper:
             keeper.execute("SELECT 1 FROM practice").fetchall()
@@ -193,7 +196,7 @@ def test_backup_goes_next_to_the_database_by_default(
 
     assert target is not None and target.parent == sqlite_file.parent / "backups"
     assert target.name.startswith("clinicdesk-before-upgrade-")
-    copy = sqlite3.connect(target)
+    copy = open_file(target)
     try:
         assert copy.execute("SELECT x FROM t").fetchall() == [(7,)]
     finally:
@@ -203,3 +206,17 @@ def test_backup_goes_next_to_the_database_by_default(
 def test_nothing_to_back_up_in_an_empty_file(sqlite_engine: Engine, tmp_path: Path) -> None:
     assert backup_sqlite(sqlite_engine, tmp_path / "backups") is None
     assert not (tmp_path / "backups").exists()
+
+
+def test_backups_before_upgrades_keep_the_newest_of_them(
+    sqlite_engine: Engine, sqlite_file: Path
+) -> None:
+    with sqlite_engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    made = [backup_sqlite(sqlite_engine, keep=3) for _ in range(5)]
+    folder = sqlite_file.parent / "backups"
+    (folder / "clinicdesk-backup-20200101T000000000000Z.sqlite").write_bytes(b"")  # another kind
+    backup_sqlite(sqlite_engine, keep=3)
+    kept = sorted(folder.glob("clinicdesk-before-upgrade-*.sqlite"))
+    assert len(kept) == 3 and made[0] not in kept and made[1] not in kept and made[4] in kept
+    assert (folder / "clinicdesk-backup-20200101T000000000000Z.sqlite").exists()

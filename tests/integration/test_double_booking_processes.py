@@ -14,7 +14,6 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from desktop.db.engine import create_database_engine
 from desktop.db.tables import Appointment, Client, ClientProviderLink
 from desktop.db.uow import UnitOfWork
 from desktop.services import practice, staff
@@ -22,6 +21,7 @@ from desktop.services.errors import Conflict
 from desktop.services.passwords import Passwords
 from desktop.services.principal import Principal, Role
 from desktop.services.scheduling import BookingRequest, book_appointment
+from tests.sqlite_key import engine_for
 
 TORONTO = ZoneInfo("America/Toronto")
 PASSWORD = "correct horse battery"
@@ -34,7 +34,7 @@ START_DELAY_S = 1.0
 
 def _book_at(url: str, principal: Principal, request: BookingRequest, start_at: float):
     """One workstation: its own engine, connected first; at `start_at` (wall clock) it books."""
-    engine = create_database_engine(url)
+    engine = engine_for(url)
     try:
         with engine.connect():
             pass
@@ -71,7 +71,7 @@ def _run_workstations(pool, url: str, principal: Principal, requests: list[Booki
 @pytest.fixture
 def front_desk(database_url: str):
     """A practice with Ben Adeyemi (provider), a Scheduler, and Kim Chen, on nobody's list yet."""
-    engine = create_database_engine(database_url)
+    engine = engine_for(database_url)
     passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
     try:
         owner = practice.set_up_practice(

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
-from desktop.db.engine import create_database_engine, sqlite_url
+from desktop.db.engine import sqlite_url
 from desktop.db.tables import (
     ChartNote,
     ChartShare,
@@ -32,6 +32,7 @@ from desktop.db.tables import (
 )
 from desktop.db.uow import UnitOfWork
 from desktop.services.principal import Principal, Role
+from tests.sqlite_key import engine_for
 
 WORKSTATION = "policy-tests"
 
@@ -52,7 +53,7 @@ def sqlite_copy(template: Path) -> Iterator[Engine]:
         path = folder / "clinicdesk.sqlite"
         shutil.copyfile(template, path)
         os.chmod(path, 0o600)
-        engine = create_database_engine(sqlite_url(path))
+        engine = engine_for(sqlite_url(path))
         try:
             yield engine
         finally:
@@ -65,7 +66,7 @@ def sqlite_copy(template: Path) -> Iterator[Engine]:
 def postgres_copy(server, template: str) -> Iterator[Engine]:
     """An engine on a new PostgreSQL database made from the template; dropped afterwards."""
     url = server.create_database(template=template)
-    engine = create_database_engine(url)
+    engine = engine_for(url)
     try:
         yield engine
     finally:

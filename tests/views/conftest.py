@@ -17,13 +17,14 @@ from PySide6.QtWidgets import QMessageBox  # noqa: E402
 from desktop.app import AppContext  # noqa: E402
 from desktop.clock import FixedClock  # noqa: E402
 from desktop.config import Config  # noqa: E402
-from desktop.db.engine import create_database_engine, sqlite_url  # noqa: E402
+from desktop.db.engine import sqlite_url  # noqa: E402
 from desktop.db.migrate import upgrade  # noqa: E402
 from desktop.services import auth, practice, staff  # noqa: E402
 from desktop.services.passwords import Passwords  # noqa: E402
 from desktop.services.principal import Principal, Role  # noqa: E402
 from desktop.services.staff import StaffMember  # noqa: E402
 from desktop.views.style import ensure_application  # noqa: E402
+from tests.sqlite_key import engine_for  # noqa: E402
 
 PRACTICE_NAME = "Riverside Counselling Group"
 PRACTICE_ZONE = "America/Toronto"
@@ -54,7 +55,7 @@ def own_window_places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def ctx(tmp_path: Path) -> Iterator[AppContext]:
     """A context on a fresh, migrated, empty SQLite database (no practice yet)."""
     path = tmp_path / "clinicdesk.sqlite"
-    engine = create_database_engine(sqlite_url(path))
+    engine = engine_for(sqlite_url(path))
     upgrade(engine)
     context = AppContext(
         config=Config(

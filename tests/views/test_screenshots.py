@@ -9,7 +9,7 @@ from desktop.services.clients import ClientDraft
 from desktop.services.principal import Role
 from desktop.views.screenshots import STEPS, save_screenshots
 
-from .conftest import OWNER_EMAIL, OWNER_PASSWORD
+from .conftest import OWNER_EMAIL, OWNER_PASSWORD, STAFF_PASSWORD
 
 
 def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path):
@@ -41,3 +41,23 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path)
         assert image.width() >= 300 and image.height() >= 300, path.name
     main = QImage(str(written[2]))
     assert (main.width(), main.height()) == (1200, 760)
+
+
+def test_a_role_gets_pictures_of_the_screens_it_can_use_and_no_platform_chatter(
+    qtbot, ctx, owner, add_member, tmp_path, capfd
+):
+    add_member("Dr. Rosa Lindqvist", Role.PROVIDER)
+    clients.create_client(ctx.uow(), owner, ClientDraft(first_name="Kim", last_name="Chen"))
+    biller, _ = add_member("Chris Novak", Role.BILLER)
+    scheduler, _ = add_member("Jordan Ellis", Role.SCHEDULER)
+
+    billed = {p.name for p in save_screenshots(ctx, tmp_path / "b", biller.email, STAFF_PASSWORD)}
+    booked = {
+        p.name for p in save_screenshots(ctx, tmp_path / "s", scheduler.email, STAFF_PASSWORD)
+    }
+
+    assert not billed & {"add-staff.png", "audit.png", "booking-new-provider-alert.png"}
+    assert "clients.png" in billed and "calendar-week.png" in billed
+    assert not booked & {"add-staff.png", "audit.png"}
+    assert {"booking-new-provider-alert.png", "find-availability.png"} <= booked
+    assert "does not support" not in capfd.readouterr().err

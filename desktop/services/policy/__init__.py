@@ -12,6 +12,7 @@ from .calendar_rules import (
     may_book_for,
     may_change_calendar,
     may_manage_availability,
+    may_use_booking,
 )
 from .decision import ALLOWED, Decision, refused
 from .record_rules import (
@@ -41,6 +42,7 @@ from .record_rules import (
 )
 from .staff_rules import (
     may_administer_staff,
+    may_back_up,
     may_change_records_owner,
     may_grant_roles,
     may_read_audit,
@@ -54,6 +56,7 @@ __all__ = [
     "may_book_for",
     "may_change_calendar",
     "may_manage_availability",
+    "may_use_booking",
     "LIST_SHARING_ROLES",
     "RECORD_KEEPING_ROLES",
     "ChartFacts",
@@ -61,6 +64,7 @@ __all__ = [
     "ProviderFacts",
     "may_add_to_provider_list",
     "may_administer_staff",
+    "may_back_up",
     "may_change_provider_lists",
     "may_change_records_owner",
     "may_complete_own_note",

@@ -32,6 +32,17 @@ def may_change_calendar(principal: Principal, provider: ProviderFacts) -> Decisi
     )
 
 
+def may_use_booking(principal: Principal) -> Decision:
+    """R10: whether someone books at all (for everyone, or on their own calendar)."""
+    if principal.has(*BOOKING_ROLES, Role.PROVIDER):
+        return ALLOWED
+    return refused(
+        "R10",
+        "Booking is for the Owner, Managers, Record Custodians, Schedulers, and providers on "
+        "their own calendar.",
+    )
+
+
 def may_book_for(principal: Principal, provider: ProviderFacts) -> Decision:
     """R10 for a new or moved appointment: as above, and never for a deactivated provider."""
     if not provider.active:

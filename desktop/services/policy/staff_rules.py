@@ -39,6 +39,15 @@ def may_read_audit(principal: Principal) -> Decision:
     return refused("R13", "Only the Owner or a Record Custodian can read the audit trail.")
 
 
+def may_back_up(principal: Principal) -> Decision:
+    """B9: anyone signed in to the embedded file may back it up with its own key (the copy stays
+    on this computer, encrypted as the file is); a copy under a passphrase is IT's, from the
+    command line."""
+    if principal.roles:
+        return ALLOWED
+    return refused("B9", "Only a staff member with a role can back up the practice's database.")
+
+
 def may_use_billing(principal: Principal) -> Decision:
     """R11: the Billing tab needs the Biller or Owner role."""
     if principal.has(Role.OWNER, Role.BILLER):

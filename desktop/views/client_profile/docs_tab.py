@@ -1,14 +1,14 @@
 """The Docs & Forms tab: the client's documents the user may see, adding a file, opening one.
 
 Docs & Forms (intake, insurance card, consent) follow the profile (R2); a clinical document goes
-into the uploader's own chart (R3). An opened document is written to a private temporary folder
-and handed to the system's viewer; the folder is removed when the profile window closes.
+into the uploader's own chart (R3). An opened document is written to an owner-only folder and
+handed to the system's viewer; the folder is removed when the profile window closes (and, after
+a crash, at the next start).
 """
 
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -28,6 +28,7 @@ from ...models.documents_model import DocumentsTableModel, size_text
 from ...services import documents, staff
 from ...services.documents import DocumentInfo
 from ...services.errors import ServiceError
+from ...viewing import new_viewing_folder, write_for_viewing
 from ..form_dialog import FormDialog
 from ..messages import InlineMessage, explain, refusal_text
 from ..widgets import ElidedLabel, EmptyState, ScreenHeader, button, primary_button
@@ -271,12 +272,10 @@ class DocsTab(QWidget):
             return None
         try:
             if self._opened_dir is None:
-                self._opened_dir = Path(tempfile.mkdtemp(prefix="clinicdesk-"))
-            folder = self._opened_dir / str(document.id)
-            folder.mkdir(mode=0o700, exist_ok=True)
-            path = folder / Path(opened.info.file_name).name
-            path.write_bytes(opened.content)
-            path.chmod(0o600)
+                self._opened_dir = new_viewing_folder(self.host.ctx.config.data_dir)
+            path = write_for_viewing(
+                self._opened_dir, document.id, opened.info.file_name, opened.content
+            )
         except OSError as error:
             self.message.show_text(
                 f"Clinic Desk could not prepare {document.file_name} for viewing "
