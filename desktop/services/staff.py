@@ -9,7 +9,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from ..db.tables import ChartShare, ProviderProfile, Staff, StaffRole
 from ..db.uow import UnitOfWork
-from . import audit
+from . import audit, server_logins
 from .errors import Conflict, InvalidInput, NotFound
 from .passwords import Passwords, password_problem
 from .policy import may_administer_staff, may_change_records_owner, may_grant_roles
@@ -138,6 +138,7 @@ def add_staff(
         session.flush()
         if records_owner:
             session.add(ProviderProfile(staff_id=staff.id, records_owner=records_owner))
+        server_logins.create_login(uow, staff.id, new.password)
         audit.record(
             uow,
             principal,
@@ -308,6 +309,7 @@ def deactivate_staff(
             subject=f"staff:{staff.id}",
             details={"shares_ended": len(ended)},
         )
+        server_logins.disable_login(uow, staff.id)
         uow.commit()
         uow.session.refresh(staff)
         return _member(staff)
@@ -327,6 +329,7 @@ def reactivate_staff(
         staff.failed_sign_ins = 0
         staff.locked_until = None
         audit.record(uow, principal, audit.Action.STAFF_REACTIVATED, subject=f"staff:{staff.id}")
+        server_logins.enable_login(uow, staff.id)
         uow.commit()
         uow.session.refresh(staff)
         return _member(staff)

@@ -23,6 +23,13 @@ _CHECK_VERIFIER = """
       USING ERRCODE = '22023';
   END IF;"""
 
+#: staff added before the server had logins (or set up by hand) have none: nothing to do.
+_LOGIN_OR_RETURN = """
+  SELECT login_name INTO v_login FROM app.staff_logins WHERE staff_id = p_staff_id;
+  IF v_login IS NULL THEN
+    RETURN{result};
+  END IF;"""
+
 _MAPPED_LOGIN = """
   SELECT login_name INTO v_login FROM app.staff_logins WHERE staff_id = p_staff_id;
   IF v_login IS NULL THEN
@@ -76,7 +83,7 @@ RETURNS integer LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
 DECLARE
   v_login text;
   v_ended integer;
-BEGIN{_CHECK_ADMIN}{_MAPPED_LOGIN}
+BEGIN{_CHECK_ADMIN}{_LOGIN_OR_RETURN.format(result=" 0")}
   EXECUTE format('ALTER ROLE %I NOLOGIN', v_login);
   SELECT count(*) FILTER (WHERE pg_terminate_backend(a.pid)) INTO v_ended
     FROM pg_stat_activity a WHERE a.usename = v_login AND a.pid <> pg_backend_pid();
@@ -88,7 +95,7 @@ CREATE FUNCTION app.enable_login(p_staff_id integer)
 RETURNS void LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
 DECLARE
   v_login text;
-BEGIN{_CHECK_ADMIN}{_MAPPED_LOGIN}
+BEGIN{_CHECK_ADMIN}{_LOGIN_OR_RETURN.format(result="")}
   EXECUTE format('ALTER ROLE %I LOGIN', v_login);
 END $$"""
 

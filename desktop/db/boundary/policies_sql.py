@@ -141,7 +141,10 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
             visible_client("client_name_words.client_id"),
             None,
         ),
-        ("client_name_words", "write", "ALL", EDITS_PROFILES, EDITS_PROFILES),
+        # (not FOR ALL: that would open reading too, and permissive policies add up)
+        ("client_name_words", "add", "INSERT", None, EDITS_PROFILES),
+        ("client_name_words", "change", "UPDATE", EDITS_PROFILES, None),
+        ("client_name_words", "remove", "DELETE", EDITS_PROFILES, None),
         (
             "client_provider_links",
             "read",
