@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from .clock import Clock, SystemClock
 from .config import Config
 from .db import migrate
-from .db.engine import create_database_engine, sqlite_url
+from .db.engine import create_database_engine, sqlite_url, transport_label, with_transport
 from .db.uow import UnitOfWork
 from .services.credentials import KeyringUnavailable, database_account, read_secret
 from .services.passwords import Passwords
@@ -81,7 +81,7 @@ def server_password(url: str) -> str | None:
         return None
 
 
-def connect(url: str) -> tuple[Engine, str, bool]:
+def connect(url: str, ca_file: Path | None = None) -> tuple[Engine, str, bool]:
     """An engine whose database answers, with its label and whether it is embedded.
 
     Raises StartupError with one line for a bad address, an unreachable server or a damaged file.
@@ -92,10 +92,14 @@ def connect(url: str) -> tuple[Engine, str, bool]:
         raise StartupError(
             f"'{url[:200]}' is not a database address Clinic Desk understands."
         ) from None
-    label = describe_url(url)
     embedded = parsed.get_backend_name() == "sqlite"
+    label = describe_url(url)
+    if not embedded:  # the status bar says how the connection travels (B5)
+        label = f"{label} ({transport_label(with_transport(parsed, ca_file))})"
     try:
-        engine = create_database_engine(parsed, password=None if embedded else server_password(url))
+        engine = create_database_engine(
+            parsed, password=None if embedded else server_password(url), ca_file=ca_file
+        )
     except (ValueError, sa_exc.ArgumentError, ModuleNotFoundError) as error:
         raise StartupError(f"Cannot use the database {label}: {error}") from None
     except OSError as error:
@@ -110,10 +114,10 @@ def connect(url: str) -> tuple[Engine, str, bool]:
     return engine, label, embedded
 
 
-def open_database(url: str) -> tuple[Engine, str, bool]:
+def open_database(url: str, ca_file: Path | None = None) -> tuple[Engine, str, bool]:
     """Connect and check the schema. An embedded file is backed up and upgraded; a server must
     already be at this release's schema (IT runs `clinicdesk db upgrade`). Raises StartupError."""
-    engine, label, embedded = connect(url)
+    engine, label, embedded = connect(url, ca_file)
     try:
         state = migrate.schema_state(engine)
         migrate.refuse_newer(state)
@@ -155,7 +159,9 @@ def _database_problem(label: str, embedded: bool, error: Exception) -> str:
 
 def build_context(config: Config, *, demo: bool = False, clock: Clock | None = None) -> AppContext:
     """Open the configured (or demo) database and build the context. Raises StartupError."""
-    engine, label, embedded = open_database(database_url_for(config, demo=demo))
+    engine, label, embedded = open_database(
+        database_url_for(config, demo=demo), None if demo else config.ca_file
+    )
     return AppContext(
         config=config,
         engine=engine,

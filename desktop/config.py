@@ -39,6 +39,8 @@ class Config:
     time_zone: str | None
     #: which file the settings came from, for messages ("from /etc/xdg/ClinicDesk/clinicdesk.toml").
     source: str
+    #: the certificate authority that signed the server's certificate ([database] ca_file).
+    ca_file: Path | None = None
 
     @property
     def embedded_database(self) -> Path:
@@ -81,6 +83,7 @@ def load_config(database_url: str | None = None) -> Config:
     )
     url: str | None = None
     zone: str | None = None
+    ca_file: Path | None = None
     source = "defaults"
     for path in site_config_paths():
         if not path.is_file():
@@ -96,6 +99,8 @@ def load_config(database_url: str | None = None) -> Config:
                 "the system keyring only (clinicdesk db set-password)."
             )
         url = database.get("url", url)
+        if "ca_file" in database:
+            ca_file = Path(str(database["ca_file"])).expanduser()
         zone = practice.get("time_zone", zone)
         source = str(path)
     if os.environ.get(ENV_DATABASE_URL):
@@ -104,4 +109,6 @@ def load_config(database_url: str | None = None) -> Config:
         url, source = database_url, "the command line"
     if url is not None and not isinstance(url, str):
         raise ConfigError(f"The database url in {source} must be text.")
-    return Config(data_dir=data_dir, database_url=url or None, time_zone=zone, source=source)
+    return Config(
+        data_dir=data_dir, database_url=url or None, time_zone=zone, source=source, ca_file=ca_file
+    )

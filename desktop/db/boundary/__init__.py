@@ -33,8 +33,11 @@ def install(connection: Connection) -> BoundaryRoles:
 
 def uninstall(connection: Connection) -> None:
     """Undo `install` for this database (the roles stay: other databases may use them)."""
-    database = connection.exec_driver_sql("SELECT current_database()").scalar_one()
-    roles = roles_for_database(database)
+    # The names recorded at install: a database copied from another keeps the original's roles.
+    row = connection.exec_driver_sql(
+        "SELECT owner_role, staff_role, logins_role, gate_role FROM app.boundary_roles"
+    ).one()
+    roles = BoundaryRoles(*row)
     for statement in (*policies_sql.drop_statements(), *roles_sql.drop_statements(roles)):
         _run(connection, statement)
 
