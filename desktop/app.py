@@ -14,7 +14,13 @@ from .clock import Clock, SystemClock
 from .config import COMMAND_LINE, DEFAULT_BACKUPS_KEPT, Config
 from .db import migrate
 from .db.encryption import EncryptionError, Progress, sqlcipher
-from .db.engine import create_database_engine, sqlite_path, sqlite_url
+from .db.engine import (
+    create_database_engine,
+    sqlite_path,
+    sqlite_url,
+    transport_label,
+    with_transport,
+)
 from .db.uow import UnitOfWork
 from .embedded_key import embedded_key
 from .services.credentials import KeyringUnavailable, database_account, read_secret
@@ -91,6 +97,7 @@ def connect(
     create: bool = True,
     progress: Progress | None = None,
     demo_file: bool = False,
+    ca_file: Path | None = None,
 ) -> tuple[Engine, str, bool]:
     """An engine whose database answers, with its label and whether it is embedded.
 
@@ -125,9 +132,14 @@ def connect(
             raise StartupError(_database_problem(label, True, error)) from None
         except OSError as error:
             raise StartupError(f"Cannot use the database file {label}: {error.strerror}.") from None
+    else:  # the status bar says how the connection travels (B5)
+        label = f"{label} ({transport_label(with_transport(parsed, ca_file))})"
     try:
         engine = create_database_engine(
-            parsed, password=None if embedded else server_password(url), key=key
+            parsed,
+            password=None if embedded else server_password(url),
+            key=key,
+            ca_file=ca_file,
         )
     except (ValueError, sa_exc.ArgumentError, ModuleNotFoundError) as error:
         raise StartupError(f"Cannot use the database {label}: {error}") from None
@@ -150,10 +162,13 @@ def open_database(
     progress: Progress | None = None,
     keep: int = DEFAULT_BACKUPS_KEPT,
     demo_file: bool = False,
+    ca_file: Path | None = None,
 ) -> tuple[Engine, str, bool]:
     """Connect and check the schema. An embedded file is backed up and upgraded; a server must
     already be at this release's schema (IT runs `clinicdesk db upgrade`). Raises StartupError."""
-    engine, label, embedded = connect(url, create=create, progress=progress, demo_file=demo_file)
+    engine, label, embedded = connect(
+        url, create=create, progress=progress, demo_file=demo_file, ca_file=ca_file
+    )
     try:
         state = migrate.schema_state(engine)
         migrate.refuse_newer(state)
@@ -209,6 +224,7 @@ def build_context(
         progress=progress,
         keep=config.backups_kept,
         demo_file=demo and sqlite_path(make_url(url)) == config.demo_database,
+        ca_file=None if demo else config.ca_file,
     )
     return AppContext(
         config=config,

@@ -45,6 +45,8 @@ class Config:
     source: str
     #: how many automatic backups of the embedded file are kept (`[backups] keep`).
     backups_kept: int = DEFAULT_BACKUPS_KEPT
+    #: the certificate authority that signed the server's certificate ([database] ca_file).
+    ca_file: Path | None = None
 
     @property
     def embedded_database(self) -> Path:
@@ -87,6 +89,7 @@ def load_config(database_url: str | None = None) -> Config:
     )
     url: str | None = None
     zone: str | None = None
+    ca_file: Path | None = None
     source = "defaults"
     kept = DEFAULT_BACKUPS_KEPT
     for path in site_config_paths():
@@ -103,6 +106,8 @@ def load_config(database_url: str | None = None) -> Config:
                 "the system keyring only (clinicdesk db set-password)."
             )
         url = database.get("url", url)
+        if "ca_file" in database:
+            ca_file = Path(str(database["ca_file"])).expanduser()
         zone = practice.get("time_zone", zone)
         kept = _backups_kept(values.get("backups", {}), path, kept)
         source = str(path)
@@ -118,6 +123,7 @@ def load_config(database_url: str | None = None) -> Config:
         time_zone=zone,
         source=source,
         backups_kept=kept,
+        ca_file=ca_file,
     )
 
 

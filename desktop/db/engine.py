@@ -46,13 +46,57 @@ def prepare_sqlite_file(path: Path) -> None:
         os.close(fd)
 
 
+#: host names that mean this very computer: no network between the app and the server.
+LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1"})
+
+
+def is_local_server(url: URL) -> bool:
+    """True for this computer: a local address or a Unix socket folder."""
+    host = url.host or url.query.get("host") or ""
+    if isinstance(host, tuple):
+        host = host[0] if host else ""
+    return host in LOCAL_HOSTS or host.startswith("/")
+
+
+def with_transport(url: URL, ca_file: Path | str | None = None) -> URL:
+    """A server on another machine is reached over TLS with its certificate verified against
+    the CA file IT names (``sslmode=verify-full``). An ``sslmode`` written in the address is
+    IT's explicit choice and is kept: that is the documented way to opt out."""
+    if url.get_backend_name() != "postgresql" or is_local_server(url) or "sslmode" in url.query:
+        return url
+    query = {"sslmode": "verify-full"}
+    if ca_file:
+        query["sslrootcert"] = str(ca_file)
+    return url.update_query_dict(query)
+
+
+def transport_label(url: str | URL) -> str:
+    """How the connection travels, in words for the status bar."""
+    url = make_url(url)
+    if url.get_backend_name() != "postgresql":
+        return "file on this computer"
+    if is_local_server(url):
+        return "server on this computer"
+    mode = url.query.get("sslmode", "prefer")
+    if mode == "verify-full":
+        return "encrypted, server verified"
+    if mode in ("require", "verify-ca"):
+        return "encrypted, server name not verified"
+    return "NOT ENCRYPTED"
+
+
 def create_database_engine(
-    url: str | URL, *, password: str | None = None, key: bytes | None = None
+    url: str | URL,
+    *,
+    password: str | None = None,
+    key: bytes | None = None,
+    ca_file: Path | str | None = None,
 ) -> Engine:
     """An engine for `url`; a SQLite file is created owner-only if it does not exist yet.
 
     An embedded file is encrypted with `key` (256 bits, SQLCipher); without a key it is opened
-    unencrypted, which only the conversion of a file from an earlier release and tests do."""
+    unencrypted, which only the conversion of a file from an earlier release and tests do. A
+    server on another machine is reached with its certificate verified (`with_transport`)."""
     url = make_url(url)
     backend = url.get_backend_name()
     if backend == "sqlite":
@@ -62,6 +106,7 @@ def create_database_engine(
             url = url.set(drivername="postgresql+psycopg")
         if password is not None and url.password is None:
             url = url.set(password=password)
+        url = with_transport(url, ca_file)
         return create_engine(
             url,
             hide_parameters=True,  # client data never lands in a log or an error message

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TextIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..db.tables import AuditEvent, AuditHead
 from ..db.uow import UnitOfWork
@@ -130,9 +130,27 @@ def record(
 ) -> None:
     """Append one entry in the caller's open transaction (it commits with the change it records).
 
-    The head row is locked first, so concurrent writers append one after another.
+    The head row is locked first, so concurrent writers append one after another. On
+    PostgreSQL the entry is appended by the database's own function, which computes the same
+    chain (staff logins may not write the trail's tables at all).
     """
     session = uow.session
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(
+                func.app.append_audit(
+                    action,
+                    actor.staff_id if actor else None,
+                    (actor_label or (actor.email if actor else "unknown"))[:254],
+                    client_id,
+                    subject,
+                    _canonical(details or {}),
+                    (workstation or (actor.workstation if actor else "unknown"))[:255],
+                    uow.now().astimezone(UTC),
+                )
+            )
+        )
+        return
     head = _locked_head(session)
     event = AuditEvent(
         seq=head.last_seq + 1,

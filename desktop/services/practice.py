@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..db.tables import Practice, ProviderProfile, Staff, StaffRole
 from ..db.uow import UnitOfWork
-from . import audit
+from . import audit, server_logins
 from .boundary import checked
 from .errors import Conflict, InvalidInput
 from .passwords import Passwords, password_problem
@@ -79,6 +79,7 @@ def set_up_practice(
         session.flush()
         if setup.owner_is_provider:
             session.add(ProviderProfile(staff_id=owner.id, records_owner="group"))
+        server_logins.create_login(uow, owner.id, setup.password)
         principal = Principal(owner.id, email, owner_name, frozenset(roles), workstation)
         audit.record(
             uow,

@@ -9,7 +9,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from ..db.tables import ChartShare, ProviderProfile, Staff, StaffRole
 from ..db.uow import UnitOfWork
-from . import audit
+from . import audit, server_logins
 from .boundary import checked
 from .errors import Conflict, InvalidInput, NotFound
 from .passwords import Passwords, password_problem
@@ -141,6 +141,7 @@ def add_staff(
         session.flush()
         if records_owner:
             session.add(ProviderProfile(staff_id=staff.id, records_owner=records_owner))
+        server_logins.create_login(uow, staff.id, new.password)
         audit.record(
             uow,
             principal,
@@ -314,6 +315,7 @@ def deactivate_staff(
             subject=f"staff:{staff.id}",
             details={"shares_ended": len(ended)},
         )
+        server_logins.disable_login(uow, staff.id)
         uow.commit()
         uow.session.refresh(staff)
         return _member(staff)
@@ -334,6 +336,7 @@ def reactivate_staff(
         staff.failed_sign_ins = 0
         staff.locked_until = None
         audit.record(uow, principal, audit.Action.STAFF_REACTIVATED, subject=f"staff:{staff.id}")
+        server_logins.enable_login(uow, staff.id)
         uow.commit()
         uow.session.refresh(staff)
         return _member(staff)

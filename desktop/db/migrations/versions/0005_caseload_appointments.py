@@ -1,8 +1,8 @@
 """Caseload transfers remember whether the departing provider's future appointments move, and
 for each client how many moved and how many stayed because the colleague was booked then.
 
-Revision ID: 0006_performance
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-03 10:30:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_performance"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,191 @@
+"""Roles, the `app` schema, the login-to-staff mapping, "who am I", ownership and grants."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from .names import BoundaryRoles
+
+#: tables holding client data: row-level security, forced (SPEC B5).
+CLIENT_TABLES = (
+    "clients",
+    "client_name_words",
+    "client_provider_links",
+    "linked_profiles",
+    "chart_notes",
+    "documents",
+    "chart_shares",
+    "notifications",
+    "appointments",
+    "appointment_series",
+    "caseload_transfers",
+    "caseload_transfer_items",
+    "audit_events",
+)
+#: tables about the practice and its staff: every signed-in person reads them; policies decide
+#: who changes them (R10, R12).
+PRACTICE_TABLES = (
+    "practice",
+    "staff",
+    "staff_roles",
+    "provider_profiles",
+    "provider_availability",
+    "provider_time_off",
+)
+#: tables staff may delete rows from (the name index and calendar hours are rewritten).
+DELETABLE = ("client_name_words", "staff_roles", "provider_availability", "provider_time_off")
+#: tables staff only read and append to through functions, or never touch.
+READ_ONLY = ("audit_events", "alembic_version")
+
+_GROUP_WIDE = "'owner','manager','record_custodian','scheduler','biller'"
+
+
+def _functions(roles: BoundaryRoles) -> list[str]:
+    definer = "SECURITY DEFINER SET search_path = pg_catalog, app, public"
+    return [
+        f"""CREATE FUNCTION app.login_name(p_email text) RETURNS text
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT left(regexp_replace(lower(current_database()), '[^a-z0-9_]', '_', 'g'), 40)
+                   || '_' || left(encode(sha256(convert_to(lower(btrim(p_email)), 'UTF8')),
+                                         'hex'), 16) $$""",
+        # Who am I: the active staff member mapped to the login of this connection.
+        f"""CREATE FUNCTION app.current_staff_id() RETURNS integer
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT l.staff_id FROM app.staff_logins l JOIN public.staff s ON s.id = l.staff_id
+             WHERE l.login_name = session_user AND s.active $$""",
+        f"""CREATE FUNCTION app.has_role(VARIADIC p_roles text[]) RETURNS boolean
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT EXISTS (SELECT 1 FROM public.staff_roles r
+                            WHERE r.staff_id = app.current_staff_id() AND r.role = ANY (p_roles)) $$""",
+        # IT's tools: a superuser, or a login that may become the schema owner.
+        f"""CREATE FUNCTION app.is_administrator() RETURNS boolean
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT r.rolsuper OR pg_has_role(session_user, b.owner_role, 'MEMBER')
+              FROM pg_roles r, app.boundary_roles b WHERE r.rolname = session_user $$""",
+        # R1: the clients on my list (open links), for a person holding the Provider role.
+        f"""CREATE FUNCTION app.my_client_ids() RETURNS SETOF integer
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT l.client_id FROM public.client_provider_links l
+             WHERE l.provider_id = app.current_staff_id() AND l.ended_at IS NULL
+               AND app.has_role('provider') $$""",
+        # R1, R2: every client for group-wide roles; my list otherwise.
+        f"""CREATE FUNCTION app.sees_all_clients() RETURNS boolean
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT app.has_role({_GROUP_WIDE}) $$""",
+        # R3, R4, B2: active chart shares made to me (with private notes only, if asked).
+        f"""CREATE FUNCTION app.shares_to_me(p_private_only boolean)
+            RETURNS TABLE (client_id integer, from_provider_id integer)
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT s.client_id, s.from_provider_id FROM public.chart_shares s
+             WHERE s.to_provider_id = app.current_staff_id() AND s.ended_at IS NULL
+               AND (s.expires_at IS NULL OR s.expires_at > now())
+               AND (s.include_private OR NOT p_private_only) $$""",
+        f"""CREATE FUNCTION app.group_owned_providers() RETURNS SETOF integer
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT p.staff_id FROM public.provider_profiles p WHERE p.records_owner = 'group' $$""",
+        # "Busy" (R10, decisions): every booked time of the calendar, without client, type or
+        # note, for those who may not see the appointment itself.
+        f"""CREATE FUNCTION app.busy_times(p_from timestamptz, p_to timestamptz)
+            RETURNS TABLE (appointment_id integer, provider_id integer,
+                           starts_at timestamptz, ends_at timestamptz)
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT a.id, a.provider_id, a.starts_at, a.ends_at FROM public.appointments a
+             WHERE a.status = 'booked' AND a.starts_at < p_to AND a.ends_at > p_from
+               AND app.current_staff_id() IS NOT NULL $$""",
+    ]
+
+
+def _role_exists(connection: Connection, name: str) -> bool:
+    found = connection.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
+    return found.first() is not None
+
+
+def statements(connection: Connection, roles: BoundaryRoles) -> list[str]:
+    out: list[str] = []
+    wanted = {
+        roles.owner: "NOLOGIN",
+        roles.staff: "NOLOGIN",
+        roles.logins: "NOLOGIN CREATEROLE",
+        roles.gate: "NOLOGIN",
+    }
+    for name, options in wanted.items():
+        if not _role_exists(connection, name):
+            out.append(f'CREATE ROLE "{name}" {options}')
+    out += [
+        f'GRANT pg_signal_backend TO "{roles.logins}"',
+        f'CREATE SCHEMA app AUTHORIZATION "{roles.owner}"',
+        # The names of this database's roles, so functions never spell them out.
+        """CREATE TABLE app.boundary_roles (
+             id integer PRIMARY KEY CHECK (id = 1),
+             owner_role name NOT NULL, staff_role name NOT NULL,
+             logins_role name NOT NULL, gate_role name NOT NULL)""",
+        f"""INSERT INTO app.boundary_roles VALUES
+             (1, '{roles.owner}', '{roles.staff}', '{roles.logins}', '{roles.gate}')""",
+        """CREATE TABLE app.staff_logins (
+             staff_id integer PRIMARY KEY REFERENCES public.staff (id),
+             login_name name NOT NULL UNIQUE)""",
+        *_functions(roles),
+    ]
+    return out
+
+
+def closing_statements(roles: BoundaryRoles) -> list[str]:
+    """Everything to the owner, then the doors opened one by one."""
+    o, s = f'"{roles.owner}"', f'"{roles.staff}"'
+    tables = (*CLIENT_TABLES, *PRACTICE_TABLES, "audit_head", "alembic_version")
+    out = [f"ALTER TABLE public.{t} OWNER TO {o}" for t in tables]
+    out += [
+        f"ALTER TABLE app.staff_logins OWNER TO {o}",
+        f"ALTER TABLE app.boundary_roles OWNER TO {o}",
+        f"ALTER FUNCTION public.clinicdesk_refuse_audit_change() OWNER TO {o}",
+        f"ALTER FUNCTION public.clinicdesk_keep_signed_note() OWNER TO {o}",
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+        "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC",
+        "REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC",
+        "REVOKE ALL ON ALL TABLES IN SCHEMA app FROM PUBLIC",
+        "REVOKE ALL ON ALL FUNCTIONS IN SCHEMA app FROM PUBLIC",
+        "REVOKE ALL ON SCHEMA app FROM PUBLIC",
+        f'GRANT USAGE ON SCHEMA app TO {s}, "{roles.logins}", "{roles.gate}"',
+        f"GRANT EXECUTE ON FUNCTION app.current_staff_id(), app.has_role(text[]),"
+        f" app.my_client_ids(), app.sees_all_clients(), app.shares_to_me(boolean),"
+        f" app.group_owned_providers(), app.busy_times(timestamptz, timestamptz),"
+        f" app.login_name(text) TO {s}",
+        f"GRANT EXECUTE ON FUNCTION app.current_staff_id(), app.has_role(text[]),"
+        f' app.login_name(text), app.is_administrator() TO "{roles.logins}"',
+        f'GRANT SELECT ON app.boundary_roles TO "{roles.logins}"',
+        f'GRANT SELECT, INSERT, UPDATE ON app.staff_logins TO "{roles.logins}"',
+        f'GRANT SELECT ON public.staff TO "{roles.logins}"',
+        # Objects later migrations create start closed: nobody but the owner until granted.
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {o} REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC",
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {o} REVOKE ALL ON TABLES FROM PUBLIC",
+        f"GRANT SELECT ON {', '.join(READ_ONLY)} TO {s}",
+    ]
+    writable = [t for t in (*CLIENT_TABLES, *PRACTICE_TABLES) if t not in READ_ONLY]
+    out.append(f"GRANT SELECT, INSERT, UPDATE ON {', '.join(writable)} TO {s}")
+    out.append(f"GRANT DELETE ON {', '.join(DELETABLE)} TO {s}")
+    # A share is ended, never rewritten; a notice is only marked read (column grants).
+    out.append(f"REVOKE UPDATE ON chart_shares, notifications FROM {s}")
+    out.append(f"GRANT UPDATE (ended_at, ended_by, end_reason, version) ON chart_shares TO {s}")
+    out.append(f"GRANT UPDATE (read_at) ON notifications TO {s}")
+    out.append(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {s}")
+    out.append(
+        "DO $$ BEGIN EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database()); "
+        f"EXECUTE format('GRANT CONNECT ON DATABASE %I TO {s}, \"{roles.gate}\"', "
+        "current_database()); END $$"
+    )
+    return out
+
+
+def drop_statements(roles: BoundaryRoles) -> list[str]:
+    tables = (*CLIENT_TABLES, *PRACTICE_TABLES, "audit_head", "alembic_version")
+    out = [f"ALTER TABLE public.{t} OWNER TO CURRENT_USER" for t in tables]
+    out += [
+        "ALTER FUNCTION public.clinicdesk_refuse_audit_change() OWNER TO CURRENT_USER",
+        "ALTER FUNCTION public.clinicdesk_keep_signed_note() OWNER TO CURRENT_USER",
+        f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{roles.staff}"',
+        f'REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM "{roles.staff}"',
+        "DROP SCHEMA app CASCADE",
+        "DO $$ BEGIN EXECUTE format('GRANT CONNECT, TEMP ON DATABASE %I TO PUBLIC', "
+        "current_database()); END $$",
+    ]
+    return out
