@@ -67,7 +67,7 @@ def _backup(url: str, config: Config, args: argparse.Namespace) -> int:
         pg_dump(parsed, server_password(url), target)
         print(f"Backed up {label} to {target} (pg_dump custom format, owner-only).")
         return 0
-    engine, _, _ = connect(url, create=False)
+    engine, _, _ = connect(url, create=False, ca_file=config.ca_file)
     try:
         path = sqlite_path(engine.url)
         assert path is not None

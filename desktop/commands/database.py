@@ -17,7 +17,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     url = database_url_for(config, demo=False)
     if args.db_command == "set-password":
         return _set_password(url)
-    engine, label, _ = connect(url, config.ca_file)
+    engine, label, _ = connect(url, ca_file=config.ca_file)
     try:
         state = migrate.schema_state(engine)
         if args.db_command == "status":

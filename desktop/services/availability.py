@@ -252,6 +252,7 @@ class CalendarAvailability:
     time_off: dict[int, list[TimeOff]]
 
 
+@checked
 def calendar_availability(
     uow: UnitOfWork,
     principal: Principal,

@@ -10,9 +10,13 @@ from ..db.backups import backup_folder, backup_path, online_backup, prune
 from ..db.engine import engine_key, sqlite_path
 from ..db.uow import UnitOfWork
 from . import audit
+from .boundary import checked
 from .errors import InvalidInput
 from .policy import may_back_up
 from .principal import Principal
+
+#: the most automatic backups kept, as the site configuration's `[backups] keep` allows.
+MOST_BACKUPS_KEPT = 365
 
 
 @dataclass(frozen=True)
@@ -24,10 +28,13 @@ class BackupMade:
     removed: int
 
 
+@checked
 def back_up_now(uow: UnitOfWork, principal: Principal, *, keep: int) -> BackupMade:
     """Copy the embedded database while it is in use, keep the newest `keep` automatic backups,
     and record who made the copy. A server is backed up by IT (`clinicdesk db backup`)."""
     may_back_up(principal).require()
+    if not 1 <= keep <= MOST_BACKUPS_KEPT:
+        raise InvalidInput(f"Between 1 and {MOST_BACKUPS_KEPT} backups can be kept.")
     path = sqlite_path(uow.engine.url)
     key = engine_key(uow.engine)
     if path is None or key is None:

@@ -29,12 +29,12 @@ from hypothesis import strategies as st
 
 import desktop.services
 from desktop.clock import FixedClock
-from desktop.db.engine import create_database_engine
 from desktop.db.uow import UnitOfWork
 from desktop.services import charts, clients, practice, scheduling, staff
 from desktop.services.clients import ClientDraft
 from desktop.services.errors import ServiceError, SignInRefused
 from desktop.services.principal import Principal, Role
+from tests.sqlite_key import engine_for
 
 from .conftest import PASSWORD, snapshot
 
@@ -234,7 +234,7 @@ def build_practice(engine, passwords) -> Principal:
     ids=[f"{f.__module__.rsplit('.', 1)[1]}.{f.__name__}" for f in ENTRY_POINTS],
 )
 def test_hostile_input_is_refused_by_name_and_changes_nothing(database_url, passwords, function):
-    engine = create_database_engine(database_url)
+    engine = engine_for(database_url)
     try:
         owner = build_practice(engine, passwords)
         parameters = inspect.signature(function).parameters
