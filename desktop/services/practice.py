@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -44,22 +45,48 @@ class PracticeSetup:
     owner_is_provider: bool = False
 
 
+def _setup_checks(setup: PracticeSetup) -> tuple[Callable[[], object], ...]:
+    """The set-up form's checks in the form's order; each returns its clean value or raises."""
+
+    def password() -> None:
+        problem = password_problem(setup.password)
+        if problem:
+            raise InvalidInput(problem, field="password")
+
+    def password_again() -> None:
+        if setup.password != setup.password_again:
+            raise InvalidInput("The two passwords are not the same.", field="password_again")
+
+    return (
+        lambda: clean_text(
+            setup.practice_name, "The practice name", max_length=200, field="practice_name"
+        ),
+        lambda: clean_time_zone(setup.time_zone),
+        lambda: clean_text(setup.owner_name, "Your name", max_length=120, field="owner_name"),
+        lambda: clean_email(setup.owner_email, field="owner_email"),
+        password,
+        password_again,
+    )
+
+
+def setup_problems(setup: PracticeSetup) -> list[InvalidInput]:
+    """Every problem of the set-up form at once, in the form's order (shown beside their
+    fields). Checks only; nothing is read or written."""
+    problems: list[InvalidInput] = []
+    for check in _setup_checks(setup):
+        try:
+            check()
+        except InvalidInput as problem:
+            problems.append(problem)
+    return problems
+
+
 @checked
 def set_up_practice(
     uow: UnitOfWork, passwords: Passwords, setup: PracticeSetup, workstation: str
 ) -> Principal:
     """Create the practice and its Owner on an empty database; returns the Owner, signed in."""
-    name = clean_text(
-        setup.practice_name, "The practice name", max_length=200, field="practice_name"
-    )
-    zone = clean_time_zone(setup.time_zone)
-    owner_name = clean_text(setup.owner_name, "Your name", max_length=120, field="owner_name")
-    email = clean_email(setup.owner_email, field="owner_email")
-    problem = password_problem(setup.password)
-    if problem:
-        raise InvalidInput(problem, field="password")
-    if setup.password != setup.password_again:
-        raise InvalidInput("The two passwords are not the same.", field="password_again")
+    name, zone, owner_name, email, _, _ = (check() for check in _setup_checks(setup))
     roles = {Role.OWNER} | ({Role.PROVIDER} if setup.owner_is_provider else set())
     with uow:
         session = uow.session

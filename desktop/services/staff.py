@@ -112,6 +112,30 @@ class NewStaff:
     records_owner: str | None = None
 
 
+def new_staff_problems(new: NewStaff) -> list[InvalidInput]:
+    """Every problem of an Add staff form at once, one per field at fault, in the form's order
+    (a form shows them all beside their fields). Checks only; nothing is read or written."""
+    checks = (
+        lambda: clean_text(new.display_name, "The name", max_length=120, field="display_name"),
+        lambda: clean_email(new.email),
+        lambda: _refuse_weak_password(new.password),
+        lambda: _clean_roles(new.roles),
+    )
+    problems: list[InvalidInput] = []
+    for check in checks:
+        try:
+            check()
+        except InvalidInput as problem:
+            problems.append(problem)
+    return problems
+
+
+def _refuse_weak_password(password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise InvalidInput(problem, field="password")
+
+
 @checked
 def add_staff(
     uow: UnitOfWork, principal: Principal, passwords: Passwords, new: NewStaff
@@ -121,9 +145,7 @@ def add_staff(
     may_grant_roles(principal, roles).require()
     name = clean_text(new.display_name, "The name", max_length=120, field="display_name")
     email = clean_email(new.email)
-    problem = password_problem(new.password)
-    if problem:
-        raise InvalidInput(problem, field="password")
+    _refuse_weak_password(new.password)
     records_owner = _clean_records_owner(new.records_owner) if Role.PROVIDER in roles else None
     with uow:
         session = uow.session

@@ -25,7 +25,7 @@ from ..services.passwords import MIN_PASSWORD_LENGTH
 from ..services.principal import Principal
 from .messages import InlineMessage
 from .style import svg_pixmap
-from .widgets import Field, button, primary_button
+from .widgets import Field, button, primary_button, show_problems
 
 #: offered when neither the site configuration nor this computer says where the practice is.
 FALLBACK_TIME_ZONE = "America/New_York"
@@ -197,13 +197,10 @@ class SetupDialog(QDialog):
             principal = practice.set_up_practice(
                 self.ctx.uow(), self.ctx.passwords, self.setup(), self.ctx.workstation
             )
-        except InvalidInput as error:
-            field = self.fields.get(error.field or "")
-            if field is None:
-                self.message.show_error(error)
-            else:
-                field.show_error(error.message)
-                field.editor.setFocus()
+        except InvalidInput as error:  # every problem at once, each under its field
+            problems = practice.setup_problems(self.setup()) or [error]
+            for text in show_problems(self.fields, problems):
+                self.message.show_text(text)
             return
         except Exception as error:  # Conflict (already set up), or the database went away
             self.message.show_error(error)

@@ -15,7 +15,7 @@ from ..services.principal import Principal, Role
 from ..services.staff import StaffMember
 from .form_dialog import FormDialog
 from .staff_fields import UNANSWERED, OwnershipQuestion, RoleChecks
-from .widgets import Field
+from .widgets import Field, show_problems
 
 #: the width the dialogs' text flows in, in pixels.
 CONTENT_WIDTH = 460
@@ -106,23 +106,18 @@ class AddStaffDialog(_StaffDialog):
             self.member = staff.add_staff(
                 self.ctx.uow(), self.principal, self.ctx.passwords, self.new_staff()
             )
-        except InvalidInput as error:
-            self._show_invalid(error)
+        except InvalidInput as error:  # every problem at once, each under its field
+            if error.field == "records_owner":
+                self.ownership.error.show_text(error.message)
+                return
+            problems = staff.new_staff_problems(self.new_staff()) or [error]
+            for text in show_problems(self.fields, problems):
+                self.message.show_text(text)
             return
         except Exception as error:
             self.message.show_error(error)
             return
         self.accept()
-
-    def _show_invalid(self, error: InvalidInput) -> None:
-        if error.field == "records_owner":
-            self.ownership.error.show_text(error.message)
-        elif error.field in self.fields:
-            field = self.fields[error.field]
-            field.show_error(error.message)
-            field.editor.setFocus()
-        else:
-            self.message.show_error(error)
 
 
 class EditRolesDialog(_StaffDialog):

@@ -50,6 +50,22 @@ def test_a_short_password_is_explained_under_the_password(qtbot, ctx):
     assert practice.practice_info(ctx.uow()) is None
 
 
+def test_every_problem_of_the_form_shows_at_once_beside_its_field(qtbot, ctx):
+    dialog = open_setup(qtbot, ctx)
+    qtbot.keyClicks(dialog.owner_email_edit, "not-an-email")
+    qtbot.keyClicks(dialog.password_edit, "short")
+    qtbot.keyClicks(dialog.password_again_edit, "other")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    shown = {name: field.error.text() for name, field in dialog.fields.items()}
+    assert shown["practice_name"] == "The practice name is required."
+    assert shown["owner_name"] == "Your name is required."
+    assert "email" in shown["owner_email"].lower()
+    assert "at least 10 characters" in shown["password"]
+    assert shown["password_again"] == "The two passwords are not the same."
+    assert dialog.focusWidget() is dialog.practice_name_edit
+    assert practice.practice_info(ctx.uow()) is None
+
+
 def test_a_fixed_field_loses_its_message_on_the_next_try(qtbot, ctx):
     dialog = open_setup(qtbot, ctx)
     fill(qtbot, dialog, password="a long password 1", again="different")

@@ -147,6 +147,25 @@ def test_a_taken_email_is_shown_under_the_email_and_adds_nobody(qtbot, ctx, owne
     assert len(staff.list_staff(ctx.uow(), owner)) == 2
 
 
+def test_add_staff_shows_every_problem_at_once_and_adds_nobody(qtbot, ctx, owner):
+    screen = open_staff(qtbot, ctx, owner)
+    qtbot.mouseClick(screen.add_button, Qt.MouseButton.LeftButton)
+    dialog = screen.current_dialog
+    qtbot.keyClicks(dialog.email_edit, "not-an-email")
+    qtbot.keyClicks(dialog.password_edit, "short")
+    tick(qtbot, dialog.role_checks.boxes[Role.BILLER])
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    assert dialog.isVisible()
+    shown = {name: field.error.text() for name, field in dialog.fields.items()}
+    assert shown["display_name"] == "The name is required."
+    assert "email" in shown["email"].lower()
+    assert shown["password"].startswith("The password")
+    assert shown["roles"] == ""
+    assert dialog.focusWidget() is dialog.name_edit  # the first field at fault has the keyboard
+    assert len(staff.list_staff(ctx.uow(), owner)) == 1
+
+
 def test_a_manager_cannot_give_the_owner_role(qtbot, ctx, add_member):
     _member, manager = add_member("Priya Raman", Role.MANAGER)
     screen = open_staff(qtbot, ctx, manager)
