@@ -242,7 +242,7 @@ def check_postgres(runner: BundleRunner, head: str, keyring_required: bool) -> s
     try:
         with server._admin() as connection:
             connection.execute(
-                sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                sql.SQL("CREATE ROLE {} LOGIN CREATEROLE PASSWORD {}").format(
                     sql.Identifier(DB_ROLE), sql.Literal(password)
                 )
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+import psycopg
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         return 0
     except migrate.SchemaError as error:
         raise StartupError(str(error)) from None
-    except sa_exc.DatabaseError as error:
+    except (sa_exc.DatabaseError, psycopg.Error) as error:  # the boundary's SQL goes to the driver
         detail = str(getattr(error, "orig", error)).strip().splitlines()[0]
         raise StartupError(f"The upgrade of {label} failed and was rolled back: {detail}") from None
     finally:

@@ -121,10 +121,14 @@ SIGNATURES = (
 
 def statements(roles: BoundaryRoles) -> list[str]:
     out = [CREATE, RENAME, DISABLE, ENABLE, SET_PASSWORD]
+    # A new owner needs CREATE on the schema (a superuser skips that check, IT's login does
+    # not); the logins role keeps only USAGE once it owns its functions.
+    out.append(f'GRANT CREATE ON SCHEMA app TO "{roles.logins}"')
     for signature in SIGNATURES:
         out += [
             f'ALTER FUNCTION {signature} OWNER TO "{roles.logins}"',
             f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC",
             f'GRANT EXECUTE ON FUNCTION {signature} TO "{roles.staff}"',
         ]
+    out.append(f'REVOKE CREATE ON SCHEMA app FROM "{roles.logins}"')
     return out

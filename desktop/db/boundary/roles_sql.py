@@ -112,6 +112,9 @@ def statements(connection: Connection, roles: BoundaryRoles) -> list[str]:
         if not _role_exists(connection, name):
             out.append(f'CREATE ROLE "{name}" {options}')
     out += [
+        # IT's migration login may become the schema owner (SET ROLE), so this and later
+        # upgrades can hand objects to it and alter them; no staff login is ever a member.
+        f'GRANT "{roles.owner}", "{roles.logins}" TO CURRENT_USER',
         f'GRANT pg_signal_backend TO "{roles.logins}"',
         f'CREATE SCHEMA app AUTHORIZATION "{roles.owner}"',
         # The names of this database's roles, so functions never spell them out.
@@ -133,7 +136,10 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
     """Everything to the owner, then the doors opened one by one."""
     o, s = f'"{roles.owner}"', f'"{roles.staff}"'
     tables = (*CLIENT_TABLES, *PRACTICE_TABLES, "audit_head", "alembic_version")
-    out = [f"ALTER TABLE public.{t} OWNER TO {o}" for t in tables]
+    # The owner makes and alters the schema's objects (a new owner needs CREATE on the schema;
+    # only a superuser skips that check).
+    out = [f"GRANT USAGE, CREATE ON SCHEMA public TO {o}"]
+    out += [f"ALTER TABLE public.{t} OWNER TO {o}" for t in tables]
     out += [
         f"ALTER TABLE app.staff_logins OWNER TO {o}",
         f"ALTER TABLE app.boundary_roles OWNER TO {o}",
