@@ -290,7 +290,7 @@ def _upgrade_and_smoke(runner: BundleRunner, env: dict[str, str], head: str, how
     out = runner.run(["db", "upgrade"], env)
     expect(out, f"already at schema {head}")
     out = runner.run(["--smoke"], env)
-    expect(out, f"/{DB_NAME} at schema {head}", "(offscreen)")
+    expect(out, f"/{DB_NAME} (server on this computer) at schema {head}", "(offscreen)")
     return f"{out.strip()} [{how}]"
 
 
