@@ -104,6 +104,7 @@ class ClientListModel(QAbstractTableModel):
         *,
         page_size: int = PAGE_SIZE,
         cache_rows: int = CACHE_ROWS,
+        count_later: bool = False,
     ) -> None:
         super().__init__(parent)
         self.principal = principal
@@ -118,6 +119,7 @@ class ClientListModel(QAbstractTableModel):
             moved=self._forget_shown,
             page_size=page_size,
             cache_rows=cache_rows,
+            count_later=count_later,
         )
         #: the number of rows the view is told of.
         self._total = 0
@@ -178,6 +180,21 @@ class ClientListModel(QAbstractTableModel):
         self._by_row.clear()
         self.endResetModel()
         self.reloaded.emit(self._total)
+        if not self._pages.counted:  # the first page is shown; the count follows
+            QTimer.singleShot(0, self._count)
+
+    @property
+    def counted(self) -> bool:
+        """False while `total` is only the rows known so far and the count is on its way."""
+        return self._pages.counted
+
+    def _count(self) -> None:
+        try:
+            self._pages.count()
+        except Exception as error:
+            self.fetch_failed.emit(error)
+            return
+        self._resync()
 
     # -- rows ----------------------------------------------------------------------------------
 

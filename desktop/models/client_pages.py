@@ -70,8 +70,11 @@ class ClientPages:
         moved: Callable[[], None],
         page_size: int = PAGE_SIZE,
         cache_rows: int = CACHE_ROWS,
+        count_later: bool = False,
     ) -> None:
         self._uow = uow
+        #: on PostgreSQL, show the first page before the matches are counted.
+        self.count_later = count_later
         self.principal = principal
         self._failed_with = failed
         self._changed = changed
@@ -84,6 +87,8 @@ class ClientPages:
         self.complete = True
         #: how many clients matched when the list was loaded.
         self.total = 0
+        #: False while `total` is only a lower bound (see `count`).
+        self.counted = True
         self._positions: dict[int, int] | None = None
         #: ids past the first page fetched a page at a time (name order), by row number, and
         #: the first rows of the pages asked for.
@@ -96,9 +101,12 @@ class ClientPages:
         self._failed: set[int] = set()
 
     def fetch(self, query: ClientQuery, offset: int = 0) -> ClientPage:
-        """A page of `query` from `offset`, and the count (raises the service's errors)."""
+        """A page of `query` from `offset`, and the count (raises the service's errors). On a
+        PostgreSQL server, with `count_later`, the first page comes without a count: `count`
+        gives it afterwards."""
+        uow = self._uow()
         return client_list.list_clients(
-            self._uow(),
+            uow,
             self.principal,
             scope=query.scope,
             search=query.search,
@@ -107,7 +115,21 @@ class ClientPages:
             descending=query.descending,
             offset=offset,
             limit=self.page_size,
+            count=offset > 0 or not self.count_later or uow.dialect != "postgresql",
         )
+
+    def count(self) -> None:
+        """Count the matches of a list whose first page came without a count (raises the
+        service's errors). The rows known stay; `total` becomes the count."""
+        query = self.query
+        if query is None or self.counted:
+            return
+        total = client_list.count_clients(
+            self._uow(), self.principal, scope=query.scope, search=query.search, status=query.status
+        )
+        self.counted = True
+        self.total = max(total, len(self.ids))
+        self.complete = len(self.ids) >= self.total
 
     def start(self, query: ClientQuery, first: ClientPage) -> None:
         """Show `query`, whose first page is `first`: everything known before is dropped."""
@@ -115,6 +137,7 @@ class ClientPages:
         self.query = query
         self.ids = ids
         self.total = max(first.total, len(ids))
+        self.counted = first.counted
         self.complete = len(ids) >= self.total
         self._positions = None
         self._paged.clear()
@@ -247,7 +270,10 @@ class ClientPages:
             log.warning("could not fetch a page of the client list", exc_info=error)
             self._failed_with(error)
             return
-        if page.total != self.total:  # the list changed since it was loaded: use every id
+        if not self.counted:  # a later page came counted before the first page's count
+            self.counted, self.total = True, max(page.total, len(self.ids))
+            self._changed()
+        elif page.total != self.total:  # the list changed since it was loaded: use every id
             self._load_all_ids()
             return
         for offset, client_id in enumerate(page.ids):

@@ -29,12 +29,19 @@ MAX_PAGE = 1000
 
 @dataclass(frozen=True)
 class ClientPage:
-    """One page of the list and how many rows match in all."""
+    """One page of the list and how many rows match in all.
+
+    When the page was asked for without a count (`counted=False`) and more rows follow it,
+    `total` is only what is known so far: the rows up to the page and one more. Ask
+    `count_clients` for the exact figure afterwards.
+    """
 
     rows: list[ClientRow]
     total: int
     #: the page's client ids in order (a row the principal may no longer see has no ClientRow).
     ids: list[int] = field(default_factory=list)
+    #: False when `total` is a lower bound waiting for `count_clients`.
+    counted: bool = True
 
 
 def _require_list(principal: Principal, scope: str) -> None:
@@ -155,6 +162,13 @@ def _query_parts(
     return found, _ordered_ids(found, sort, descending)
 
 
+def _page_ids(connection: Connection, found, ordered, now, descending, offset, limit):
+    """The ids from `offset`, at most `limit` of them."""
+    if ordered is None:
+        return _next_appointment_ids(connection, found, now, descending, offset, limit)
+    return connection.scalars(ordered.offset(offset).limit(limit)).all()
+
+
 @checked
 def list_clients(
     uow: UnitOfWork,
@@ -167,20 +181,48 @@ def list_clients(
     descending: bool = False,
     offset: int = 0,
     limit: int = 100,
+    count: bool = True,
 ) -> ClientPage:
     """One page of "My Clients" (scope "mine") or "All Clients" (scope "all", R1), and how
-    many clients match in all."""
+    many clients match in all.
+
+    The page is read with one row more than asked: a page that ends the list gives the exact
+    total without counting. Otherwise the matches are counted, unless `count` is False: then
+    the page comes back at once with a lower bound (`counted` False), so the first page never
+    waits for a count of 200,000 rows; `count_clients` gives the figure afterwards.
+    """
     with uow:
         now = uow.now()
         found, ordered = _query_parts(principal, now, scope, search, status, sort, descending)
         offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
         connection = uow.session.connection()
-        if ordered is None:
-            ids = _next_appointment_ids(connection, found, now, descending, offset, limit)
+        ids = list(_page_ids(connection, found, ordered, now, descending, offset, limit + 1))
+        more = len(ids) > limit
+        ids = ids[:limit]
+        counted = True
+        if not more and (ids or offset == 0):
+            total = offset + len(ids)
+        elif count:
+            total = connection.scalar(found.select(func.count())) or 0
         else:
-            ids = connection.scalars(ordered.offset(offset).limit(limit)).all()
-        total = connection.scalar(found.select(func.count()))
-        return ClientPage(rows=rows_in(uow, principal, ids), total=total or 0, ids=list(ids))
+            total, counted = offset + len(ids) + 1, False
+        return ClientPage(rows=rows_in(uow, principal, ids), total=total, ids=ids, counted=counted)
+
+
+@checked
+def count_clients(
+    uow: UnitOfWork,
+    principal: Principal,
+    *,
+    scope: str,
+    search: str = "",
+    status: str | None = None,
+) -> int:
+    """How many clients match, for a list whose first page came without a count."""
+    with uow:
+        _require_list(principal, scope)
+        found = matching(principal, scope, search or "", status)
+        return uow.session.connection().scalar(found.select(func.count())) or 0
 
 
 @checked

@@ -155,6 +155,7 @@ class ClientsScreen(QWidget):
             time_zone or self._practice_time_zone(),
             ClientQuery(scope=scope),
             parent=self,
+            count_later=True,
         )
         self.table = client_table(self.model)
         self.table.viewport().installEventFilter(self)
@@ -256,7 +257,8 @@ class ClientsScreen(QWidget):
 
     def _show_count(self, total: int) -> None:
         query = self.model.query
-        self.count_label.setText(count_text(total))
+        counting = not self.model.counted
+        self.count_label.setText("Counting clients…" if counting else count_text(total))
         self.header.title.setText(TITLES[query.scope])
         self.header.subtitle.setText(SUBTITLES[query.scope])
         self.pages.setCurrentWidget(self.table if total else self.empty_state)
