@@ -145,6 +145,10 @@ class AuditTableModel(QAbstractTableModel):
         kind, _, key = (entry.subject or "").partition(":")
         if kind == "staff" and key.isdigit():
             return self._staff_names.get(int(key), f"staff member #{key}")
+        _, _, provider = key.partition(":")
+        if kind == "chart" and provider.isdigit():
+            name = self._staff_names.get(int(provider))
+            return f"{name}'s chart" if name else f"chart of staff member #{provider}"
         return entry.subject or ""
 
     def details(self, entry: AuditEntry) -> str:
