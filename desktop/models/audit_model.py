@@ -31,8 +31,27 @@ ACTION_LABELS = {
     Action.PASSWORD_CHANGED: "Password changed",
     Action.AUDIT_EXPORTED: "Audit trail exported",
     Action.DATABASE_BACKED_UP: "Database backed up",
-    "share.started": "Chart share started",
-    "share.ended": "Chart share ended",
+    Action.CLIENT_CREATED: "Client added",
+    Action.CLIENT_UPDATED: "Client details changed",
+    Action.CLIENT_PROVIDER_SETTINGS_UPDATED: "Booking defaults changed",
+    Action.PROFILES_LINKED: "Profiles linked",
+    Action.CHART_READ: "Chart opened",
+    Action.PRIVATE_NOTES_READ: "Private notes opened",
+    Action.NOTE_CREATED: "Note started",
+    Action.NOTE_UPDATED: "Note changed",
+    Action.NOTE_SIGNED: "Note signed",
+    Action.ADDENDUM_ADDED: "Addendum added",
+    Action.DOCUMENT_ADDED: "Document added",
+    Action.DOCUMENT_READ: "Document opened",
+    Action.SHARE_STARTED: "Chart share started",
+    Action.SHARE_ENDED: "Chart share ended",
+    Action.LINK_ADDED: "Added to a provider's list",
+    Action.LINK_ENDED: "Removed from a provider's list",
+    Action.CLIENT_TRANSFERRED: "Client transferred",
+    Action.CASELOAD_TRANSFER_STARTED: "Caseload transfer started",
+    Action.CASELOAD_TRANSFER_FINISHED: "Caseload transfer finished",
+    Action.BILLING_VIEWED: "Billing viewed",
+    Action.BILLING_UPDATED: "Billing changed",
 }
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -126,6 +145,10 @@ class AuditTableModel(QAbstractTableModel):
         kind, _, key = (entry.subject or "").partition(":")
         if kind == "staff" and key.isdigit():
             return self._staff_names.get(int(key), f"staff member #{key}")
+        _, _, provider = key.partition(":")
+        if kind == "chart" and provider.isdigit():
+            name = self._staff_names.get(int(provider))
+            return f"{name}'s chart" if name else f"chart of staff member #{provider}"
         return entry.subject or ""
 
     def details(self, entry: AuditEntry) -> str:

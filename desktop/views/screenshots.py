@@ -224,7 +224,9 @@ def _quiet_platform_chatter():
 def _grab(widget: QWidget, path: Path) -> None:
     widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     widget.show()
-    if not isinstance(widget, (MainWindow, ClientProfileWindow)):
+    # A dialog given its size in code (room for its columns) keeps it; others take their own.
+    sized = widget.testAttribute(Qt.WidgetAttribute.WA_Resized)
+    if not sized and not isinstance(widget, (MainWindow, ClientProfileWindow)):
         widget.adjustSize()
     for _ in range(3):
         QApplication.processEvents()

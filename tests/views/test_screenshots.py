@@ -41,6 +41,11 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path)
         assert image.width() >= 300 and image.height() >= 300, path.name
     main = QImage(str(written[2]))
     assert (main.width(), main.height()) == (1200, 760)
+    # Dialogs sized for their columns are pictured at that size, not shrunk to their minimum.
+    who = QImage(str(tmp_path / "shots" / "who-can-see.png"))
+    assert (who.width(), who.height()) == (1040, 600)
+    slots = QImage(str(tmp_path / "shots" / "find-availability.png"))
+    assert (slots.width(), slots.height()) == (1000, 640)
 
 
 def test_a_role_gets_pictures_of_the_screens_it_can_use_and_no_platform_chatter(
