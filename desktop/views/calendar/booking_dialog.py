@@ -6,15 +6,13 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, Qt, QTime, QTimer
+from PySide6.QtCore import QDate, QTime, QTimer
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
@@ -27,6 +25,7 @@ from ...services.principal import Principal
 from ..input_limits import limit_plain_text
 from ..messages import explain
 from ..widgets import Field, TimeField
+from .amber_alert import AmberAlert
 from .client_search import ClientSearch
 from .common import (
     CalendarDialog,
@@ -52,42 +51,17 @@ DEFAULT_POS = "11"
 CHOOSE_CLIENT = "Choose a client first."
 
 
-class NewProviderAlert(QFrame):
+class NewProviderAlert(AmberAlert):
     """The amber frame at the top of the booking form (R7): the client is not yet on the
     provider's list, and saving adds them. Hidden while there is nothing to say."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("bookingAlert")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setAccessibleName("New provider alert")
-        mark = QLabel("!")
-        mark.setObjectName("alertMark")
-        mark.setAccessibleName("")
-        self.title = QLabel("New provider for this client")
-        self.title.setStyleSheet("font-weight: 600;")
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        text = QVBoxLayout()
-        text.setSpacing(2)
-        text.addWidget(self.title)
-        text.addWidget(self.label)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 10)
-        layout.setSpacing(10)
-        layout.addWidget(mark, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(text, 1)
-        self.hide()
+        super().__init__("New provider for this client", "New provider alert", parent)
 
     def show_text(self, text: str | None) -> None:
         self.label.setText(text or "")
         self.setAccessibleDescription(text or "")
         self.setVisible(bool(text))
-
-    def text(self) -> str:
-        return "" if self.isHidden() else self.label.text()
 
 
 class BookingDialog(CalendarDialog):
