@@ -64,7 +64,7 @@ def test_audit_rows_in_plain_words_and_local_time():
                 subject="staff:2",
                 details={"before": ["scheduler"], "after": ["biller", "scheduler"]},
             ),
-            entry("chart.read", actor_id=7, client_id=42, subject="chart:3"),
+            entry("archive.sealed", actor_id=7, client_id=42, subject="chart:3"),
         ],
         {1: "Ana Silva", 2: "Ben Costa"},
     )
@@ -75,5 +75,5 @@ def test_audit_rows_in_plain_words_and_local_time():
     assert first[audit_model.DETAILS] == "Ben Costa: Scheduler → Scheduler, Biller"
     second = [model.index(1, c).data() for c in range(model.columnCount())]
     assert second[audit_model.WHO] == "ana@x.example"  # actor not in the staff list
-    assert second[audit_model.ACTION] == "chart.read"  # unknown actions show as stored
+    assert second[audit_model.ACTION] == "archive.sealed"  # unknown actions show as stored
     assert second[audit_model.CLIENT] == "Client #42"
