@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 from datetime import UTC, datetime
 
 import psycopg
 from sqlalchemy import text
 
+from bench.client_sorts_bench import best
 from desktop.clock import FixedClock
 from desktop.db.engine import create_database_engine
 from desktop.db.migrate import upgrade
@@ -31,6 +31,8 @@ from desktop.services.principal import Principal, Role
 from tests.pg_server import start_server
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+#: each figure is the best of this many runs.
+RUNS = 5
 
 
 def fill(admin: psycopg.Connection, clients: int, providers: int) -> None:
@@ -57,15 +59,6 @@ def fill(admin: psycopg.Connection, clients: int, providers: int) -> None:
         "ANALYZE",
     ):
         admin.execute(statement)
-
-
-def best(action, runs: int = 5) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def main() -> None:
@@ -99,7 +92,7 @@ def main() -> None:
             f"Client list first page on PostgreSQL, {args.clients:,} clients, "
             f"{args.providers} providers (load {os.getloadavg()[0]:.2f})"
         )
-        baseline = best(plain)
+        baseline = best(plain, RUNS)
         quick, counted = [], []
         for scope, principal in people.items():
             for sort in client_list.SORTS:
@@ -112,7 +105,7 @@ def main() -> None:
                                 uow(), p, scope=s, sort=o, descending=d, limit=50, count=count
                             )
 
-                        figures.append(best(page))
+                        figures.append(best(page, RUNS))
                     quick.append(figures[0])
                     counted.append(figures[1])
                     print(
@@ -122,7 +115,9 @@ def main() -> None:
                         flush=True,
                     )
         for scope, principal in people.items():
-            took = best(lambda p=principal, s=scope: client_list.count_clients(uow(), p, scope=s))
+            took = best(
+                lambda p=principal, s=scope: client_list.count_clients(uow(), p, scope=s), RUNS
+            )
             print(f"  count that follows ({scope}): {took * 1000:.1f} ms")
         print(
             f"Slowest first page {max(quick) * 1000:.1f} ms (with the count first "
