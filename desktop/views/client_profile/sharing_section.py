@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QRect, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -31,6 +30,7 @@ from ...models.share_rows_model import (
 from ...services.access_report import ChartSharingSection, ShareRow
 from ..messages import refusal_text
 from .look import day
+from .tables import read_only_table
 
 NO_COLLEAGUES = "There is no other active provider in the practice to share this chart with."
 #: rows of colleagues shown before the list scrolls; past this many a search box filters them.
@@ -167,19 +167,10 @@ class SharingSection(QFrame):
             self.search.setClearButtonEnabled(True)
             self.search.textChanged.connect(proxy.setFilterFixedString)
             body.addWidget(self.search)
-        view = QTableView()
+        view = read_only_table(f"Colleagues and the sharing of {section_title(section)}")
         view.setModel(proxy)
-        view.setAccessibleName(f"Colleagues and the sharing of {section_title(section)}")
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setShowGrid(False)
-        view.setWordWrap(False)
-        view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        view.setTabKeyNavigation(False)
         view.setFrameShape(QFrame.Shape.NoFrame)
         view.horizontalHeader().hide()
-        view.verticalHeader().hide()
         view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         header = view.horizontalHeader()
         header.setStretchLastSection(False)
