@@ -185,6 +185,11 @@ def _to_entry(event: AuditEvent) -> AuditEntry:
     )
 
 
+def to_entry(event: AuditEvent) -> AuditEntry:
+    """A stored event as read back (for the screens' own queries of the trail)."""
+    return _to_entry(event)
+
+
 @checked
 def recent_entries(uow: UnitOfWork, principal: Principal, limit: int = 200) -> list[AuditEntry]:
     """The newest entries first, for the Audit screen (Owner and Record Custodian, R13)."""

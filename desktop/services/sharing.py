@@ -36,6 +36,7 @@ from .record_facts import (
     provider_facts,
     require_provider,
 )
+from .validation import clean_text
 
 SHARE_STARTED_BANNER = "Chart sharing has been activated"
 SHARE_ENDED_BANNER = "Chart sharing has been deactivated"
@@ -94,6 +95,18 @@ def _count_phrase(count: int, noun: str) -> str:
     if count == 0:
         return f"no {noun}s"
     return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+#: the longest purpose a share or transfer keeps.
+MAX_PURPOSE = 500
+
+
+def clean_purpose(purpose: str | None) -> str | None:
+    """The purpose typed for a share or transfer, trimmed; None when nothing was typed."""
+    text = clean_text(
+        purpose, "The purpose", max_length=MAX_PURPOSE, required=False, field="purpose"
+    )
+    return text or None
 
 
 def _name(uow: UnitOfWork, staff_id: int | None) -> str:
@@ -235,8 +248,10 @@ def start_share_in_transaction(
     *,
     include_private: bool,
     until: datetime | None,
+    purpose: str | None = None,
 ) -> ChartShare:
-    """Write a new share, its link, audit entry and notice; the caller has checked the policy."""
+    """Write a new share, its link, audit entry and notice; the caller has checked the policy.
+    `purpose` (optional, already cleaned) is kept with the share and in the entry (B7)."""
     end_expired_shares(uow)
     existing = active_share(uow, client.id, author.staff_id, recipient.staff_id)
     if existing is not None:
@@ -254,6 +269,7 @@ def start_share_in_transaction(
         started_at=uow.now(),
         started_by=principal.staff_id,
         expires_at=until,
+        purpose=purpose,
     )
     uow.session.add(share)
     uow.session.flush()
@@ -268,6 +284,7 @@ def start_share_in_transaction(
             "to": recipient.staff_id,
             "include_private": include_private,
             "until": until.isoformat() if until else None,
+            **({"purpose": purpose} if purpose else {}),
         },
     )
     who = author.name if principal.staff_id == author.staff_id else f"{principal.display_name}"
@@ -294,14 +311,24 @@ def start_chart_share(
     *,
     include_private: bool = False,
     until: datetime | None = None,
+    purpose: str | None = None,
 ) -> ShareView:
-    """Share A's chart of C with B, one way (R5); private notes only when chosen (R4)."""
+    """Share A's chart of C with B, one way (R5); private notes only when chosen (R4). The
+    optional `purpose` appears in the client's accounting of disclosures (B7)."""
+    purpose = clean_purpose(purpose)
     with uow:
         client = load_client(uow, client_id)
         author, recipient = check_share(uow, principal, client, from_provider_id, to_provider_id)
         until = _clean_until(uow, until)
         share = start_share_in_transaction(
-            uow, principal, client, author, recipient, include_private=include_private, until=until
+            uow,
+            principal,
+            client,
+            author,
+            recipient,
+            include_private=include_private,
+            until=until,
+            purpose=purpose,
         )
         view = share_view(uow, share)
         uow.commit()

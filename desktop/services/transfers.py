@@ -18,7 +18,13 @@ from .policy import ProviderFacts
 from .principal import Principal
 from .provider_links import end_link_in_transaction
 from .record_facts import active_share, client_name, is_linked, load_client
-from .sharing import check_share, end_share_in_transaction, ensure_link, start_share_in_transaction
+from .sharing import (
+    check_share,
+    clean_purpose,
+    end_share_in_transaction,
+    ensure_link,
+    start_share_in_transaction,
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ def transfer_in_transaction(
     include_private: bool,
     caseload_id: int | None = None,
     appointments: dict | None = None,
+    purpose: str | None = None,
 ) -> None:
     """Transfer C from A to B in the caller's transaction, once the policy allowed it; the one
     audit entry of the transfer carries `appointments` (what happened to A's future ones)."""
@@ -63,7 +70,14 @@ def transfer_in_transaction(
     ensure_link(uow, principal, client, recipient.staff_id, treating=True)
     if existing is None:
         start_share_in_transaction(
-            uow, principal, client, author, recipient, include_private=include_private, until=None
+            uow,
+            principal,
+            client,
+            author,
+            recipient,
+            include_private=include_private,
+            until=None,
+            purpose=purpose,
         )
     end_link_in_transaction(uow, principal, client, author.staff_id)
     audit.record(
@@ -78,6 +92,7 @@ def transfer_in_transaction(
             "include_private": include_private,
             "caseload_transfer": caseload_id,
             **(appointments or {}),
+            **({"purpose": purpose} if purpose else {}),
         },
     )
 
@@ -91,12 +106,17 @@ def transfer_client(
     to_provider_id: int,
     *,
     include_private: bool = False,
+    purpose: str | None = None,
 ) -> TransferSummary:
-    """Transfer C from A to B (R8): allowed to whoever may share A's chart (R5)."""
+    """Transfer C from A to B (R8): allowed to whoever may share A's chart (R5). The optional
+    `purpose` appears in the client's accounting of disclosures (B7)."""
+    purpose = clean_purpose(purpose)
     with uow:
         client = load_client(uow, client_id)
         author, recipient = check_share(uow, principal, client, from_provider_id, to_provider_id)
-        transfer_in_transaction(uow, principal, client, author, recipient, include_private)
+        transfer_in_transaction(
+            uow, principal, client, author, recipient, include_private, purpose=purpose
+        )
         summary = TransferSummary(
             client.id, client_name(client), author.name, recipient.name, include_private
         )

@@ -22,6 +22,12 @@ class AuditEvent(Base):
         CheckConstraint("seq >= 1", name="seq_positive"),
         Index("ix_audit_events_client", "client_id", "occurred_at"),
         Index("ix_audit_events_occurred", "occurred_at"),
+        # the Audit screen's filters and sorts, each followed by seq for keyset paging
+        Index("ix_audit_events_client_seq", "client_id", "seq"),
+        Index("ix_audit_events_actor_seq", "actor_id", "seq"),
+        Index("ix_audit_events_action_seq", "action", "seq"),
+        Index("ix_audit_events_workstation_seq", "workstation", "seq"),
+        Index("ix_audit_events_label_seq", "actor_label", "seq"),
     )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

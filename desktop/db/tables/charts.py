@@ -132,6 +132,8 @@ class ChartShare(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     end_reason: Mapped[str | None] = mapped_column(String(32))
+    #: why the chart was shared or the client transferred, as typed (optional; B7).
+    purpose: Mapped[str | None] = mapped_column(String(500))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
