@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QGridLayout,
+    QHBoxLayout,
     QLineEdit,
     QWidget,
 )
@@ -39,7 +40,7 @@ class AuditFilters(QWidget):
         super().__init__(parent)
         self.zone = ZoneInfo(time_zone)
         self.setAccessibleName("Audit filters")
-        self.period = QCheckBox("&From")
+        self.period = QCheckBox("Only these &days:")
         self.period.setToolTip("Show only the entries of these days (both included)")
         self.start = QDateEdit(_qdate(today - timedelta(days=30)))
         self.end = QDateEdit(_qdate(today))
@@ -47,6 +48,7 @@ class AuditFilters(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setAccessibleName(name)
+            edit.findChild(QLineEdit).setAccessibleName(name)
             edit.setEnabled(False)
         self.person = QComboBox()
         self.person.setAccessibleName("Person")
@@ -70,21 +72,26 @@ class AuditFilters(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(8)
-        grid.addWidget(self.period, 0, 0)
-        grid.addWidget(self.start, 0, 1)
-        grid.addWidget(tool_label("&to", self.end), 0, 2)
-        grid.addWidget(self.end, 0, 3)
-        grid.addWidget(tool_label("&Person", self.person), 0, 4)
-        grid.addWidget(self.person, 0, 5)
-        grid.addWidget(tool_label("&Action", self.action), 0, 6)
-        grid.addWidget(self.action, 0, 7)
-        grid.addWidget(tool_label("Clie&nt", self.client), 1, 0)
-        grid.addWidget(self.client, 1, 1, 1, 3)
-        grid.addWidget(tool_label("&Workstation", self.workstation), 1, 4)
-        grid.addWidget(self.workstation, 1, 5)
-        grid.addWidget(self.clear, 1, 7)
-        grid.setColumnStretch(5, 1)
-        grid.setColumnStretch(7, 1)
+        period = QHBoxLayout()
+        period.setSpacing(8)
+        period.addWidget(self.period)
+        period.addWidget(tool_label("fr&om", self.start))
+        period.addWidget(self.start)
+        period.addWidget(tool_label("&to", self.end))
+        period.addWidget(self.end)
+        period.addStretch(1)
+        grid.addWidget(tool_label("Clie&nt", self.client), 0, 0)
+        grid.addWidget(self.client, 0, 1)
+        grid.addWidget(tool_label("&Person", self.person), 0, 2)
+        grid.addWidget(self.person, 0, 3)
+        grid.addWidget(tool_label("&Action", self.action), 0, 4)
+        grid.addWidget(self.action, 0, 5)
+        grid.addLayout(period, 1, 0, 1, 2)
+        grid.addWidget(tool_label("&Workstation", self.workstation), 1, 2)
+        grid.addWidget(self.workstation, 1, 3)
+        grid.addWidget(self.clear, 1, 5)
+        for column in (1, 3, 5):
+            grid.setColumnStretch(column, 1)
 
         self.period.toggled.connect(self._period_toggled)
         for edit in (self.start, self.end):

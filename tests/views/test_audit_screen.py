@@ -4,47 +4,27 @@ from __future__ import annotations
 
 import csv
 import stat
-from collections.abc import Iterator
-from pathlib import Path
 
-import argon2
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from sqlalchemy import text
 
 from desktop.app import AppContext
-from desktop.clock import FixedClock
-from desktop.config import Config
 from desktop.models import audit_model
 from desktop.services import audit, auth, sharing
 from desktop.services.audit import Action
 from desktop.services.errors import SignInRefused
-from desktop.services.passwords import Passwords
 from desktop.services.principal import Role
 from desktop.views.audit_screen import AuditScreen
 from tests.services.factories import make_client
-from tests.sqlite_key import engine_for
 
-from .conftest import NOW, OWNER_NAME, PRACTICE_ZONE, WORKSTATION
+from .conftest import OWNER_NAME, PRACTICE_ZONE
 
 
 @pytest.fixture
-def ctx(database_url: str, tmp_path: Path) -> Iterator[AppContext]:
-    """The screen on a fresh practice database, on SQLite and on PostgreSQL."""
-    engine = engine_for(database_url)
-    context = AppContext(
-        config=Config(
-            data_dir=tmp_path, database_url=None, time_zone=PRACTICE_ZONE, source="tests"
-        ),
-        engine=engine,
-        database_label="tests",
-        embedded=database_url.startswith("sqlite"),
-        clock=FixedClock(NOW),
-        passwords=Passwords(argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)),
-        workstation=WORKSTATION,
-    )
-    yield context
-    context.close()
+def ctx(ctx_on_both_databases: AppContext) -> AppContext:
+    """These tests run on SQLite and on PostgreSQL."""
+    return ctx_on_both_databases
 
 
 R13 = "Only the Owner or a Record Custodian can read the audit trail."

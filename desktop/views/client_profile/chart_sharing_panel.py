@@ -8,8 +8,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...services import sharing
 from ...services.access_report import ChartSharingSection, ShareRow
+from ...services.policy import may_read_audit
 from ..messages import confirm, refusal_text, show_error
 from ..widgets import button
+from .disclosures_dialog import DisclosuresDialog
 from .facts import may_change_lists
 from .manage_access_dialog import AddToProviderListDialog, ManageAccessDialog
 from .share_review_dialog import ShareReviewDialog
@@ -49,6 +51,7 @@ class ChartSharingPanel(QWidget):
         self.transfer_button = button("&Transfer…")
         self.manage_button = button("&Manage access…")
         self.who_button = button("&Who can see this chart")
+        self.disclosures_button = button("&Disclosures…", "Accounting of disclosures")
         actions = QHBoxLayout()
         actions.setSpacing(8)
         for control in (
@@ -56,6 +59,7 @@ class ChartSharingPanel(QWidget):
             self.transfer_button,
             self.manage_button,
             self.who_button,
+            self.disclosures_button,
         ):
             actions.addWidget(control)
         actions.addStretch(1)
@@ -76,6 +80,14 @@ class ChartSharingPanel(QWidget):
         self.transfer_button.clicked.connect(self.open_transfer)
         self.manage_button.clicked.connect(self.open_manage_access)
         self.who_button.clicked.connect(self.open_who_can_see)
+        self.disclosures_button.clicked.connect(self.open_disclosures)
+        accounting = may_read_audit(host.principal)
+        self.disclosures_button.setEnabled(bool(accounting))
+        self.disclosures_button.setToolTip(
+            "Every share, transfer, emergency access and export of this client's records"
+            if accounting
+            else refusal_text(accounting)
+        )
 
     # -- showing -------------------------------------------------------------------------------
 
@@ -198,6 +210,14 @@ class ChartSharingPanel(QWidget):
             show_error(self, error, "Cannot manage access")
             return None
         self._open(dialog, lambda d: self.host.changed(d.done_text))
+        return dialog
+
+    def open_disclosures(self) -> DisclosuresDialog | None:
+        """The accounting of disclosures (B7): Owner and Record Custodians."""
+        if self.host.profile is None or not may_read_audit(self.host.principal):
+            return None
+        dialog = DisclosuresDialog(self.host, self)
+        self._open(dialog, None)
         return dialog
 
     def open_who_can_see(self) -> WhoCanSeeDialog | None:
