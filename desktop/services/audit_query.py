@@ -140,20 +140,52 @@ def _ordered(query: Select, sort: str, descending: bool, after: PageMark | None)
     return query.order_by(column, AuditEvent.seq)
 
 
-def names_for(uow: UnitOfWork, entries: Iterable[audit.AuditEntry]) -> Names:
+#: the columns an entry is read back from (not the hashes).
+_ENTRY_COLUMNS = (
+    AuditEvent.seq,
+    AuditEvent.occurred_at,
+    AuditEvent.actor_id,
+    AuditEvent.actor_label,
+    AuditEvent.action,
+    AuditEvent.client_id,
+    AuditEvent.subject,
+    AuditEvent.details,
+    AuditEvent.workstation,
+)
+
+
+def _entry(row) -> audit.AuditEntry:
+    return audit.AuditEntry(
+        seq=row.seq,
+        occurred_at=row.occurred_at,
+        actor_id=row.actor_id,
+        actor_label=row.actor_label,
+        action=row.action,
+        client_id=row.client_id,
+        subject=row.subject,
+        details=json.loads(row.details or "{}"),
+        workstation=row.workstation,
+    )
+
+
+def names_for(
+    uow: UnitOfWork, entries: Iterable[audit.AuditEntry], clients: dict[int, str] | None = None
+) -> Names:
     """Every staff member's name (a practice has a few hundred at most) and the names of the
-    clients these entries are about; in the caller's transaction."""
+    clients these entries are about (read unless `clients` has them); in the caller's
+    transaction."""
     staff = {
         row.id: row.display_name
         for row in uow.session.execute(select(Staff.id, Staff.display_name))
     }
-    ids = sorted({e.client_id for e in entries if e.client_id is not None})
-    clients: dict[int, str] = {}
-    if ids:
-        rows = uow.session.execute(
-            select(Client.id, Client.first_name, Client.last_name).where(Client.id.in_(ids))
-        )
-        clients = {row.id: f"{row.first_name} {row.last_name}" for row in rows}
+    if clients is None:
+        ids = sorted({e.client_id for e in entries if e.client_id is not None})
+        clients = {}
+        if ids:
+            rows = uow.session.execute(
+                select(Client.id, Client.first_name, Client.last_name).where(Client.id.in_(ids))
+            )
+            clients = {row.id: f"{row.first_name} {row.last_name}" for row in rows}
     return Names(staff, clients)
 
 
@@ -194,11 +226,19 @@ def audit_page(
     size = max(1, min(size, 1000))
     with uow:
         conditions, client_ids = _filtered(uow, wanted)
-        query = _ordered(select(AuditEvent).where(*conditions), sort, descending, after)
-        events = list(uow.session.scalars(query.limit(size + 1)))
-        more = len(events) > size
-        entries = [audit.to_entry(event) for event in events[:size]]
-        names = names_for(uow, entries)
+        query = _ordered(
+            select(*_ENTRY_COLUMNS, Client.first_name, Client.last_name)
+            .outerjoin(Client, Client.id == AuditEvent.client_id)
+            .where(*conditions),
+            sort,
+            descending,
+            after,
+        )
+        found = uow.session.execute(query.limit(size + 1)).all()
+        more = len(found) > size
+        entries = [_entry(row) for row in found[:size]]
+        clients = {r.client_id: f"{r.first_name} {r.last_name}" for r in found if r.first_name}
+        names = names_for(uow, entries, clients)
         rows = [row_for(entry, names) for entry in entries]
     mark = None
     if more and entries:

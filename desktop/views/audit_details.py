@@ -48,6 +48,7 @@ class AuditDetails(QFrame):
         self.setAccessibleName("Entry details")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.labels: dict[str, QLabel] = {}
+        self.shown: AuditRow | None = None
         form = QFormLayout(self)
         form.setContentsMargins(14, 10, 14, 10)
         form.setHorizontalSpacing(16)
@@ -62,6 +63,10 @@ class AuditDetails(QFrame):
         self.show_row(None, "")
 
     def show_row(self, row: AuditRow | None, when: str) -> None:
+        if row is None and self.shown is None and self.labels["Entry"].text() == "":
+            if self.labels["What happened"].text():
+                return  # already empty: no relayout
+        self.shown = row
         if row is None:
             for label in self.labels.values():
                 label.setText("")

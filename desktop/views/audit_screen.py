@@ -67,7 +67,6 @@ class AuditScreen(QWidget):
         self.verify_button = button("&Verify the trail", "Verify the audit trail")
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
-        self.count_label.setWordWrap(True)
         self.problem = InlineMessage("Audit trail problem", kind="alert")
         self.result = InlineMessage("Audit trail result", kind="notice")
 
@@ -144,7 +143,7 @@ class AuditScreen(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(self.export)
         self.verify_button.clicked.connect(self.verify)
-        self.filters.changed.connect(self.refresh)
+        self.filters.changed.connect(self.apply_filters)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.model.modelReset.connect(self._rows_changed)
         self.model.rowsInserted.connect(self._rows_changed)
@@ -170,7 +169,7 @@ class AuditScreen(QWidget):
         return fetch
 
     def refresh(self) -> None:
-        """Read the first page for the filters chosen (nothing when the principal may not)."""
+        """Read the staff list and the first page again (nothing when the principal may not)."""
         if not self.decision:
             return
         self.problem.clear_text()
@@ -180,6 +179,13 @@ class AuditScreen(QWidget):
             self._show_problem(error)
             return
         self.filters.set_people(people)
+        self.apply_filters()
+
+    def apply_filters(self) -> None:
+        """Read the first page for the filters chosen."""
+        if not self.decision:
+            return
+        self.problem.clear_text()
         self.model.set_fetch(self._fetch(self.filters.filter()))
 
     def _show_problem(self, error: Exception) -> None:
