@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from ..db.tables import (
     Appointment,
     ChartNote,
@@ -162,6 +164,7 @@ def _seed(uow: UnitOfWork, passwords: Passwords, rng: random.Random) -> None:
         _document(session, now, client.id, owner.id, "intake-form.txt", "non_clinical", None)
     session.flush()
     _shares(session, clients, links, providers, owner, now)
+    _audit_shares(uow, staff)
     _appointments(session, rng, links, owner.id, now, zone)
     principal = Principal(
         owner.id, owner.email, owner.display_name, frozenset({Role.OWNER}), "demo"
@@ -318,6 +321,40 @@ def _shares(session, clients, links, providers, owner, now) -> None:
                     "chart with you."
                 ),
             )
+        )
+
+
+#: why each demo share was started, in the order of `_shares` (B7's accounting shows them).
+_SHARE_PURPOSES = (
+    "Second opinion on the treatment plan",
+    "Joint sessions while Dr. Lee is on leave",
+    "Covering Ben's caseload for a month",
+    None,
+)
+
+
+def _audit_shares(uow: UnitOfWork, staff: dict[str, Staff]) -> None:
+    """Each demo share's purpose and its audit entry, as a share started in the app has."""
+    people = {member.id: member for member in staff.values()}
+    shares = uow.session.scalars(select(ChartShare).order_by(ChartShare.id)).all()
+    for share, purpose in zip(shares, _SHARE_PURPOSES, strict=False):
+        share.purpose = purpose
+        by = people[share.started_by]
+        roles = frozenset(Role(r.role) for r in by.roles)
+        audit.record(
+            uow,
+            Principal(by.id, by.email, by.display_name, roles, "demo"),
+            audit.Action.SHARE_STARTED,
+            client_id=share.client_id,
+            subject=f"share:{share.id}",
+            details={
+                "from": share.from_provider_id,
+                "to": share.to_provider_id,
+                "include_private": share.include_private,
+                "until": share.expires_at.isoformat() if share.expires_at else None,
+                **({"purpose": purpose} if purpose else {}),
+            },
+            workstation="FRONT-DESK",
         )
 
 

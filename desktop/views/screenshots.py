@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ..app import AppContext
-from ..services import access_report, auth, client_list, practice
+from ..services import access_report, audit_query, auth, client_list, practice
+from ..services.audit import Action
+from ..services.audit_query import AuditFilter
 from ..services.policy import (
     may_administer_staff,
     may_read_audit,
@@ -19,9 +21,11 @@ from ..services.policy import (
     may_use_booking,
 )
 from ..services.principal import Principal, Role
+from .audit_screen import AuditScreen
 from .calendar import BookingDialog, FindAvailabilityDialog
 from .calendar.calendar_screen import CalendarScreen
 from .client_profile import ClientProfileWindow
+from .client_profile.disclosures_dialog import DisclosuresDialog
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
 from .session import build_main_window
@@ -41,6 +45,8 @@ class Shots:
     principal: Principal
     window: MainWindow | None = None
     profile: ClientProfileWindow | None = None
+    #: other windows a picture needed (closed at the end).
+    others: list[QWidget] = field(default_factory=list)
 
     def profile_window(self) -> ClientProfileWindow | None:
         """A client's profile on the Records tab, scrolled to Chart Sharing (None: no client)."""
@@ -128,6 +134,48 @@ def _who_can_see(shots: Shots) -> QWidget | None:
     return panel.open_who_can_see() if panel is not None else None
 
 
+def _disclosed_client(shots: Shots) -> tuple[int, str] | None:
+    """The newest client whose chart was shared (id, name), if any."""
+    page = audit_query.audit_page(
+        shots.ctx.uow(), shots.principal, AuditFilter(actions=(Action.SHARE_STARTED,))
+    )
+    return next(((r.entry.client_id, r.client) for r in page.rows if r.entry.client_id), None)
+
+
+def _audit_filtered(shots: Shots) -> QWidget | None:
+    """The Audit screen filtered by a client typed by name."""
+    found = _disclosed_client(shots)
+    if found is None:
+        return None
+    window = shots.main_window()
+    screen = window.show_screen("audit")
+    assert isinstance(screen, AuditScreen)
+    screen.filters.client.setText(found[1])
+    screen.apply_filters()
+    return window
+
+
+def _audit_details(shots: Shots) -> QWidget | None:
+    """The filtered Audit screen with its newest entry chosen and its details below."""
+    window = _audit_filtered(shots)
+    if window is None:
+        return None
+    screen = window.show_screen("audit")
+    assert isinstance(screen, AuditScreen)
+    screen.table.selectRow(0)
+    return window
+
+
+def _disclosures(shots: Shots) -> QWidget | None:
+    found = _disclosed_client(shots)
+    if found is None:
+        return None
+    profile = ClientProfileWindow(shots.ctx, shots.principal, found[0])
+    profile.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    shots.others.append(profile)
+    return DisclosuresDialog(profile, profile)
+
+
 def _add_staff(shots: Shots) -> QWidget:
     dialog = AddStaffDialog(shots.ctx, shots.principal)
     dialog.role_checks.boxes[Role.PROVIDER].setChecked(True)
@@ -192,6 +240,9 @@ STEPS: list[tuple[str, Callable[[Shots], QWidget | None], Callable[[Principal], 
     ("staff", _screen("staff"), _anyone),
     ("add-staff", _add_staff, _staff_admin),
     ("audit", _screen("audit"), _audit_reader),
+    ("audit-filtered", _audit_filtered, _audit_reader),
+    ("audit-details", _audit_details, _audit_reader),
+    ("disclosures", _disclosures, _audit_reader),
     ("client-profile-sharing", _client_profile, _anyone),
     ("share-review", _share_review, _anyone),
     ("transfer-client", _transfer, _anyone),
@@ -257,6 +308,9 @@ def save_screenshots(ctx: AppContext, out_dir: Path, email: str, password: str) 
                 widget.deleteLater()
             written.append(path)
     finally:
+        for other in shots.others:
+            other.close()
+            other.deleteLater()
         if shots.profile is not None:
             shots.profile.close()
             shots.profile.deleteLater()

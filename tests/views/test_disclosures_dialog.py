@@ -97,3 +97,12 @@ def test_B7_a_provider_sees_the_disclosures_button_disabled_with_the_reason(qtbo
     assert not panel.disclosures_button.isEnabled()
     assert "Only the Owner or a Record Custodian" in panel.disclosures_button.toolTip()
     assert panel.open_disclosures() is None
+
+
+def test_B7_the_dialog_closes_with_its_close_button(qtbot, ctx, team):
+    _window, panel = sharing_panel(qtbot, ctx, team["owner"], team["client"])
+    dialog = panel.open_disclosures()
+    assert dialog.isVisible() and dialog.model.rowCount() == 0
+    assert "None so far" in dialog.intro.text()
+    click(qtbot, dialog.close_button)
+    assert not dialog.isVisible()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QImage
 
-from desktop.services import clients
+from desktop.services import clients, sharing
 from desktop.services.clients import ClientDraft
 from desktop.services.principal import Role
 from desktop.views.screenshots import STEPS, save_screenshots
@@ -13,8 +13,11 @@ from .conftest import OWNER_EMAIL, OWNER_PASSWORD, STAFF_PASSWORD
 
 
 def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path):
-    add_member("Dr. Rosa Lindqvist", Role.PROVIDER)
-    clients.create_client(ctx.uow(), owner, ClientDraft(first_name="Kim", last_name="Chen"))
+    rosa, _ = add_member("Dr. Rosa Lindqvist", Role.PROVIDER)
+    add_member("Ben Adeyemi", Role.PROVIDER)
+    kim = clients.create_client(ctx.uow(), owner, ClientDraft(first_name="Kim", last_name="Chen"))
+    # a share, so the filtered Audit screen and the accounting of disclosures have a client
+    sharing.start_chart_share(ctx.uow(), owner, kim.id, owner.staff_id, rosa.id, purpose="Cover")
     written = save_screenshots(ctx, tmp_path / "shots", OWNER_EMAIL, OWNER_PASSWORD)
 
     names = [path.name for path in written]
@@ -26,6 +29,9 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path)
         "staff.png",
         "add-staff.png",
         "audit.png",
+        "audit-filtered.png",
+        "audit-details.png",
+        "disclosures.png",
         "client-profile-sharing.png",
         "share-review.png",
         "transfer-client.png",

@@ -43,7 +43,7 @@ class DisclosuresDialog(QDialog):
         self.intro.setObjectName("dialogIntro")
         self.intro.setWordWrap(True)
         self.message = InlineMessage("Problem with the disclosures", kind="alert")
-        self.done = InlineMessage("Disclosures saved", kind="notice")
+        self.saved = InlineMessage("Disclosures saved", kind="notice")
         self.zone = host.zone.key
         self.model = DisclosuresModel(self.zone, self)
         self.table = read_only_table("Disclosures")
@@ -73,7 +73,7 @@ class DisclosuresDialog(QDialog):
         layout.addWidget(self.heading)
         layout.addWidget(self.intro)
         layout.addWidget(self.message)
-        layout.addWidget(self.done)
+        layout.addWidget(self.saved)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.pdf_button.clicked.connect(self.print_pdf)
@@ -139,7 +139,7 @@ class DisclosuresDialog(QDialog):
         except Exception as error:
             self.message.show_text(explain(error))
             return None
-        self.done.show_text(
+        self.saved.show_text(
             f"Saved to {path.name}. Only you can open the file on this computer. Saving it is "
             "recorded, and appears in this list."
         )
