@@ -327,8 +327,8 @@ def _shares(session, clients, links, providers, owner, now) -> None:
 #: why each demo share was started, in the order of `_shares` (B7's accounting shows them).
 _SHARE_PURPOSES = (
     "Second opinion on the treatment plan",
-    "Joint sessions while Dr. Lee is on leave",
-    "Covering Ben's caseload for a month",
+    "Joint sessions with the family",
+    "Covering a leave of absence",
     None,
 )
 

@@ -14,21 +14,26 @@ DETAIL_NAMES = {
     "until": "Until",
     "purpose": "Purpose",
     "reason": "Reason",
-    "from": "From (staff number)",
-    "to": "To (staff number)",
-    "provider": "Provider (staff number)",
-    "provider_id": "Provider (staff number)",
+    "from": "From",
+    "to": "To",
+    "provider": "Provider",
+    "provider_id": "Provider",
     "fields": "Fields changed",
 }
+#: details that hold a staff member's id: shown by name where the name is known.
+STAFF_KEYS = frozenset({"from", "to", "provider", "provider_id", "actor_id"})
 
 
-def detail_lines(details: dict) -> list[str]:
+def detail_lines(details: dict, staff: dict[int, str] | None = None) -> list[str]:
     lines = []
+    staff = staff or {}
     for key in sorted(details):
         value = details[key]
         if value is None or value == [] or value == {}:
             continue
-        if isinstance(value, bool):
+        if key in STAFF_KEYS and isinstance(value, int) and not isinstance(value, bool):
+            value = staff.get(value, f"staff member #{value}")
+        elif isinstance(value, bool):
             value = "yes" if value else "no"
         elif isinstance(value, list):
             value = ", ".join(str(v).replace("_", " ") for v in value)
@@ -49,7 +54,7 @@ class AuditDetails(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.labels: dict[str, QLabel] = {}
         self.shown: AuditRow | None = None
-        form = QFormLayout(self)
+        self.form = form = QFormLayout(self)
         form.setContentsMargins(14, 10, 14, 10)
         form.setHorizontalSpacing(16)
         form.setVerticalSpacing(4)
@@ -60,18 +65,29 @@ class AuditDetails(QFrame):
             value.setAccessibleName(name)
             self.labels[name] = value
             form.addRow(f"{name}:", value)
-        self.show_row(None, "")
+        self._empty = False
+        self.show_row(None, "", {})
 
-    def show_row(self, row: AuditRow | None, when: str) -> None:
-        if row is None and self.shown is None and self.labels["Entry"].text() == "":
-            if self.labels["What happened"].text():
-                return  # already empty: no relayout
-        self.shown = row
+    def _rows_visible(self, visible: bool) -> None:
+        for number, name in enumerate(self.FIELDS):
+            if name != "What happened":
+                self.form.setRowVisible(number, visible)
+
+    def show_row(self, row: AuditRow | None, when: str, staff: dict[int, str]) -> None:
+        """The entry's fields, or a hint when none is chosen; `staff` names ids in details."""
         if row is None:
+            if self._empty:
+                return  # already empty: nothing to lay out again
+            self._empty = True
+            self.shown = None
             for label in self.labels.values():
                 label.setText("")
             self.labels["What happened"].setText("Choose an entry to see its details.")
+            self._rows_visible(False)
             return
+        self._empty = False
+        self.shown = row
+        self._rows_visible(True)
         entry = row.entry
         values = {
             "When": when,
@@ -81,7 +97,7 @@ class AuditDetails(QFrame):
             "Client": row.client or "None",
             "Workstation": entry.workstation,
             "Entry": f"Number {entry.seq:,} of the trail",
-            "Details": "\n".join(detail_lines(entry.details or {})) or "None",
+            "Details": "\n".join(detail_lines(entry.details or {}, staff)) or "None",
         }
         for name, text in values.items():
             self.labels[name].setText(text)

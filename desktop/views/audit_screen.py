@@ -60,6 +60,7 @@ class AuditScreen(QWidget):
         )
         self.model = AuditTableModel(time_zone, self)
         self.model.on_error = self._show_problem
+        self.people: list = []
         today = ctx.clock.now().astimezone(ZoneInfo(time_zone)).date()
         self.filters = AuditFilters(time_zone, today)
         self.refresh_button = button("&Refresh", "Refresh the audit trail")
@@ -92,8 +93,8 @@ class AuditScreen(QWidget):
         header.setSortIndicator(audit_model.TIME, Qt.SortOrder.DescendingOrder)
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self._sort)
+        header.setSectionResizeMode(audit_model.TIME, QHeaderView.ResizeMode.ResizeToContents)
         for column, width in (
-            (audit_model.TIME, 150),
             (audit_model.WHO, 150),
             (audit_model.ACTION, 170),
             (audit_model.CLIENT, 150),
@@ -178,6 +179,7 @@ class AuditScreen(QWidget):
         except Exception as error:
             self._show_problem(error)
             return
+        self.people = people
         self.filters.set_people(people)
         self.apply_filters()
 
@@ -229,13 +231,14 @@ class AuditScreen(QWidget):
         self.count_label.setText(f"{shown} {zone}")
         self.export_button.setEnabled(count > 0)
         if not self.table.selectionModel().hasSelection():
-            self.details.show_row(None, "")
+            self.details.show_row(None, "", {})
 
     def _selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()
         row = self.model.row(rows[0].row()) if rows else None
         when = self.model.local_time(row.entry.occurred_at) if row else ""
-        self.details.show_row(row, f"{when} ({self.time_zone})" if row else "")
+        names = {member.id: member.display_name for member in self.people}
+        self.details.show_row(row, f"{when} ({self.time_zone})" if row else "", names)
 
     # -- export and verify ---------------------------------------------------------------------
 

@@ -227,13 +227,16 @@ def test_the_chosen_entry_shows_its_details_and_keys_move_between_entries(
 ):
     screen = open_audit(qtbot, ctx, owner)
     assert screen.details.text("What happened") == "Choose an entry to see its details."
+    assert not screen.details.labels["Client"].isVisible()
     screen.table.setFocus()
     screen.table.selectionModel().setCurrentIndex(
         screen.model.index(0, 0),
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
     )
     assert screen.details.text("Client") == "Kim Chen"
-    assert "Private notes included: no" in screen.details.text("Details")
+    details = screen.details.text("Details").splitlines()
+    assert "Private notes included: no" in details
+    assert "From: Ana Castillo" in details and "To: Ben Adeyemi" in details
     assert screen.details.text("When") == f"2025-03-04 10:00:00 ({PRACTICE_ZONE})"
     qtbot.keyClick(screen.table, Qt.Key.Key_Down)
     assert screen.details.text("Action") == "Added to a provider's list"

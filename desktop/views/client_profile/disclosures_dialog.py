@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...models import disclosures_model
 from ...models.disclosures_model import DisclosuresModel
@@ -48,10 +56,12 @@ class DisclosuresDialog(QDialog):
         self.model = DisclosuresModel(self.zone, self)
         self.table = read_only_table("Disclosures")
         self.table.setModel(self.model)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         stretch_columns(
             self.table,
             {
-                disclosures_model.WHEN: 140,
+                disclosures_model.WHEN: 150,
                 disclosures_model.KIND: 150,
                 disclosures_model.TO_WHOM: 150,
                 disclosures_model.WHAT: None,
@@ -92,7 +102,7 @@ class DisclosuresDialog(QDialog):
             self.account = None
         rows = self.account.rows if self.account else []
         self.model.set_rows(rows)
-        since = self.model.when_text(self.account.since) if self.account else ""
+        since = self.model.when_text(self.account.since)[:10] if self.account else ""
         count = f"{len(rows)} disclosure{'s' if len(rows) != 1 else ''}" if rows else "None"
         self.intro.setText(
             f"Every time this client's records were shared, transferred, opened in an emergency, "
