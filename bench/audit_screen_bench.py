@@ -8,7 +8,8 @@ from 20 workstations), written once into a cache folder and reused. The Owner's 
 open at 1366x768; each run types a client's full name in the Client filter and the time is taken
 until the first page (100 entries, in plain words) is painted: the name looked up, the page read
 by keyset through the (client, seq) index, the staff and client names read, the sentences made,
-the table painted. The clients change from run to run.
+the table painted. The clients change from run to run; each client's rows are read once, untimed,
+before the contenders take turns at going first, so neither pays alone for reading the disk.
 
 Baselines, in the same run and for the same clients: the plain indexed SELECT of the same page
 (`WHERE client_id = ? ORDER BY seq DESC LIMIT 101` on the database driver alone), and that same
@@ -196,12 +197,13 @@ def main() -> None:
     QSqlQuery(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}", qt_db).exec()
     plain_model = QSqlQueryModel()
     plain_view = QTableView()
-    plain_view.resize(1318, 420)
+    plain_view.resize(screen.table.size())  # the same size as the screen's table
     plain_view.setWordWrap(False)
     plain_view.setShowGrid(False)
     plain_view.verticalHeader().hide()
     plain_view.verticalHeader().setDefaultSectionSize(34)
     plain_view.setModel(plain_model)
+    plain_view.setStyleSheet(screen.table.styleSheet())
     plain_view.show()
     sql = (
         "SELECT occurred_at, actor_label, action, subject, client_id, workstation, details "
@@ -246,10 +248,18 @@ def main() -> None:
         plain_select(client_id, warm)
         plain_painted(client_id, warm)
     screen_t, select_t, painted_t = Timing(), Timing(), Timing()
+    untimed = Timing()
     for run, client_id in enumerate(clients[3:]):
-        shown = ours(names[client_id], screen_t)
+        # the client's rows read once untimed, so neither contender pays for the disk; then
+        # the two take turns at going first
+        plain_select(client_id, untimed)
+        if run % 2:
+            painted = plain_painted(client_id, painted_t)
+            shown = ours(names[client_id], screen_t)
+        else:
+            shown = ours(names[client_id], screen_t)
+            painted = plain_painted(client_id, painted_t)
         selected = plain_select(client_id, select_t)
-        painted = plain_painted(client_id, painted_t)
         if run == 0:
             print(f"  rows on the first page: screen {shown}, plain SELECT {selected}, {painted}")
     print(screen_t.line("Audit screen, painted"))

@@ -28,6 +28,10 @@ EntryRole = Qt.ItemDataRole.UserRole + 2
 ACTION_LABELS = ACTION_WORDS
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+#: the roles as the plain numbers Qt passes to data() (compared on every cell painted).
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_ROW, _ENTRY = int(RowRole), int(EntryRole)
 
 Index = QModelIndex | QPersistentModelIndex
 #: reads one page: (sort key, newest first?, after this mark or None) -> the page.
@@ -43,6 +47,8 @@ class AuditTableModel(QAbstractTableModel):
         self._zone = ZoneInfo(time_zone)
         self.time_zone = time_zone
         self._rows: list[AuditRow] = []
+        #: each row's cells, made once when its page arrives (painting asks for them often).
+        self._cells: list[tuple[str, ...]] = []
         self._fetch: Fetch | None = None
         self._next: PageMark | None = None
         self.sort_key = "time"
@@ -58,10 +64,11 @@ class AuditTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Read the first page again in the current order."""
         self.beginResetModel()
-        self._rows, self._next = [], None
+        self._rows, self._cells, self._next = [], [], None
         page = self._read(None)
         if page is not None:
             self._rows = list(page.rows)
+            self._cells = [self.cells(row) for row in page.rows]
             self._next = page.next_mark
         self.endResetModel()
 
@@ -109,6 +116,7 @@ class AuditTableModel(QAbstractTableModel):
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
         self._rows.extend(page.rows)
+        self._cells.extend(self.cells(row) for row in page.rows)
         self._next = page.next_mark
         self.endInsertRows()
 
@@ -135,17 +143,21 @@ class AuditTableModel(QAbstractTableModel):
             return "Filter by this column above the table."
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        row = self.row(index.row()) if index.isValid() else None
-        if row is None:
+    def data(self, index: Index, role: int = _DISPLAY):
+        if role == _DISPLAY or role == _TOOLTIP:
+            number = index.row()
+            if 0 <= number < len(self._cells):
+                return self._cells[number][index.column()]
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.text(row, index.column())
-        if role == RowRole:
-            return row
-        if role == EntryRole:
-            return row.entry
+        if role == _ROW or role == _ENTRY:
+            row = self.row(index.row())
+            if row is None:
+                return None
+            return row if role == _ROW else row.entry
         return None
+
+    def cells(self, row: AuditRow) -> tuple[str, ...]:
+        return tuple(self.text(row, column) for column in range(len(HEADERS)))
 
     def text(self, row: AuditRow, column: int) -> str:
         if column == TIME:

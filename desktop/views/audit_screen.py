@@ -93,8 +93,10 @@ class AuditScreen(QWidget):
         header.setSortIndicator(audit_model.TIME, Qt.SortOrder.DescendingOrder)
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self._sort)
-        header.setSectionResizeMode(audit_model.TIME, QHeaderView.ResizeMode.ResizeToContents)
+        # every time has the same width: measured once, not from each row's contents
+        time_width = self.table.fontMetrics().horizontalAdvance("2026-12-03 08:19:13") + 40
         for column, width in (
+            (audit_model.TIME, time_width),
             (audit_model.WHO, 150),
             (audit_model.ACTION, 170),
             (audit_model.CLIENT, 150),
