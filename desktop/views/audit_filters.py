@@ -32,7 +32,7 @@ def _qdate(day: date) -> QDate:
 
 class AuditFilters(QWidget):
     """Emits `changed` whenever a choice changes (text fields: when Enter is pressed or the
-    field is left), so the screen reads a new first page."""
+    field is left), so the screen reads a new first page. `clear` is placed by the screen."""
 
     changed = Signal()
 
@@ -86,10 +86,9 @@ class AuditFilters(QWidget):
         grid.addWidget(self.person, 0, 3)
         grid.addWidget(tool_label("&Action", self.action), 0, 4)
         grid.addWidget(self.action, 0, 5)
-        grid.addLayout(period, 1, 0, 1, 2)
-        grid.addWidget(tool_label("&Workstation", self.workstation), 1, 2)
-        grid.addWidget(self.workstation, 1, 3)
-        grid.addWidget(self.clear, 1, 5)
+        grid.addLayout(period, 1, 0, 1, 4)
+        grid.addWidget(tool_label("&Workstation", self.workstation), 1, 4)
+        grid.addWidget(self.workstation, 1, 5)
         for column in (1, 3, 5):
             grid.setColumnStretch(column, 1)
 

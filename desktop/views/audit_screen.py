@@ -108,6 +108,7 @@ class AuditScreen(QWidget):
         table_page = QWidget()
         bar = QHBoxLayout()
         bar.addWidget(self.count_label, 1)
+        bar.addWidget(self.filters.clear)
         bar.addWidget(self.verify_button)
         bar.addWidget(self.export_button)
         bar.addWidget(self.refresh_button)
