@@ -47,8 +47,8 @@ class AuditTableModel(QAbstractTableModel):
         self._zone = ZoneInfo(time_zone)
         self.time_zone = time_zone
         self._rows: list[AuditRow] = []
-        #: each row's cells, made once when its page arrives (painting asks for them often).
-        self._cells: list[tuple[str, ...]] = []
+        #: each row's cells, made when the row is first shown (painting asks for them often).
+        self._cells: list[tuple[str, ...] | None] = []
         self._fetch: Fetch | None = None
         self._next: PageMark | None = None
         self.sort_key = "time"
@@ -68,7 +68,7 @@ class AuditTableModel(QAbstractTableModel):
         page = self._read(None)
         if page is not None:
             self._rows = list(page.rows)
-            self._cells = [self.cells(row) for row in page.rows]
+            self._cells = [None] * len(page.rows)
             self._next = page.next_mark
         self.endResetModel()
 
@@ -116,7 +116,7 @@ class AuditTableModel(QAbstractTableModel):
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
         self._rows.extend(page.rows)
-        self._cells.extend(self.cells(row) for row in page.rows)
+        self._cells.extend([None] * len(page.rows))
         self._next = page.next_mark
         self.endInsertRows()
 
@@ -146,9 +146,12 @@ class AuditTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = _DISPLAY):
         if role == _DISPLAY or role == _TOOLTIP:
             number = index.row()
-            if 0 <= number < len(self._cells):
-                return self._cells[number][index.column()]
-            return None
+            if not 0 <= number < len(self._cells):
+                return None
+            cells = self._cells[number]
+            if cells is None:
+                cells = self._cells[number] = self.cells(self._rows[number])
+            return cells[index.column()]
         if role == _ROW or role == _ENTRY:
             row = self.row(index.row())
             if row is None:

@@ -33,7 +33,7 @@ _SORT_COLUMNS = {
 }
 #: a client search matching more clients than this asks for more of the name.
 MAX_CLIENTS = 50
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)

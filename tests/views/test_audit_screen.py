@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from desktop.app import AppContext
 from desktop.models import audit_model
-from desktop.services import audit, auth, sharing
+from desktop.services import audit, audit_query, auth, sharing
 from desktop.services.audit import Action
 from desktop.services.errors import SignInRefused
 from desktop.services.principal import Role
@@ -210,7 +210,7 @@ def test_scrolling_down_reads_the_next_page(qtbot, ctx, owner):
             audit.record(work, owner, Action.BILLING_VIEWED)
         work.commit()
     screen = open_audit(qtbot, ctx, owner)
-    assert screen.model.rowCount() == 100 and screen.model.has_more
+    assert screen.model.rowCount() == audit_query.PAGE_SIZE and screen.model.has_more
     assert "scroll down for more" in screen.count_label.text()
     seen = set()
     while screen.model.canFetchMore():
