@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QItemSelection, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QItemSelection, Qt, QThreadPool
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -32,6 +31,7 @@ from ..services.policy import may_read_audit
 from ..services.principal import Principal
 from .audit_details import AuditDetails
 from .audit_filters import AuditFilters
+from .audit_verify import VerifyWorker, verify_text
 from .messages import InlineMessage, explain, refusal_text
 from .widgets import EmptyState, ScreenHeader, button
 
@@ -61,6 +61,8 @@ class AuditScreen(QWidget):
         self.model = AuditTableModel(time_zone, self)
         self.model.on_error = self._show_problem
         self.people: list = []
+        self.verify_worker: VerifyWorker | None = None
+        self.last_verify: audit.VerifyResult | None = None
         today = ctx.clock.now().astimezone(ZoneInfo(time_zone)).date()
         self.filters = AuditFilters(time_zone, today)
         self.refresh_button = button("&Refresh", "Refresh the audit trail")
@@ -279,28 +281,36 @@ class AuditScreen(QWidget):
         )
         return count
 
-    def verify(self) -> audit.VerifyResult | None:
-        """Check the whole chain and say what was found: intact, or the first entry at fault."""
-        if not self.decision:
+    def verify(self) -> VerifyWorker | None:
+        """Check the whole chain on a pool thread; say what was found: intact, or the first
+        entry at fault. The button waits until the check is done."""
+        if not self.decision or self.verify_worker is not None:
             return None
         self.problem.clear_text()
-        self.result.clear_text()
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            found = audit.verify_chain(self.ctx.uow())
-        except Exception as error:
-            self._show_problem(error)
-            return None
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        if found.ok:
-            self.result.show_text(
-                f"The trail is intact: all {found.checked:,} entries are as they were written."
-            )
+        self.result.show_text("Checking every entry of the trail…")
+        self.verify_button.setEnabled(False)
+        worker = VerifyWorker(self.ctx)
+        worker.signals.done.connect(self._verified)
+        worker.signals.failed.connect(self._verify_failed)
+        self.verify_worker = worker
+        QThreadPool.globalInstance().start(worker)
+        return worker
+
+    def _verify_finished(self) -> None:
+        self.verify_worker = None
+        self.verify_button.setEnabled(True)
+
+    def _verified(self, found: audit.VerifyResult) -> None:
+        self._verify_finished()
+        self.last_verify = found
+        intact, text = verify_text(found)
+        if intact:
+            self.result.show_text(text)
         else:
-            self.problem.show_text(
-                f"The trail has been tampered with: {found.problem}. The first bad entry is "
-                f"number {found.first_bad_seq:,}; {found.checked:,} entries before it are intact. "
-                "Tell the practice's IT support."
-            )
-        return found
+            self.result.clear_text()
+            self.problem.show_text(text)
+
+    def _verify_failed(self, reason: str) -> None:
+        self._verify_finished()
+        self.result.clear_text()
+        self.problem.show_text(reason)

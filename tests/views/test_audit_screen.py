@@ -278,7 +278,11 @@ def tamper(ctx: AppContext, seq: int) -> None:
 def test_verify_says_intact_then_names_the_first_bad_entry(qtbot, ctx, owner, shared_world):
     screen = open_audit(qtbot, ctx, owner)
     qtbot.mouseClick(screen.verify_button, Qt.MouseButton.LeftButton)
+    assert not screen.verify_button.isEnabled()  # checked on a pool thread; the screen stays usable
+    qtbot.waitUntil(lambda: screen.verify_button.isEnabled(), timeout=10_000)
     assert screen.result.text().startswith("The trail is intact: all ")
     tamper(ctx, 3)
     qtbot.mouseClick(screen.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.verify_button.isEnabled(), timeout=10_000)
     assert "The first bad entry is number 3" in screen.problem.text()
+    assert screen.last_verify is not None and screen.last_verify.first_bad_seq == 3
