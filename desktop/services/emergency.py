@@ -1,0 +1,237 @@
+"""Emergency access (R18): a person the practice allows opens the records of a client they may
+not otherwise read, for a reason, for the practice's set time. Every use is audited, the chart
+authors, the Owner and the Record Custodians are told at once, and the person may end it early.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import literal, select
+
+from ..db.tables import EmergencyAccess, Notification, ProviderProfile, Staff, StaffRole
+from ..db.uow import UnitOfWork
+from . import audit
+from .boundary import checked
+from .charts import chart_author_ids
+from .emergency_reads import open_access_in_transaction
+from .emergency_settings import current_rules
+from .errors import InvalidInput, NotFound, PermissionRefused
+from .policy import (
+    EMERGENCY_REVIEW_ROLES,
+    Decision,
+    EmergencyFacts,
+    may_open_emergency_access,
+    may_see_client,
+)
+from .policy.scopes import readable_charts
+from .principal import Principal
+from .record_facts import client_name, is_linked, load_client
+from .validation import clean_text, require_text
+
+MAX_REASON = 1000
+
+
+@dataclass(frozen=True)
+class EmergencyAccessView:
+    """One emergency access as the person holding it sees it."""
+
+    id: int
+    client_id: int
+    client_name: str
+    staff_id: int
+    reason: str
+    opened_at: datetime
+    expires_at: datetime
+    ended_at: datetime | None
+
+    def is_open(self, now: datetime) -> bool:
+        return self.ended_at is None and now < self.expires_at
+
+    def time_left(self, now: datetime) -> timedelta:
+        """How long the access still lasts (zero once it has ended)."""
+        if not self.is_open(now):
+            return timedelta(0)
+        return self.expires_at - now
+
+
+def _view(uow: UnitOfWork, access: EmergencyAccess) -> EmergencyAccessView:
+    client = load_client(uow, access.client_id)
+    return EmergencyAccessView(
+        id=access.id,
+        client_id=access.client_id,
+        client_name=client_name(client),
+        staff_id=access.staff_id,
+        reason=access.reason,
+        opened_at=access.opened_at,
+        expires_at=access.expires_at,
+        ended_at=access.ended_at,
+    )
+
+
+def _reads_everything(uow: UnitOfWork, principal: Principal, client_id: int) -> bool:
+    """The principal already reads the profile and every chart of the client (R2, R3)."""
+    linked = is_linked(uow, client_id, principal.staff_id)
+    if not may_see_client(principal, principal_linked=linked):
+        return False
+    closed = uow.session.scalar(
+        select(ProviderProfile.staff_id)
+        .where(
+            ProviderProfile.staff_id.in_(select(chart_author_ids(client_id).subquery().c[0])),
+            ~readable_charts(principal, uow.now(), literal(client_id), ProviderProfile.staff_id),
+        )
+        .limit(1)
+    )
+    return closed is None
+
+
+def _facts(uow: UnitOfWork, principal: Principal, client_id: int) -> EmergencyFacts:
+    rules = current_rules(uow)
+    already_open = open_access_in_transaction(uow, principal, client_id) is not None
+    return EmergencyFacts(
+        allowed_roles=rules.allowed_roles,
+        allowed_staff=rules.allowed_staff_ids,
+        reads_everything=not already_open and _reads_everything(uow, principal, client_id),
+        already_open=already_open,
+    )
+
+
+@checked
+def emergency_decision(uow: UnitOfWork, principal: Principal, client_id: int) -> Decision:
+    """Whether the principal may open an emergency access to the client now, and if not why:
+    what a screen asks to enable "Emergency access…" and to explain a refusal."""
+    with uow:
+        load_client(uow, client_id)
+        return may_open_emergency_access(principal, _facts(uow, principal, client_id))
+
+
+def _clean_reason(reason: str) -> str:
+    text = " ".join((require_text(reason, "The reason", field="reason") or "").split())
+    if not text:
+        raise InvalidInput(
+            "Type the reason for emergency access: it is kept with every read.", field="reason"
+        )
+    return clean_text(text, "The reason", max_length=MAX_REASON, field="reason")
+
+
+def _recipients(uow: UnitOfWork, principal: Principal, client_id: int) -> list[int]:
+    """Who is told at once: the client's chart authors, the Owner and the Record Custodians
+    (active, other than the person who opened the access)."""
+    authors = select(chart_author_ids(client_id).subquery().c[0])
+    keepers = select(StaffRole.staff_id).where(
+        StaffRole.role.in_([role.value for role in EMERGENCY_REVIEW_ROLES])
+    )
+    return list(
+        uow.session.scalars(
+            select(Staff.id)
+            .where(
+                Staff.active.is_(True),
+                Staff.id != principal.staff_id,
+                Staff.id.in_(authors) | Staff.id.in_(keepers),
+            )
+            .order_by(Staff.id)
+        )
+    )
+
+
+def _notify(uow: UnitOfWork, principal: Principal, access: EmergencyAccess, name: str) -> int:
+    reason = access.reason if len(access.reason) <= 300 else access.reason[:299] + "…"
+    message = (
+        f"Emergency access: {principal.display_name} opened {name}'s records. Reason: {reason}"
+    )
+    recipients = _recipients(uow, principal, access.client_id)
+    uow.session.add_all(
+        Notification(
+            recipient_id=staff_id,
+            client_id=access.client_id,
+            message=message[:500],
+            created_at=access.opened_at,
+        )
+        for staff_id in recipients
+    )
+    return len(recipients)
+
+
+@checked
+def open_emergency_access(
+    uow: UnitOfWork, principal: Principal, client_id: int, reason: str
+) -> EmergencyAccessView:
+    """Open the client's profile and every chart (private psychotherapy notes aside) to the
+    principal for the practice's set time (R18). Audited with the reason; the chart authors,
+    the Owner and the Record Custodians get a notice in the same transaction."""
+    text = _clean_reason(reason)
+    with uow:
+        client = load_client(uow, client_id)
+        facts = _facts(uow, principal, client.id)
+        may_open_emergency_access(principal, facts).require()
+        now = uow.now()
+        minutes = current_rules(uow).duration_minutes
+        access = EmergencyAccess(
+            client_id=client.id,
+            staff_id=principal.staff_id,
+            reason=text,
+            opened_at=now,
+            expires_at=now + timedelta(minutes=minutes),
+        )
+        uow.session.add(access)
+        uow.session.flush()
+        told = _notify(uow, principal, access, client_name(client))
+        audit.record(
+            uow,
+            principal,
+            audit.Action.EMERGENCY_OPENED,
+            client_id=client.id,
+            subject=f"emergency:{access.id}",
+            details={
+                "reason": text,
+                "emergency_id": access.id,
+                "minutes": minutes,
+                "expires_at": access.expires_at.isoformat(),
+                "notified": told,
+            },
+        )
+        view = _view(uow, access)
+        uow.commit()
+        return view
+
+
+@checked
+def current_emergency_access(
+    uow: UnitOfWork, principal: Principal, client_id: int
+) -> EmergencyAccessView | None:
+    """The principal's emergency access to the client open now, or None (for the red banner)."""
+    with uow:
+        access = open_access_in_transaction(uow, principal, client_id)
+        return _view(uow, access) if access else None
+
+
+@checked
+def end_emergency_access(
+    uow: UnitOfWork, principal: Principal, access_id: int
+) -> EmergencyAccessView:
+    """The person ends their own emergency access before its time; audited. Ending one that has
+    already ended changes nothing."""
+    with uow:
+        access = uow.session.get(EmergencyAccess, access_id)
+        if access is None:
+            raise NotFound("That emergency access no longer exists. Refresh the screen.")
+        if access.staff_id != principal.staff_id:
+            raise PermissionRefused(
+                "R18", "Only the person who opened an emergency access ends it."
+            )
+        now = uow.now()
+        if access.ended_at is None and now < access.expires_at:
+            access.ended_at = now
+            uow.session.flush()
+            audit.record(
+                uow,
+                principal,
+                audit.Action.EMERGENCY_ENDED,
+                client_id=access.client_id,
+                subject=f"emergency:{access.id}",
+                details={"reason": access.reason, "emergency_id": access.id, "by": "person"},
+            )
+        view = _view(uow, access)
+        uow.commit()
+        return view
