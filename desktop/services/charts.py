@@ -232,6 +232,7 @@ def read_records(uow: UnitOfWork, principal: Principal, client_id: int) -> Clien
                     access,
                     "chart",
                     provider_id=chart.provider_id,
+                    provider=chart.provider_name,
                     notes=_count(chart.notes),
                     documents=len(chart.documents),
                 )

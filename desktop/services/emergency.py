@@ -6,15 +6,16 @@ authors, the Owner and the Record Custodians are told at once, and the person ma
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import literal, select
 
-from ..db.tables import EmergencyAccess, Notification, ProviderProfile, Staff, StaffRole
+from ..db.tables import Client, EmergencyAccess, Notification, ProviderProfile, Staff, StaffRole
 from ..db.uow import UnitOfWork
 from . import audit
 from .boundary import checked
 from .charts import chart_author_ids
+from .client_search import name_search_conditions
 from .emergency_reads import open_access_in_transaction
 from .emergency_settings import current_rules
 from .errors import InvalidInput, NotFound, PermissionRefused
@@ -22,6 +23,7 @@ from .policy import (
     EMERGENCY_REVIEW_ROLES,
     Decision,
     EmergencyFacts,
+    is_allowed_emergency_user,
     may_open_emergency_access,
     may_see_client,
 )
@@ -31,6 +33,8 @@ from .record_facts import client_name, is_linked, load_client
 from .validation import clean_text, require_text
 
 MAX_REASON = 1000
+#: how many clients a name search for emergency access shows.
+MAX_CANDIDATES = 20
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,57 @@ def emergency_decision(uow: UnitOfWork, principal: Principal, client_id: int) ->
     with uow:
         load_client(uow, client_id)
         return may_open_emergency_access(principal, _facts(uow, principal, client_id))
+
+
+@checked
+def emergency_allowed(uow: UnitOfWork, principal: Principal) -> bool:
+    """Whether the practice allows the principal to use emergency access at all (by role or by
+    name): whether screens offer "Emergency access…"."""
+    with uow:
+        rules = current_rules(uow)
+        return is_allowed_emergency_user(
+            principal,
+            EmergencyFacts(rules.allowed_roles, rules.allowed_staff_ids, reads_everything=False),
+        )
+
+
+@checked
+def emergency_minutes(uow: UnitOfWork, principal: Principal) -> int:
+    """How long one emergency access lasts in this practice (the dialog's warning says it)."""
+    with uow:
+        return current_rules(uow).duration_minutes
+
+
+@dataclass(frozen=True)
+class EmergencyCandidate:
+    """A client found by name for emergency access: enough to tell two namesakes apart."""
+
+    client_id: int
+    full_name: str
+    date_of_birth: date | None
+
+
+@checked
+def find_clients_for_emergency(
+    uow: UnitOfWork, principal: Principal, search: str
+) -> list[EmergencyCandidate]:
+    """Clients of the practice whose name matches every typed word (at most 20, by name), for a
+    person the practice allows to use emergency access, who may not otherwise see them (R18).
+    Only the name and date of birth are shown; nothing is opened until a reason is given."""
+    text = clean_text(search, "The search", max_length=200, required=False)
+    if not emergency_allowed(uow, principal):
+        raise PermissionRefused("R18", "Emergency access is not open to you. Ask the Owner.")
+    conditions = name_search_conditions(Client.id, text)
+    if not conditions:
+        return []
+    with uow:
+        rows = uow.session.execute(
+            select(Client.id, Client.first_name, Client.last_name, Client.date_of_birth)
+            .where(*conditions)
+            .order_by(Client.sort_name, Client.id)
+            .limit(MAX_CANDIDATES)
+        ).all()
+        return [EmergencyCandidate(r[0], f"{r[1]} {r[2]}", r[3]) for r in rows]
 
 
 def _clean_reason(reason: str) -> str:

@@ -14,7 +14,10 @@ from .conftest import OWNER_EMAIL, OWNER_PASSWORD, STAFF_PASSWORD
 
 def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path):
     add_member("Dr. Rosa Lindqvist", Role.PROVIDER)
+    _m, ivan = add_member("Dr. Ivan Petrov", Role.PROVIDER, records_owner="provider")
     clients.create_client(ctx.uow(), owner, ClientDraft(first_name="Kim", last_name="Chen"))
+    # A client whose chart the Owner does not read (R3): emergency access has something to open.
+    clients.create_client(ctx.uow(), ivan, ClientDraft(first_name="Lina", last_name="Abbott"))
     written = save_screenshots(ctx, tmp_path / "shots", OWNER_EMAIL, OWNER_PASSWORD)
 
     names = [path.name for path in written]
@@ -33,6 +36,9 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path)
         "calendar-week.png",
         "booking-new-provider-alert.png",
         "find-availability.png",
+        "emergency-access-dialog.png",
+        "emergency-access-banner.png",
+        "emergency-access-report.png",
     ]
     assert len(STEPS) == len(written)
     for path in written:
