@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import literal, select
+from sqlalchemy import func, literal, select
+from sqlalchemy.dialects import postgresql
 
+from ..db.name_index import search_words
 from ..db.tables import Client, EmergencyAccess, Notification, ProviderProfile, Staff, StaffRole
 from ..db.uow import UnitOfWork
 from . import audit
@@ -138,6 +140,13 @@ class EmergencyCandidate:
     date_of_birth: date | None
 
 
+def _signed_in_on_server(uow: UnitOfWork) -> bool:
+    """Connected to PostgreSQL as a person's own login (not as IT's schema owner)."""
+    if uow.session.get_bind().dialect.name != "postgresql":
+        return False
+    return uow.session.scalar(select(func.app.current_staff_id())) is not None
+
+
 @checked
 def find_clients_for_emergency(
     uow: UnitOfWork, principal: Principal, search: str
@@ -152,6 +161,14 @@ def find_clients_for_emergency(
     if not conditions:
         return []
     with uow:
+        if _signed_in_on_server(uow):
+            # On the server a person reads only the clients the rules give them; the name
+            # search for emergency access is the database's own function (R18, B10).
+            found = func.app.emergency_candidates(
+                postgresql.array(search_words(text)), MAX_CANDIDATES
+            ).table_valued("client_id", "first_name", "last_name", "date_of_birth")
+            rows = uow.session.execute(select(found)).all()
+            return [EmergencyCandidate(r[0], f"{r[1]} {r[2]}", r[3]) for r in rows]
         rows = uow.session.execute(
             select(Client.id, Client.first_name, Client.last_name, Client.date_of_birth)
             .where(*conditions)
