@@ -221,10 +221,9 @@ def open_document(uow: UnitOfWork, principal: Principal, document_id: int) -> Do
             access = emergency_reads.open_access_in_transaction(uow, principal, client.id)
             if access is not None and chart is not None:
                 chart = replace(chart, emergency=True)
-            if access is not None and chart is None:
-                may_see_client(principal, principal_linked=linked, emergency=True).require()
-            else:
-                may_read_document(principal, chart, principal_linked=linked).require()
+            may_read_document(
+                principal, chart, principal_linked=linked, emergency=access is not None
+            ).require()
         data = document.content
         if access is not None:
             emergency_reads.record_read_in_transaction(

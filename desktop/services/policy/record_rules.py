@@ -286,9 +286,14 @@ def may_read_note(principal: Principal, chart: ChartFacts, *, kind: str, status:
 
 
 def may_read_document(
-    principal: Principal, chart: ChartFacts | None, *, principal_linked: bool
+    principal: Principal,
+    chart: ChartFacts | None,
+    *,
+    principal_linked: bool,
+    emergency: bool = False,
 ) -> Decision:
-    """A clinical document follows its provider's chart (R3); a non-clinical one the profile (R2)."""
+    """A clinical document follows its provider's chart (R3); a non-clinical one the profile (R2);
+    an open emergency access opens both (R18: `emergency` here, `chart.emergency` there)."""
     if chart is None:
-        return may_see_client(principal, principal_linked=principal_linked)
+        return may_see_client(principal, principal_linked=principal_linked, emergency=emergency)
     return may_read_chart(principal, chart)
