@@ -4,7 +4,7 @@ authors, the Owner and the Record Custodians."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QLabel,
@@ -96,6 +96,7 @@ class EmergencyAccessDialog(FormDialog):
         self.reason_field = Field("&Reason (required)", self.reason)
         self.body.addWidget(self.reason_field)
         self.confirm = QCheckBox("I understand that this access is recorded and reviewed")
+        self.confirm.setAccessibleName("I understand that this access is recorded and reviewed")
         self.confirm_field = Field("", self.confirm)
         self.confirm_field.label.hide()
         self.body.addWidget(self.confirm_field)
@@ -105,8 +106,22 @@ class EmergencyAccessDialog(FormDialog):
         self.timer.setInterval(SEARCH_DELAY_MS)
         self.timer.timeout.connect(self.find)
         self.search.textChanged.connect(lambda _text: self.timer.start())
-        self.search.returnPressed.connect(self.find)
+        self.search.installEventFilter(self)
+        chain = [self.search, self.results] if client_id is None else []
+        chain += [self.reason, self.confirm, self.cancel_button, self.ok_button]
+        for first, second in zip(chain, chain[1:], strict=False):
+            self.setTabOrder(first, second)
         (self.search if client_id is None else self.reason).setFocus()
+
+    def eventFilter(self, watched, event) -> bool:
+        """Enter in the search finds the client and moves to the list (it never opens records)."""
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.find()
+                if self.results.count():
+                    self.results.setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+        return super().eventFilter(watched, event)
 
     def find(self) -> None:
         """List the clients whose name matches what was typed."""

@@ -269,3 +269,17 @@ def test_R18_only_the_owner_and_record_custodians_read_the_report(engine, uow, t
         with pytest.raises(PermissionRefused):
             emergency_report.emergency_report(uow(), team[person])
     assert emergency_report.emergency_report(uow(), team["owner"]) == []
+
+
+def test_R18_a_provider_finds_a_client_not_on_their_list_by_name_only(uow, team, amelia):
+    client, _ids = amelia
+    make_client(uow(), "Amelia", "Zhang")
+    found = emergency.find_clients_for_emergency(uow(), team["cal"], "abb ame")
+    assert [(c.client_id, c.full_name) for c in found] == [(client, "Amelia Abbott")]
+    assert len(emergency.find_clients_for_emergency(uow(), team["cal"], "amelia")) == 2
+    assert emergency.find_clients_for_emergency(uow(), team["cal"], "   ") == []
+
+
+def test_R18_the_name_search_is_refused_to_those_not_allowed(uow, team, amelia):
+    with pytest.raises(PermissionRefused):
+        emergency.find_clients_for_emergency(uow(), team["desk"], "Amelia")

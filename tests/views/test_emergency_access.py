@@ -68,6 +68,12 @@ def test_R18_from_the_button_to_the_banner_to_the_report(qtbot, ctx, owner, add_
         "docs": True,
         "billing": False,
     }
+    # Read only: the profile cannot be saved, no file can be added (R18 opens reading only).
+    window.show_tab("profile")
+    assert not window.profile_tab.save_button.isEnabled()
+    window.show_tab("docs")
+    assert not window.docs_tab.add_button.isEnabled()
+    window.show_tab("records")
     (chart,) = window.records_tab.records.charts
     assert [n.body for n in chart.notes] == ["Safety plan: call her sister."]
     assert chart.private_notes is None
@@ -139,3 +145,29 @@ def test_R18_the_owner_names_who_may_use_it(qtbot, ctx, owner, add_member):
     assert emergency.emergency_minutes(ctx.uow(), desk) == 30
     screen = open_clients(qtbot, ctx, desk)
     assert screen.emergency_button.isVisible()
+
+
+def test_R18_the_dialog_is_walked_by_keyboard(qtbot, ctx, owner, add_member):
+    _m, ana = add_member("Ana Castillo", Role.PROVIDER, records_owner="provider")
+    _m, cal = add_member("Cal Moreno", Role.PROVIDER)
+    amelia = new_client(ctx, ana, "Amelia", "Abbott")
+    screen = open_clients(qtbot, ctx, cal)
+    screen.open_emergency_access()
+    dialog = screen.current_dialog
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.search.hasFocus, timeout=2000)
+    qtbot.keyClicks(dialog.search, "Amelia")
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)  # finds, and goes to the list
+    assert dialog.results.count() == 1
+    assert dialog.results.hasFocus()
+    assert not dialog.reason_field.error.isVisible()  # Enter did not try to open anything
+    qtbot.keyClick(dialog.results, Qt.Key.Key_Tab)
+    assert dialog.reason.hasFocus()
+    qtbot.keyClicks(dialog.reason, "Client in crisis")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Tab)
+    assert dialog.confirm.hasFocus()
+    qtbot.keyClick(dialog.confirm, Qt.Key.Key_Space)
+    assert dialog.confirm.isChecked()
+    qtbot.keyClick(dialog.confirm, Qt.Key.Key_Return)
+    assert dialog.access is not None and dialog.access.client_id == amelia
