@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, insert, literal, select
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import IntegrityError
 
 from ..db.name_index import search_words
 from ..db.tables import Client, EmergencyAccess, Notification, ProviderProfile, Staff, StaffRole
@@ -62,12 +63,25 @@ class EmergencyAccessView:
         return self.expires_at - now
 
 
-def _view(uow: UnitOfWork, access: EmergencyAccess) -> EmergencyAccessView:
-    client = load_client(uow, access.client_id)
+def _name_of(uow: UnitOfWork, client_id: int) -> str:
+    """The client's name, when the principal may read it now (on the server, a client closed to
+    them is not there to read: "this client" then)."""
+    client = uow.session.get(Client, client_id)
+    return client_name(client) if client is not None else "this client"
+
+
+def _require_client(uow: UnitOfWork, client_id: int) -> None:
+    """The client exists. On the server a person does not see a client closed to them, so the
+    database's foreign key checks it when the access is written instead."""
+    if not _signed_in_on_server(uow):
+        load_client(uow, client_id)
+
+
+def _view(uow: UnitOfWork, access: EmergencyAccess, name: str | None = None) -> EmergencyAccessView:
     return EmergencyAccessView(
         id=access.id,
         client_id=access.client_id,
-        client_name=client_name(client),
+        client_name=name if name is not None else _name_of(uow, access.client_id),
         staff_id=access.staff_id,
         reason=access.reason,
         opened_at=access.opened_at,
@@ -108,7 +122,7 @@ def emergency_decision(uow: UnitOfWork, principal: Principal, client_id: int) ->
     """Whether the principal may open an emergency access to the client now, and if not why:
     what a screen asks to enable "Emergency access…" and to explain a refusal."""
     with uow:
-        load_client(uow, client_id)
+        _require_client(uow, client_id)
         return may_open_emergency_access(principal, _facts(uow, principal, client_id))
 
 
@@ -213,15 +227,21 @@ def _notify(uow: UnitOfWork, principal: Principal, access: EmergencyAccess, name
         f"Emergency access: {principal.display_name} opened {name}'s records. Reason: {reason}"
     )
     recipients = _recipients(uow, principal, access.client_id)
-    uow.session.add_all(
-        Notification(
-            recipient_id=staff_id,
-            client_id=access.client_id,
-            message=message[:500],
-            created_at=access.opened_at,
+    if recipients:
+        # A plain INSERT, not one that reads the new rows back: on the server a person may
+        # send a notice but not read another person's (RETURNING would have to).
+        uow.session.execute(
+            insert(Notification),
+            [
+                {
+                    "recipient_id": staff_id,
+                    "client_id": access.client_id,
+                    "message": message[:500],
+                    "created_at": access.opened_at,
+                }
+                for staff_id in recipients
+            ],
         )
-        for staff_id in recipients
-    )
     return len(recipients)
 
 
@@ -234,20 +254,27 @@ def open_emergency_access(
     the Owner and the Record Custodians get a notice in the same transaction."""
     text = _clean_reason(reason)
     with uow:
-        client = load_client(uow, client_id)
-        facts = _facts(uow, principal, client.id)
+        _require_client(uow, client_id)
+        facts = _facts(uow, principal, client_id)
         may_open_emergency_access(principal, facts).require()
         now = uow.now()
         minutes = current_rules(uow).duration_minutes
         access = EmergencyAccess(
-            client_id=client.id,
+            client_id=client_id,
             staff_id=principal.staff_id,
             reason=text,
             opened_at=now,
             expires_at=now + timedelta(minutes=minutes),
         )
         uow.session.add(access)
-        uow.session.flush()
+        try:
+            uow.session.flush()
+        except IntegrityError:
+            raise NotFound(
+                "That client no longer exists. The list may be out of date: refresh it."
+            ) from None
+        # Open now: the client's name and charts are readable to the principal from here on.
+        client = load_client(uow, client_id)
         told = _notify(uow, principal, access, client_name(client))
         audit.record(
             uow,
@@ -263,7 +290,7 @@ def open_emergency_access(
                 "notified": told,
             },
         )
-        view = _view(uow, access)
+        view = _view(uow, access, client_name(client))
         uow.commit()
         return view
 
@@ -293,6 +320,7 @@ def end_emergency_access(
                 "R18", "Only the person who opened an emergency access ends it."
             )
         now = uow.now()
+        name = _name_of(uow, access.client_id)  # read while the access still opens it
         if access.ended_at is None and now < access.expires_at:
             access.ended_at = now
             uow.session.flush()
@@ -304,6 +332,6 @@ def end_emergency_access(
                 subject=f"emergency:{access.id}",
                 details={"reason": access.reason, "emergency_id": access.id, "by": "person"},
             )
-        view = _view(uow, access)
+        view = _view(uow, access, name)
         uow.commit()
         return view

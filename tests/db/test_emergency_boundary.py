@@ -8,8 +8,12 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+from sqlalchemy import URL, create_engine
 
-from tests.db.boundary_world import World, build_world, read_as
+from desktop.db.uow import UnitOfWork
+from desktop.services import charts, clients, emergency
+from desktop.services.errors import NotFound, PermissionRefused
+from tests.db.boundary_world import PASSWORD, World, build_world, read_as
 from tests.services import worlds
 
 INSERT_ACCESS = (
@@ -133,3 +137,44 @@ def test_R18_only_the_owner_changes_who_may_use_it(world: World):
                     " VALUES (1, 'scheduler', 1440, 1)"
                 )
             conn.rollback()
+
+
+def test_R18_through_the_services_as_a_provider_on_the_server(world: World):
+    """The whole flow with the provider's own login: find by name, open, read, end."""
+    c, p = _ids(world)
+    url = URL.create(
+        "postgresql+psycopg",
+        username=world.login("grp"),
+        password=PASSWORD,
+        host=world.host,
+        port=world.port,
+        database=world.database,
+    )
+    engine = create_engine(url)
+    gale = world.people["grp"]
+    try:
+
+        def uow() -> UnitOfWork:
+            return UnitOfWork(engine)
+
+        (found,) = emergency.find_clients_for_emergency(uow(), gale, "client own")
+        assert found.client_id == c["own"]
+        with pytest.raises((PermissionRefused, NotFound)):  # on the server: not there for her
+            charts.read_records(uow(), gale, c["own"])
+        access = emergency.open_emergency_access(uow(), gale, c["own"], "Client in crisis")
+        assert access.client_name == "Client Own"
+        (chart,) = charts.read_records(uow(), gale, c["own"]).charts
+        assert chart.provider_id == p["own"]
+        assert {n.kind for n in chart.notes} == {"progress"} and chart.private_notes is None
+        assert clients.get_client(uow(), gale, c["own"]).id == c["own"]
+        emergency.end_emergency_access(uow(), gale, access.id)
+        with pytest.raises(PermissionRefused):
+            clients.get_client(uow(), gale, c["own"])
+        told = world.as_superuser(
+            "SELECT count(*) FROM notifications WHERE recipient_id = :r AND message LIKE :m",
+            r=p["own"],
+            m="Emergency access: Gale Group%",
+        )[0]
+        assert told == 1
+    finally:
+        engine.dispose()
