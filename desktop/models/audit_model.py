@@ -52,6 +52,11 @@ ACTION_LABELS = {
     Action.CASELOAD_TRANSFER_FINISHED: "Caseload transfer finished",
     Action.BILLING_VIEWED: "Billing viewed",
     Action.BILLING_UPDATED: "Billing changed",
+    Action.EMERGENCY_OPENED: "Emergency access opened",
+    Action.EMERGENCY_READ: "Read under emergency access",
+    Action.EMERGENCY_ENDED: "Emergency access ended",
+    Action.EMERGENCY_REVIEWED: "Emergency access reviewed",
+    Action.EMERGENCY_SETTINGS_CHANGED: "Emergency access settings changed",
 }
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
