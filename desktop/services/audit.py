@@ -58,6 +58,11 @@ class Action:
     CASELOAD_TRANSFER_FINISHED = "transfer.caseload_finished"
     BILLING_VIEWED = "billing.viewed"
     BILLING_UPDATED = "billing.updated"
+    EMERGENCY_OPENED = "emergency.opened"
+    EMERGENCY_READ = "emergency.read"
+    EMERGENCY_ENDED = "emergency.ended"
+    EMERGENCY_REVIEWED = "emergency.reviewed"
+    EMERGENCY_SETTINGS_CHANGED = "emergency.settings_changed"
 
 
 @dataclass(frozen=True)

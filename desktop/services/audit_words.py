@@ -13,11 +13,10 @@ from .audit import Action, AuditEntry
 from .principal import Role, roles_label
 from .staff import RECORDS_OWNER_LABELS
 
-#: actions written by emergency access (R18); named here so their entries read well once the
-#: feature writes them.
-EMERGENCY_OPENED = "emergency.opened"
-EMERGENCY_READ = "emergency.read"
-EMERGENCY_ENDED = "emergency.ended"
+#: actions written by emergency access (R18).
+EMERGENCY_OPENED = Action.EMERGENCY_OPENED
+EMERGENCY_READ = Action.EMERGENCY_READ
+EMERGENCY_ENDED = Action.EMERGENCY_ENDED
 #: a client's record exported or printed, and the accounting of disclosures itself (B7).
 RECORD_EXPORTED = "record.exported"
 RECORD_PRINTED = "record.printed"
@@ -61,6 +60,8 @@ ACTION_WORDS = {
     EMERGENCY_OPENED: "Emergency access opened",
     EMERGENCY_READ: "Chart read in an emergency",
     EMERGENCY_ENDED: "Emergency access ended",
+    Action.EMERGENCY_REVIEWED: "Emergency access reviewed",
+    Action.EMERGENCY_SETTINGS_CHANGED: "Emergency access settings changed",
     RECORD_EXPORTED: "Record exported",
     RECORD_PRINTED: "Record printed",
     DISCLOSURES_EXPORTED: "Disclosures listed for the client",

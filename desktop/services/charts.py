@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, literal, select, union
@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..db.tables import ChartNote, ClientProviderLink, Document, ProviderProfile, Staff
 from ..db.uow import UnitOfWork
-from . import audit
+from . import audit, emergency_reads
 from .boundary import checked
 from .documents import (
     DocumentInfo,
@@ -24,6 +24,7 @@ from .policy import (
     ProviderFacts,
     may_complete_own_note,
     may_open_records,
+    may_read_chart,
     may_read_private_notes,
     may_write_chart,
 )
@@ -128,13 +129,10 @@ def _with_addenda(rows: list[ChartNote]) -> list[NoteView]:
     return views
 
 
-def _readable_chart_authors(
-    uow: UnitOfWork, principal: Principal, client_id: int
-) -> list[ProviderFacts]:
-    """The providers with a chart of this client (an author of a note or a clinical document, or
-    linked to the client) whose chart the principal may read (R3), filtered by SQL; the
-    principal's own first, then by name."""
-    authors = union(
+def chart_author_ids(client_id: int):
+    """The providers with a chart of this client: an author of a note or a clinical document,
+    or a provider linked to the client (as one SQL union)."""
+    return union(
         select(ChartNote.author_id).where(ChartNote.client_id == client_id),
         select(Document.owner_provider_id).where(
             Document.client_id == client_id, Document.category == "clinical"
@@ -143,6 +141,15 @@ def _readable_chart_authors(
             ClientProviderLink.client_id == client_id, ClientProviderLink.ended_at.is_(None)
         ),
     )
+
+
+def _readable_chart_authors(
+    uow: UnitOfWork, principal: Principal, client_id: int
+) -> list[ProviderFacts]:
+    """The providers with a chart of this client (an author of a note or a clinical document, or
+    linked to the client) whose chart the principal may read (R3), filtered by SQL; the
+    principal's own first, then by name."""
+    authors = chart_author_ids(client_id)
     query = (
         select(Staff.id, Staff.display_name, Staff.active, ProviderProfile.records_owner)
         .join(ProviderProfile, ProviderProfile.staff_id == Staff.id)
@@ -166,10 +173,12 @@ def read_records(uow: UnitOfWork, principal: Principal, client_id: int) -> Clien
     with uow:
         client = load_client(uow, client_id)
         linked = is_linked(uow, client.id, principal.staff_id)
+        access = emergency_reads.open_access_in_transaction(uow, principal, client.id)
         may_open_records(
             principal,
             principal_linked=linked,
             has_own_chart=has_own_chart(uow, client.id, principal.staff_id),
+            emergency=access is not None,
         ).require()
         now = uow.now()
         authors = _readable_chart_authors(uow, principal, client.id)
@@ -196,6 +205,8 @@ def read_records(uow: UnitOfWork, principal: Principal, client_id: int) -> Clien
         charts = []
         for author in authors:
             facts = chart_facts(uow, principal, client, author)
+            if access is not None:
+                facts = replace(facts, emergency=True)
             mine = [n for n in notes if n.author_id == author.staff_id]
             private = None
             if may_read_private_notes(principal, facts):
@@ -212,6 +223,19 @@ def read_records(uow: UnitOfWork, principal: Principal, client_id: int) -> Clien
                 can_write=bool(may_write_chart(principal, facts)),
             )
             _audit_chart_read(uow, principal, client.id, chart)
+            if access is not None and not may_read_chart(
+                principal, replace(facts, emergency=False)
+            ):
+                emergency_reads.record_read_in_transaction(
+                    uow,
+                    principal,
+                    access,
+                    "chart",
+                    provider_id=chart.provider_id,
+                    provider=chart.provider_name,
+                    notes=_count(chart.notes),
+                    documents=len(chart.documents),
+                )
             charts.append(chart)
         uow.commit()
         return ClientRecords(client_id=client.id, charts=charts)

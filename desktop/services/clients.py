@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..db.tables import Client, ClientProviderLink, Notification, Staff
 from ..db.tables.clients import LINK_STATUSES
 from ..db.uow import UnitOfWork
-from . import audit
+from . import audit, emergency_reads
 from .boundary import checked
 from .client_form import DEMOGRAPHIC_FIELDS as DEMOGRAPHIC_FIELDS
 from .client_form import EARLIEST_DATE as EARLIEST_DATE
@@ -185,9 +185,18 @@ def _require_editable(uow: UnitOfWork, principal: Principal, client_id: int) -> 
 
 @checked
 def get_client(uow: UnitOfWork, principal: Principal, client_id: int) -> ClientProfile:
-    """The profile (R2): group-wide roles and linked providers. Not chart content: not audited."""
+    """The profile (R2): group-wide roles and linked providers. Not chart content: not audited,
+    except when it is read under an emergency access (R18), which records every read."""
     with uow:
-        return profile_of(uow, _require_seen(uow, principal, client_id))
+        linked = is_linked(uow, client_id, principal.staff_id)
+        if may_see_client(principal, principal_linked=linked):
+            return profile_of(uow, load_client(uow, client_id))
+        access = emergency_reads.open_access_in_transaction(uow, principal, client_id)
+        may_see_client(principal, principal_linked=linked, emergency=access is not None).require()
+        profile = profile_of(uow, load_client(uow, client_id))
+        emergency_reads.record_read_in_transaction(uow, principal, access, "profile")
+        uow.commit()
+        return profile
 
 
 def _treating_provider(uow: UnitOfWork, provider_id: int | None):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -22,12 +23,14 @@ from .. import APP_NAME, __version__
 from ..app import AppContext
 from ..services.database_backup import back_up_now
 from ..services.errors import ServiceError
+from ..services.policy import may_review_emergency_access
 from ..services.practice import PracticeInfo
 from ..services.principal import Principal
 from .audit_screen import AuditScreen
 from .calendar import CalendarScreen
 from .client_profile import ClientProfileWindow
 from .clients_screen import ClientsScreen
+from .emergency_report_dialog import EmergencyReportDialog
 from .notifications_panel import SHORTCUT as NOTICES_SHORTCUT
 from .notifications_panel import NotificationsPanel
 from .staff_screen import StaffScreen
@@ -203,6 +206,10 @@ class MainWindow(QMainWindow):
             self.screen_actions[key] = action
         view_menu.addSeparator()
         view_menu.addAction(self.notices_action)
+        self.emergency_report_action = QAction("&Emergency Access Report…", self)
+        self.emergency_report_action.setVisible(bool(may_review_emergency_access(self.principal)))
+        self.emergency_report_action.triggered.connect(self.open_emergency_report)
+        view_menu.addAction(self.emergency_report_action)
 
     # -- screens -------------------------------------------------------------------------------
 
@@ -274,6 +281,20 @@ class MainWindow(QMainWindow):
         window.raise_()
         window.activateWindow()
         return window
+
+    def open_emergency_report(self) -> EmergencyReportDialog:
+        """View ▸ Emergency Access Report (Owner, Record Custodian, R18)."""
+        zone = self.profile_zone()
+        dialog = EmergencyReportDialog(self.ctx, self.principal, zone, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        return dialog
+
+    def profile_zone(self) -> ZoneInfo | None:
+        try:
+            return ZoneInfo(self.practice.time_zone) if self.practice else None
+        except (KeyError, ValueError):
+            return None
 
     # -- the rest ------------------------------------------------------------------------------
 

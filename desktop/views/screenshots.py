@@ -11,12 +11,13 @@ from PySide6.QtCore import QEvent, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ..app import AppContext
-from ..services import access_report, audit_query, auth, client_list, practice
+from ..services import access_report, audit_query, auth, client_list, clients, emergency, practice
 from ..services.audit import Action
 from ..services.audit_query import AuditFilter
 from ..services.policy import (
     may_administer_staff,
     may_read_audit,
+    may_review_emergency_access,
     may_see_all_clients,
     may_use_booking,
 )
@@ -26,6 +27,8 @@ from .calendar import BookingDialog, FindAvailabilityDialog
 from .calendar.calendar_screen import CalendarScreen
 from .client_profile import ClientProfileWindow
 from .client_profile.disclosures_dialog import DisclosuresDialog
+from .emergency_dialog import EmergencyAccessDialog
+from .emergency_report_dialog import EmergencyReportDialog
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
 from .session import build_main_window
@@ -213,6 +216,53 @@ def _find_availability(shots: Shots) -> QWidget:
     return dialog
 
 
+#: the reason the pictures of emergency access show.
+EMERGENCY_REASON = "Client called in crisis; her provider is on leave until Monday"
+
+
+def _emergency_client(shots: Shots) -> int | None:
+    """A client the signed-in person may open through emergency access (R18), if any."""
+    uow = shots.ctx.uow
+    scope = "all" if may_see_all_clients(shots.principal) else "mine"
+    for client_id in client_list.client_ids(uow(), shots.principal, scope)[:300]:
+        if emergency.current_emergency_access(uow(), shots.principal, client_id):
+            return client_id
+        if emergency.emergency_decision(uow(), shots.principal, client_id):
+            return client_id
+    return None
+
+
+def _emergency_dialog(shots: Shots) -> QWidget | None:
+    client_id = _emergency_client(shots)
+    if client_id is None:
+        return None
+    dialog = EmergencyAccessDialog(shots.ctx, shots.principal)
+    dialog.search.setText(clients.get_client(shots.ctx.uow(), shots.principal, client_id).full_name)
+    dialog.find()  # the dialog finds the client by name, as a person would
+    dialog.reason.setPlainText(EMERGENCY_REASON)
+    dialog.confirm.setChecked(True)
+    return dialog
+
+
+def _emergency_banner(shots: Shots) -> QWidget | None:
+    """A client's window under emergency access: opened for the picture (audited, like any)."""
+    client_id = _emergency_client(shots)
+    if client_id is None:
+        return None
+    uow = shots.ctx.uow
+    if emergency.current_emergency_access(uow(), shots.principal, client_id) is None:
+        emergency.open_emergency_access(uow(), shots.principal, client_id, EMERGENCY_REASON)
+    window = ClientProfileWindow(shots.ctx, shots.principal, client_id)
+    window.resize(*WINDOW_SIZE)
+    window.show_tab("records")
+    return window
+
+
+def _emergency_report(shots: Shots) -> QWidget:
+    zone = shots.main_window().profile_zone()
+    return EmergencyReportDialog(shots.ctx, shots.principal, zone)
+
+
 def _anyone(_principal: Principal) -> bool:
     return True
 
@@ -223,6 +273,10 @@ def _staff_admin(principal: Principal) -> bool:
 
 def _audit_reader(principal: Principal) -> bool:
     return bool(may_read_audit(principal))
+
+
+def _emergency_reviewer(principal: Principal) -> bool:
+    return bool(may_review_emergency_access(principal))
 
 
 def _booker(principal: Principal) -> bool:
@@ -250,6 +304,9 @@ STEPS: list[tuple[str, Callable[[Shots], QWidget | None], Callable[[Principal], 
     ("calendar-week", _calendar_week, _anyone),
     ("booking-new-provider-alert", _booking_alert, _booker),
     ("find-availability", _find_availability, _booker),
+    ("emergency-access-dialog", _emergency_dialog, _anyone),
+    ("emergency-access-banner", _emergency_banner, _anyone),
+    ("emergency-access-report", _emergency_report, _emergency_reviewer),
 ]
 
 #: what an offscreen platform says about every window it sizes; nothing is wrong.

@@ -4,7 +4,8 @@ A small practice (four providers with random record-ownership policies, an Owner
 Custodian, a Scheduler and a Biller; two or three clients with random links, notes, clinical
 documents and shares in force) goes through random operations, applied through the services: share (with or
 without private notes, with or without an end date), end a share, transfer, add to a list,
-take off a list, deactivate a provider, let time pass and record the shares that expired.
+take off a list, deactivate a provider, open and end an emergency access (R18), let time pass
+and record the shares that expired.
 
 After every step the rules are checked against the database's own rows (links and shares read
 straight from their tables, with the current clock), and the two faces of the policy (the SQL
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -33,16 +34,19 @@ from desktop.db.tables import (
     Client,
     ClientProviderLink,
     Document,
+    EmergencyAccess,
     Staff,
 )
 from desktop.db.types import UTCDateTime
 from desktop.db.uow import UnitOfWork
-from desktop.services import audit, policy, provider_links, sharing, staff, transfers
+from desktop.services import audit, emergency, policy, provider_links, sharing, staff, transfers
+from desktop.services.emergency_reads import open_access_in_transaction
 from desktop.services.errors import Conflict, InvalidInput, NotFound, PermissionRefused
 from desktop.services.policy.scopes import (
     clients_with_open_records,
     readable_documents,
     readable_notes,
+    readable_profiles,
     visible_clients,
 )
 from desktop.services.principal import Principal, Role
@@ -69,6 +73,8 @@ GROUP_WIDE = {Role.OWNER, Role.MANAGER, Role.RECORD_CUSTODIAN, Role.SCHEDULER, R
 RECORD_KEEPERS = {Role.OWNER, Role.MANAGER, Role.RECORD_CUSTODIAN}
 LIST_SHARERS = {Role.OWNER, Role.MANAGER, Role.RECORD_CUSTODIAN, Role.SCHEDULER}
 STAFF_ADMINS = {Role.OWNER, Role.MANAGER}
+#: who may use emergency access while the practice has not chosen (R18).
+EMERGENCY_USERS = {Role.OWNER, Role.RECORD_CUSTODIAN, Role.PROVIDER}
 
 # =============================================================================================
 # Strategies
@@ -122,6 +128,9 @@ operations = st.one_of(
     st.tuples(st.just("remove_from_list"), staff_index, client_index, provider_index),
     # by the Owner, provider 0 (a Manager when that is its extra role) or the Record Custodian
     st.tuples(st.just("deactivate"), st.sampled_from([OWNER, 0, CUSTODIAN]), provider_index),
+    # R18: by anyone on the staff (the Scheduler and the Biller are refused by default)
+    st.tuples(st.just("emergency_open"), staff_index, client_index),
+    st.tuples(st.just("emergency_end"), staff_index, client_index),
     st.tuples(st.just("advance"), st.sampled_from([10, 1, 3, 40])),  # days
     st.tuples(st.just("expire_due")),
 )
@@ -264,6 +273,8 @@ class State:
     all_shares: list[ShareRow] = field(default_factory=list)
     notes: list[tuple[int, int, int, str, str]] = field(default_factory=list)
     documents: list[tuple[int, int, str, int | None]] = field(default_factory=list)
+    #: (client, staff) of the emergency accesses open now (R18).
+    emergency: set[tuple[int, int]] = field(default_factory=set)
 
 
 def read_state(uow: UnitOfWork) -> State:
@@ -323,16 +334,26 @@ def read_state(uow: UnitOfWork) -> State:
                 )
             )
         ],
+        emergency={
+            (c, who)
+            for c, who in s.execute(
+                select(EmergencyAccess.client_id, EmergencyAccess.staff_id).where(
+                    EmergencyAccess.ended_at.is_(None), EmergencyAccess.expires_at > now
+                )
+            )
+        },
     )
     return state
 
 
 def reads_chart(state: State, person: Principal, ownership: dict, client: int, author: int) -> bool:
-    """R3: A; B with an active share A->B; Owner, Manager, Record Custodian if group-owned."""
+    """R3: A; B with an active share A->B; Owner, Manager, Record Custodian if group-owned;
+    R18: whoever holds an emergency access to the client open now."""
     return (
         person.staff_id == author
         or (client, author, person.staff_id) in state.shares
         or (ownership.get(author) == "group" and bool(person.roles & RECORD_KEEPERS))
+        or (client, person.staff_id) in state.emergency
     )
 
 
@@ -352,6 +373,31 @@ def sees_client(state: State, person: Principal, client: int) -> bool:
     """R1, R2: group-wide roles, and providers with the client on their list."""
     return bool(person.roles & GROUP_WIDE) or (
         Role.PROVIDER in person.roles and (client, person.staff_id) in state.links
+    )
+
+
+def reads_profile(state: State, person: Principal, client: int) -> bool:
+    """R2, R18: those who see the client, and the holder of an emergency access open now."""
+    return sees_client(state, person, client) or (client, person.staff_id) in state.emergency
+
+
+def chart_authors(state: State, client: int) -> set[int]:
+    """The providers with a chart of the client: notes, clinical documents, or on their list."""
+    return (
+        {n[2] for n in state.notes if n[1] == client}
+        | {d[3] for d in state.documents if d[1] == client and d[2] == "clinical"}
+        | {pr for c, pr in state.links if c == client}
+    )
+
+
+def may_open_emergency(state: State, person: Principal, ownership: dict, client: int) -> bool:
+    """R18 with the practice's default settings: an allowed role, no access open already, and
+    something the person does not read yet (the profile, or one chart)."""
+    if not person.roles & EMERGENCY_USERS or (client, person.staff_id) in state.emergency:
+        return False
+    return not sees_client(state, person, client) or not all(
+        reads_chart(state, person, ownership, client, author)
+        for author in chart_authors(state, client)
     )
 
 
@@ -375,7 +421,7 @@ def reads_document(state: State, person: Principal, ownership: dict, document) -
     _, client, category, owner = document
     if category == "clinical":
         return reads_chart(state, person, ownership, client, owner)
-    return sees_client(state, person, client)
+    return reads_profile(state, person, client)
 
 
 def may_share(state: State, person: Principal, ownership: dict, client: int, author: int) -> bool:
@@ -414,6 +460,8 @@ class Scopes:
     clients: set[int]
     #: the clients whose records open to the person (`clients_with_open_records`).
     records: set[int]
+    #: the clients whose profile the person reads, emergency access included (R18).
+    profiles: set[int]
 
 
 def scopes_query(people: list[Principal]):
@@ -435,6 +483,9 @@ def scopes_query(people: list[Principal]):
             select(literal(number), literal("records"), Client.id).where(
                 clients_with_open_records(person, Client.id)
             ),
+            select(literal(number), literal("profile"), Client.id).where(
+                readable_profiles(person, now, Client.id)
+            ),
         ]
     return union_all(*parts)
 
@@ -447,7 +498,11 @@ def scopes_of(uow: UnitOfWork, p: Practice) -> dict[int, Scopes]:
         found[(number, what)].add(row_id)
     return {
         person.staff_id: Scopes(
-            found[(n, "note")], found[(n, "document")], found[(n, "client")], found[(n, "records")]
+            found[(n, "note")],
+            found[(n, "document")],
+            found[(n, "client")],
+            found[(n, "records")],
+            found[(n, "profile")],
         )
         for n, person in enumerate(p.people)
     }
@@ -488,8 +543,10 @@ def check_scopes_follow_the_rules(
                     "an active share that includes private notes"
                 )
             if readable and author != me and kind == "progress":
-                assert (client, author, me) in state.shares or (
-                    p.ownership[author] == "group" and person.roles & RECORD_KEEPERS
+                assert (
+                    (client, author, me) in state.shares
+                    or (p.ownership[author] == "group" and person.roles & RECORD_KEEPERS)
+                    or (client, me) in state.emergency
                 ), f"{step}: R3: staff {me} reads {author}'s chart of {client} without a share"
             assert readable == reads_note(state, person, p.ownership, note), (
                 f"{step}: staff {me}, note {note}: the scope says {readable}"
@@ -507,6 +564,10 @@ def check_scopes_follow_the_rules(
             opens = client in seen.records
             assert opens == opens_records(state, person, client), (
                 f"{step}: R3: staff {me}, records of client {client}: the scope says {opens}"
+            )
+            profile = client in seen.profiles
+            assert profile == reads_profile(state, person, client), (
+                f"{step}: R18: staff {me}, profile of client {client}: the scope says {profile}"
             )
 
 
@@ -553,11 +614,19 @@ def check_decisions_agree_with_scopes(
     authors = {a: loaded_provider_facts(uow, p, state, a) for a in p.provider_ids}
     for person in people:
         seen = scopes[person.staff_id]
+        holds = {c for c, who in state.emergency if who == person.staff_id}
         for client_id, client in clients.items():
             linked = (client_id, person.staff_id) in state.links
             decision = policy.may_see_client(person, principal_linked=linked)
             assert decision.allowed == (client_id in seen.clients), (
                 f"{step}: may_see_client({person.staff_id}, {client_id}) = {decision}"
+            )
+            # R18: the emergency fact as the services load it, only when one may be open
+            urgent = client_id in holds and open_access_in_transaction(uow, person, client_id)
+            urgent = bool(urgent)
+            decision = policy.may_see_client(person, principal_linked=linked, emergency=urgent)
+            assert decision.allowed == (client_id in seen.profiles), (
+                f"{step}: may_see_client({person.staff_id}, {client_id}, emergency) = {decision}"
             )
             own = has_own_chart(uow, client_id, person.staff_id)
             decision = policy.may_open_records(person, principal_linked=linked, has_own_chart=own)
@@ -565,14 +634,18 @@ def check_decisions_agree_with_scopes(
                 f"{step}: may_open_records({person.staff_id}, {client_id}) = {decision}"
             )
             for document in documents_by_chart.get((client_id, None), []):
-                decision = policy.may_read_document(person, None, principal_linked=linked)
+                decision = policy.may_read_document(
+                    person, None, principal_linked=linked, emergency=urgent
+                )
                 assert decision.allowed == (document[0] in seen.documents), step
             for author_id, author in authors.items():
                 notes = notes_by_chart.get((client_id, author_id), [])
                 documents = documents_by_chart.get((client_id, author_id), [])
                 if not notes and not documents:
                     continue
-                facts = loaded_facts(uow, p, state, person, client, author)
+                facts = replace(
+                    loaded_facts(uow, p, state, person, client, author), emergency=urgent
+                )
                 for note_id, _, _, kind, status in notes:
                     decision = policy.may_read_note(person, facts, kind=kind, status=status)
                     assert decision.allowed == (note_id in seen.notes), (
@@ -642,6 +715,10 @@ def does_not_apply(p: Practice, state: State, operation: tuple) -> bool:
         return False
     if kind == "end_share" and picked_share(state, operation) is None:
         return True
+    if kind == "emergency_end":
+        client = p.clients[operation[2] % len(p.clients)]
+        if (client, p.people[operation[1]].staff_id) not in state.emergency:
+            return True
     return actor_of(p, state, operation).staff_id not in state.active_staff
 
 
@@ -694,6 +771,13 @@ def run_operation(p: Practice, state: State, operation: tuple) -> None:
             )
         case "deactivate":
             staff.deactivate_staff(p.uow(), actor, deactivated_provider(p, state, operation))
+        case "emergency_open":
+            client = p.clients[args[1] % len(p.clients)]
+            emergency.open_emergency_access(p.uow(), actor, client, "Client in crisis")
+        case "emergency_end":
+            client = p.clients[args[1] % len(p.clients)]
+            access = emergency.current_emergency_access(p.uow(), actor, client)
+            emergency.end_emergency_access(p.uow(), actor, access.id)
 
 
 def expected_permission(p: Practice, state: State, operation: tuple) -> bool | None:
@@ -718,6 +802,11 @@ def expected_permission(p: Practice, state: State, operation: tuple) -> bool | N
             return may_end_link(state, actor, client, removed_provider(p, state, operation))
         case "deactivate":
             return bool(actor.roles & STAFF_ADMINS)
+        case "emergency_open":
+            client = p.clients[args[1] % len(p.clients)]
+            return may_open_emergency(state, actor, p.ownership, client)
+        case "emergency_end":
+            return True
     return None
 
 
@@ -769,6 +858,16 @@ def check_after(
         assert not any(k[2] == gone for k in after.shares), (
             f"{step}: R12: deactivating a provider ends the chart shares made to them"
         )
+    if kind == "emergency_open":
+        who, client = people[args[0]], p.clients[args[1] % len(p.clients)]
+        assert (client, who.staff_id) in after.emergency, step
+        assert after.links == before.links and after.shares == before.shares, (
+            f"{step}: R18: emergency access changes no list and no share"
+        )
+        assert client in scopes_after[who.staff_id].profiles, step
+    if kind == "emergency_end":
+        who, client = people[args[0]], p.clients[args[1] % len(p.clients)]
+        assert (client, who.staff_id) not in after.emergency, step
     if kind == "expire_due":
         assert not any(
             s.ended_at is None and s.expires_at is not None and s.expires_at <= after.now

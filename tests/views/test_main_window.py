@@ -100,7 +100,8 @@ def test_the_file_and_help_menus(qtbot, ctx, owner, message_boxes):
     file_items = [a.text() for a in menus["&File"].actions() if not a.isSeparator()]
     assert file_items == ["&Back Up Now", "S&witch User…", "Sign &Out", "&Quit"]
     view_items = [a.text() for a in menus["&View"].actions() if not a.isSeparator()]
-    assert view_items[-1] == "&Notifications…" and "Go to Clients" in view_items
+    assert view_items[-2:] == ["&Notifications…", "&Emergency Access Report…"]
+    assert "Go to Clients" in view_items
     window.about_action.trigger()
     [(kind, title, text)] = message_boxes.calls
     assert (kind, title) == ("about", "About Clinic Desk")

@@ -15,9 +15,12 @@ from .conftest import OWNER_EMAIL, OWNER_PASSWORD, STAFF_PASSWORD
 def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path):
     rosa, _ = add_member("Dr. Rosa Lindqvist", Role.PROVIDER)
     add_member("Ben Adeyemi", Role.PROVIDER)
+    _m, ivan = add_member("Dr. Ivan Petrov", Role.PROVIDER, records_owner="provider")
     kim = clients.create_client(ctx.uow(), owner, ClientDraft(first_name="Kim", last_name="Chen"))
     # a share, so the filtered Audit screen and the accounting of disclosures have a client
     sharing.start_chart_share(ctx.uow(), owner, kim.id, owner.staff_id, rosa.id, purpose="Cover")
+    # A client whose chart the Owner does not read (R3): emergency access has something to open.
+    clients.create_client(ctx.uow(), ivan, ClientDraft(first_name="Lina", last_name="Abbott"))
     written = save_screenshots(ctx, tmp_path / "shots", OWNER_EMAIL, OWNER_PASSWORD)
 
     names = [path.name for path in written]
@@ -39,6 +42,9 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path)
         "calendar-week.png",
         "booking-new-provider-alert.png",
         "find-availability.png",
+        "emergency-access-dialog.png",
+        "emergency-access-banner.png",
+        "emergency-access-report.png",
     ]
     assert len(STEPS) == len(written)
     for path in written:

@@ -1,4 +1,4 @@
-"""Row-level security: the rules of SPEC.md (R1-R4, R6, R10-R13, B1) as PostgreSQL policies.
+"""Row-level security: the rules of SPEC.md (R1-R4, R6, R10-R13, R18, B1) as PostgreSQL policies.
 
 Each condition mirrors `desktop/services/policy/scopes.py` (what a person reads) or a decision
 of `record_rules.py` (what they write); tests/db/test_database_boundary.py connects as each kind
@@ -8,6 +8,8 @@ per statement (scalar subqueries), never once per row.
 
 from __future__ import annotations
 
+from . import emergency_sql
+from .emergency_sql import open_emergency
 from .names import BoundaryRoles
 from .roles_sql import CLIENT_TABLES, PRACTICE_TABLES
 
@@ -38,13 +40,20 @@ def group_owned(author: str) -> str:
     return f"{author} IN (SELECT app.group_owned_providers())"
 
 
+def readable_profile(client: str) -> str:
+    """R2, R18: the clients I see, and those of my emergency accesses open now."""
+    return f"({visible_client(client)} OR {open_emergency(client)})"
+
+
 def readable_chart(client: str, author: str) -> str:
-    """R3: the author; a colleague with an active share; record keepers if the group owns it."""
+    """R3: the author; a colleague with an active share; record keepers if the group owns it;
+    R18: every chart of a client of my emergency access open now."""
     return (
         f"({author} = {ME}"
         f" OR ({client}, {author}) IN (SELECT s.client_id, s.from_provider_id"
         f" FROM app.shares_to_me(false) s)"
-        f" OR ({RECORD_KEEPER} AND {group_owned(author)}))"
+        f" OR ({RECORD_KEEPER} AND {group_owned(author)})"
+        f" OR {open_emergency(client)})"
     )
 
 
@@ -74,7 +83,7 @@ def _documents_read() -> str:
     return (
         f"(({t}.category = 'clinical'"
         f" AND {readable_chart(f'{t}.client_id', f'{t}.owner_provider_id')})"
-        f" OR ({t}.category = 'non_clinical' AND {visible_client(f'{t}.client_id')}))"
+        f" OR ({t}.category = 'non_clinical' AND {readable_profile(f'{t}.client_id')}))"
     )
 
 
@@ -124,7 +133,7 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
         f" AND ({on_my_list('chart_notes.client_id')} OR chart_notes.addendum_to_id IS NOT NULL))"
     )
     return [
-        ("clients", "read", "SELECT", visible_client("clients.id"), None),
+        ("clients", "read", "SELECT", readable_profile("clients.id"), None),
         ("clients", "add", "INSERT", None, EDITS_PROFILES),
         (
             "clients",
@@ -149,7 +158,7 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
             "client_provider_links",
             "read",
             "SELECT",
-            visible_client("client_provider_links.client_id"),
+            readable_profile("client_provider_links.client_id"),
             None,
         ),
         ("client_provider_links", "add", "INSERT", None, link_rights),
@@ -261,6 +270,7 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
             _hours_write("provider_time_off"),
             _hours_write("provider_time_off"),
         ),
+        *emergency_sql.policies(ME, has_role),
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from . import emergency_sql
 from .names import BoundaryRoles
 
 #: tables holding client data: row-level security, forced (SPEC B5).
@@ -21,6 +22,7 @@ CLIENT_TABLES = (
     "caseload_transfers",
     "caseload_transfer_items",
     "audit_events",
+    "emergency_accesses",
 )
 #: tables about the practice and its staff: every signed-in person reads them; policies decide
 #: who changes them (R10, R12).
@@ -31,9 +33,17 @@ PRACTICE_TABLES = (
     "provider_profiles",
     "provider_availability",
     "provider_time_off",
+    "emergency_settings",
+    "emergency_allowed_staff",
 )
 #: tables staff may delete rows from (the name index and calendar hours are rewritten).
-DELETABLE = ("client_name_words", "staff_roles", "provider_availability", "provider_time_off")
+DELETABLE = (
+    "client_name_words",
+    "staff_roles",
+    "provider_availability",
+    "provider_time_off",
+    "emergency_allowed_staff",
+)
 #: tables staff only read and append to through functions, or never touch.
 READ_ONLY = ("audit_events", "alembic_version")
 
@@ -170,7 +180,10 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
     out.append(f"GRANT SELECT, INSERT, UPDATE ON {', '.join(writable)} TO {s}")
     out.append(f"GRANT DELETE ON {', '.join(DELETABLE)} TO {s}")
     # A share is ended, never rewritten; a notice is only marked read (column grants).
-    out.append(f"REVOKE UPDATE ON chart_shares, notifications FROM {s}")
+    out.append(f"REVOKE UPDATE ON chart_shares, notifications, emergency_accesses FROM {s}")
+    # An emergency access is ended by its holder and reviewed by a keeper, never rewritten (R18).
+    out.append(f"GRANT UPDATE (ended_at, reviewed_at, reviewed_by_id) ON emergency_accesses TO {s}")
+    out.append(f"GRANT EXECUTE ON FUNCTION {', '.join(emergency_sql.STAFF_FUNCTIONS)} TO {s}")
     out.append(f"GRANT UPDATE (ended_at, ended_by, end_reason, version) ON chart_shares TO {s}")
     out.append(f"GRANT UPDATE (read_at) ON notifications TO {s}")
     out.append(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {s}")

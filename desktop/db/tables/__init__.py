@@ -12,6 +12,7 @@ from .charts import (
     Notification,
 )
 from .clients import Client, ClientNameWord, ClientProviderLink, LinkedProfile
+from .emergency import EmergencyAccess, EmergencyAllowedStaff, EmergencySettings
 from .practice import RECORD_OWNERS, ROLES, Practice, ProviderProfile, Staff, StaffRole
 from .scheduling import Appointment, AppointmentSeries, ProviderAvailability, ProviderTimeOff
 
@@ -35,6 +36,9 @@ __all__ = [
     "ClientNameWord",
     "ClientProviderLink",
     "Document",
+    "EmergencyAccess",
+    "EmergencyAllowedStaff",
+    "EmergencySettings",
     "LinkedProfile",
     "Notification",
     "Practice",

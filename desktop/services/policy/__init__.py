@@ -15,6 +15,16 @@ from .calendar_rules import (
     may_use_booking,
 )
 from .decision import ALLOWED, Decision, refused
+from .emergency_rules import (
+    DEFAULT_EMERGENCY_MINUTES,
+    DEFAULT_EMERGENCY_ROLES,
+    EMERGENCY_REVIEW_ROLES,
+    EmergencyFacts,
+    is_allowed_emergency_user,
+    may_change_emergency_settings,
+    may_open_emergency_access,
+    may_review_emergency_access,
+)
 from .record_rules import (
     LIST_SHARING_ROLES,
     RECORD_KEEPING_ROLES,
@@ -60,7 +70,15 @@ __all__ = [
     "LIST_SHARING_ROLES",
     "RECORD_KEEPING_ROLES",
     "ChartFacts",
+    "DEFAULT_EMERGENCY_MINUTES",
+    "DEFAULT_EMERGENCY_ROLES",
     "Decision",
+    "EMERGENCY_REVIEW_ROLES",
+    "EmergencyFacts",
+    "is_allowed_emergency_user",
+    "may_change_emergency_settings",
+    "may_open_emergency_access",
+    "may_review_emergency_access",
     "ProviderFacts",
     "may_add_to_provider_list",
     "may_administer_staff",

@@ -42,6 +42,8 @@ class ChartFacts:
     principal_linked: bool
     #: an active share A -> principal for C exists; None when there is none.
     share_to_principal_includes_private: bool | None
+    #: the principal holds an emergency access to C open now (R18): every chart but private notes.
+    emergency: bool = False
 
 
 def _is_group_owned(author: ProviderFacts) -> bool:
@@ -53,20 +55,24 @@ def may_see_all_clients(principal: Principal) -> bool:
     return principal.has(*GROUP_WIDE_ROLES)
 
 
-def may_see_client(principal: Principal, *, principal_linked: bool) -> Decision:
-    """R2: the profile is for every group-wide role and every provider linked to the client."""
-    if may_see_all_clients(principal) or principal_linked:
+def may_see_client(
+    principal: Principal, *, principal_linked: bool, emergency: bool = False
+) -> Decision:
+    """R2: the profile is for every group-wide role and every provider linked to the client;
+    R18: and, to read only, for whoever holds an emergency access to the client open now."""
+    if may_see_all_clients(principal) or principal_linked or emergency:
         return ALLOWED
     return refused("R2", "This client is not on your list. Ask the front desk to add them to it.")
 
 
 def may_open_records(
-    principal: Principal, *, principal_linked: bool, has_own_chart: bool
+    principal: Principal, *, principal_linked: bool, has_own_chart: bool, emergency: bool = False
 ) -> Decision:
     """R2, R3: a client's records open to whoever sees the profile, and to a provider who wrote
     in their own chart of the client even after the client left their list (transfer, Manage
-    access): the author always reads their own chart, and finishes their drafts."""
-    seen = may_see_client(principal, principal_linked=principal_linked)
+    access): the author always reads their own chart, and finishes their drafts. R18: an open
+    emergency access opens them too."""
+    seen = may_see_client(principal, principal_linked=principal_linked, emergency=emergency)
     if seen or (has_own_chart and principal.has(Role.PROVIDER)):
         return ALLOWED
     return seen
@@ -115,18 +121,22 @@ def _chart_readers_sentence(author: ProviderFacts) -> str:
 
 def may_read_chart(principal: Principal, chart: ChartFacts) -> Decision:
     """R3: A's progress notes and clinical documents: A; B with an active share A->B;
-    Owner, Manager and Record Custodian when A's records are group-owned."""
+    Owner, Manager and Record Custodian when A's records are group-owned; R18: whoever holds an
+    emergency access to C open now."""
     if principal.staff_id == chart.author.staff_id:
         return ALLOWED
     if chart.share_to_principal_includes_private is not None:
         return ALLOWED
     if _is_group_owned(chart.author) and principal.has(*RECORD_KEEPING_ROLES):
         return ALLOWED
+    if chart.emergency:
+        return ALLOWED
     return refused("R3", _chart_readers_sentence(chart.author))
 
 
 def may_read_private_notes(principal: Principal, chart: ChartFacts) -> Decision:
-    """R4: A's private psychotherapy notes: A, and B only through a share that includes them."""
+    """R4: A's private psychotherapy notes: A, and B only through a share that includes them.
+    Emergency access never opens them (R18)."""
     if principal.staff_id == chart.author.staff_id:
         return ALLOWED
     if chart.share_to_principal_includes_private:
@@ -276,9 +286,14 @@ def may_read_note(principal: Principal, chart: ChartFacts, *, kind: str, status:
 
 
 def may_read_document(
-    principal: Principal, chart: ChartFacts | None, *, principal_linked: bool
+    principal: Principal,
+    chart: ChartFacts | None,
+    *,
+    principal_linked: bool,
+    emergency: bool = False,
 ) -> Decision:
-    """A clinical document follows its provider's chart (R3); a non-clinical one the profile (R2)."""
+    """A clinical document follows its provider's chart (R3); a non-clinical one the profile (R2);
+    an open emergency access opens both (R18: `emergency` here, `chart.emergency` there)."""
     if chart is None:
-        return may_see_client(principal, principal_linked=principal_linked)
+        return may_see_client(principal, principal_linked=principal_linked, emergency=emergency)
     return may_read_chart(principal, chart)

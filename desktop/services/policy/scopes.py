@@ -11,7 +11,14 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true, union
 from sqlalchemy.sql.elements import True_
 
-from ...db.tables import ChartNote, ChartShare, ClientProviderLink, Document, ProviderProfile
+from ...db.tables import (
+    ChartNote,
+    ChartShare,
+    ClientProviderLink,
+    Document,
+    EmergencyAccess,
+    ProviderProfile,
+)
 from ..principal import Principal, Role
 from .record_rules import RECORD_KEEPING_ROLES, may_see_all_clients
 
@@ -70,6 +77,25 @@ def clients_with_open_records(principal: Principal, client_id_column) -> ColumnE
     return or_(visible, client_id_column.in_(own_chart_client_ids(principal.staff_id)))
 
 
+def emergency_client_ids(principal: Principal, now: datetime):
+    """R18: the clients to whom the principal holds an emergency access open now (not ended by
+    them, not past its time)."""
+    return select(EmergencyAccess.client_id).where(
+        EmergencyAccess.staff_id == principal.staff_id,
+        EmergencyAccess.ended_at.is_(None),
+        EmergencyAccess.expires_at > now,
+    )
+
+
+def readable_profiles(principal: Principal, now: datetime, client_id_column) -> ColumnElement[bool]:
+    """R2, R18 (`may_see_client` with its `emergency` fact): the clients whose profile the
+    principal reads: those they see, and those of an open emergency access."""
+    visible = visible_clients(principal, client_id_column)
+    if isinstance(visible, True_):
+        return visible
+    return or_(visible, client_id_column.in_(emergency_client_ids(principal, now)))
+
+
 def _group_owned_authors():
     return select(ProviderProfile.staff_id).where(ProviderProfile.records_owner == "group")
 
@@ -91,10 +117,12 @@ def _shared_to_principal(
 def readable_charts(
     principal: Principal, now: datetime, client_col, author_col
 ) -> ColumnElement[bool]:
-    """R3: (client, author) pairs whose chart the principal may read."""
+    """R3: (client, author) pairs whose chart the principal may read; R18: every chart of a
+    client of an open emergency access."""
     conditions = [
         author_col == principal.staff_id,
         _shared_to_principal(principal, now, client_col, author_col, private=False),
+        client_col.in_(emergency_client_ids(principal, now)),
     ]
     if principal.has(*RECORD_KEEPING_ROLES):
         conditions.append(author_col.in_(_group_owned_authors()))
@@ -118,12 +146,14 @@ def readable_notes(principal: Principal, now: datetime) -> ColumnElement[bool]:
 
 
 def readable_documents(principal: Principal, now: datetime) -> ColumnElement[bool]:
-    """Clinical documents follow their provider's chart (R3); non-clinical ones the profile (R2)."""
+    """Clinical documents follow their provider's chart (R3); non-clinical ones the profile (R2);
+    both open to an emergency access (R18)."""
     clinical = and_(
         Document.category == "clinical",
         readable_charts(principal, now, Document.client_id, Document.owner_provider_id),
     )
     non_clinical = and_(
-        Document.category == "non_clinical", visible_clients(principal, Document.client_id)
+        Document.category == "non_clinical",
+        readable_profiles(principal, now, Document.client_id),
     )
     return or_(clinical, non_clinical)

@@ -170,7 +170,8 @@ class RecordsTab(QWidget):
         ctx, principal = self.host.ctx, self.host.principal
         try:
             records = charts.read_records(ctx.uow(), principal, self.host.client_id)
-            own_chart_only = self.host.profile is None
+            # No sharing panel for a past client's own chart, nor under emergency access (R18).
+            own_chart_only = self.host.profile is None or self.host.emergency_only
             sections = (
                 []
                 if own_chart_only
