@@ -101,11 +101,52 @@ BEGIN
 END $$"""
 
 
+#: B8: the head of the chain, for a workstation about to sign it (staff cannot read audit_head).
+CHAIN_HEAD = f"""
+CREATE FUNCTION app.audit_chain_head() RETURNS TABLE (seq integer, hash text)
+LANGUAGE plpgsql STABLE {_DEFINER} AS $$
+BEGIN
+  RETURN QUERY SELECT h.last_seq, h.last_hash::text FROM public.audit_head h WHERE h.id = 1;
+END $$"""
+
+#: B8: a checkpoint signed on a workstation with the practice's key (which the database never
+#: holds). Only an entry of the chain may be named; the signature is checked by `audit verify`.
+ADD_CHECKPOINT = f"""
+CREATE FUNCTION app.add_audit_checkpoint(
+    p_seq integer, p_hash text, p_signed_at timestamptz, p_key_id text, p_signature text,
+    p_workstation text)
+RETURNS void LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
+BEGIN
+  IF NOT app.is_administrator() AND app.current_staff_id() IS NULL THEN
+    RAISE EXCEPTION 'This sign-in is not an active staff member of this practice.'
+      USING ERRCODE = '42501';
+  END IF;
+  IF p_key_id !~ '^[0-9a-f]{{64}}$' OR p_signature !~ '^[0-9a-f]{{128}}$' THEN
+    RAISE EXCEPTION 'A checkpoint needs a key id and an Ed25519 signature.' USING ERRCODE = '22023';
+  END IF;
+  IF NOT (p_seq = 0 AND p_hash = repeat('0', 64))
+     AND NOT EXISTS (SELECT 1 FROM public.audit_events e WHERE e.seq = p_seq AND e.hash = p_hash)
+  THEN
+    RAISE EXCEPTION 'A checkpoint names an entry of the audit trail.' USING ERRCODE = '22023';
+  END IF;
+  INSERT INTO public.audit_checkpoints (seq, head_hash, signed_at, key_id, signature, workstation)
+  VALUES (p_seq, p_hash, p_signed_at, p_key_id, p_signature, left(p_workstation, 255));
+END $$"""
+
+
 def statements(roles: BoundaryRoles) -> list[str]:
     return [
         CHAIN,
         APPEND,
         FAILED_SIGN_IN,
+        CHAIN_HEAD,
+        ADD_CHECKPOINT,
+        "REVOKE ALL ON FUNCTION app.audit_chain_head() FROM PUBLIC",
+        "REVOKE ALL ON FUNCTION app.add_audit_checkpoint(integer, text, timestamptz, text, text,"
+        " text) FROM PUBLIC",
+        f'GRANT EXECUTE ON FUNCTION app.audit_chain_head() TO "{roles.staff}"',
+        f"GRANT EXECUTE ON FUNCTION app.add_audit_checkpoint(integer, text, timestamptz, text,"
+        f' text, text) TO "{roles.staff}"',
         "REVOKE ALL ON FUNCTION app.chain_audit(text, integer, text, integer, text, text, text,"
         " timestamptz) FROM PUBLIC",
         "REVOKE ALL ON FUNCTION app.append_audit(text, integer, text, integer, text, text, text,"
