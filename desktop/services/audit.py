@@ -207,6 +207,9 @@ def export_csv(
     """Write the entries with start <= occurred_at < end as CSV, streaming; the export is itself
     audited and, given the practice's audit key, the head of the chain is signed (B8)."""
     may_read_audit(principal).require()
+    for moment, name in ((start, "start"), (end, "end")):
+        if moment is not None and (not isinstance(moment, datetime) or moment.tzinfo is None):
+            raise InvalidInput("A period is given as moments with a time zone.", field=name)
     if start and end and end <= start:
         raise InvalidInput("The end of the period must come after its start.", field="end")
     if key is not None and not isinstance(key, AuditKey):

@@ -120,3 +120,13 @@ def write_key_file(path: Path) -> AuditKey:
     with os.fdopen(descriptor, "w", encoding="ascii") as out:
         out.write(key.secret_hex() + "\n")
     return key
+
+
+def workstation_key(key_file: Path | None, embedded: bool, *, create: bool) -> AuditKey | None:
+    """This workstation's audit key: the file IT configured, else (embedded database only) the
+    keyring's, made on first use if `create`; None when this workstation holds none."""
+    if key_file is not None:
+        return file_key(key_file)
+    if embedded:
+        return keyring_key(create)
+    return None

@@ -74,6 +74,7 @@ def verify_chain(
     points = [(point, "in the database") for point in stored_checkpoints(uow)]
     points += [(point, "in the checkpoint file") for point in exported]
     points.sort(key=lambda item: item[0].seq)
+    distinct = len({(point.seq, point.signature) for point, _ in points})
     expected: dict[int, tuple[Checkpoint, str]] = {}
     for point, origin in points:
         if trusted:
@@ -84,7 +85,7 @@ def verify_chain(
                     0,
                     None,
                     f"{_describe(point, origin)} {problem}",
-                    len(points),
+                    distinct,
                     True,
                     point.seq,
                 )
@@ -95,7 +96,7 @@ def verify_chain(
                 0,
                 None,
                 f"two checkpoints of entry {point.seq} disagree; one was forged",
-                len(points),
+                distinct,
                 bool(trusted),
                 point.seq,
             )
@@ -106,7 +107,7 @@ def verify_chain(
         result.checked,
         result.first_bad_seq,
         result.problem,
-        len(points),
+        distinct,
         bool(trusted),
         result.bad_checkpoint,
     )

@@ -69,7 +69,8 @@ def chain_head(uow: UnitOfWork) -> tuple[int, str]:
 def sign_in_transaction(uow: UnitOfWork, key: AuditKey, workstation: str) -> Checkpoint:
     """Sign the head as it is in the caller's transaction and store the checkpoint."""
     seq, head_hash = chain_head(uow)
-    signed_at = iso_utc(uow.now())
+    moment = uow.now()
+    signed_at = iso_utc(moment)
     message = checkpoint_message(seq, head_hash, signed_at, key.key_id)
     point = Checkpoint(
         seq, head_hash, signed_at, key.key_id, key.sign(message), workstation[:255] or "unknown"
@@ -86,7 +87,7 @@ def sign_in_transaction(uow: UnitOfWork, key: AuditKey, workstation: str) -> Che
             {
                 "seq": point.seq,
                 "hash": point.head_hash,
-                "signed_at": uow.now(),
+                "signed_at": moment,
                 "key_id": point.key_id,
                 "signature": point.signature,
                 "workstation": point.workstation,
@@ -97,7 +98,7 @@ def sign_in_transaction(uow: UnitOfWork, key: AuditKey, workstation: str) -> Che
             AuditCheckpoint(
                 seq=point.seq,
                 head_hash=point.head_hash,
-                signed_at=uow.now(),
+                signed_at=moment,
                 key_id=point.key_id,
                 signature=point.signature,
                 workstation=point.workstation,
