@@ -6,9 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import DateTime, String, select, type_coerce
-
-from ..db.tables import AuditEvent
 from ..db.uow import UnitOfWork
 from .audit_chain import GENESIS_HASH, chain_hash, iso_utc
 from .audit_key import key_id, signature_valid
@@ -34,6 +31,12 @@ class VerifyResult:
     checkpoints: int = 0
     signatures_checked: bool = False
     bad_checkpoint: int | None = None
+
+
+_ENTRIES = (
+    "SELECT seq, occurred_at, actor_id, actor_label, action, client_id, subject, details,"
+    " workstation, prev_hash, hash FROM audit_events ORDER BY seq"
+)
 
 
 def _sqlite_iso(stored: str) -> str:
@@ -122,21 +125,15 @@ def _walk(
     session = uow.session
     sqlite = session.get_bind().dialect.name == "sqlite"
     head_seq, head_hash = chain_head(uow)
-    moment = type_coerce(AuditEvent.occurred_at, String if sqlite else DateTime(timezone=True))
-    query = select(
-        AuditEvent.seq,
-        moment,
-        AuditEvent.actor_id,
-        AuditEvent.actor_label,
-        AuditEvent.action,
-        AuditEvent.client_id,
-        AuditEvent.subject,
-        AuditEvent.details,
-        AuditEvent.workstation,
-        AuditEvent.prev_hash,
-        AuditEvent.hash,
-    ).order_by(AuditEvent.seq)
-    connection = session.connection().execution_options(stream_results=True, yield_per=batch)
+    # The driver's own cursor, in the session's transaction: a million rows stream through it
+    # with nothing built per row but the tuple (on PostgreSQL, a server-side cursor).
+    driver = session.connection().connection.dbapi_connection
+    if sqlite:
+        cursor = driver.cursor()
+        cursor.arraysize = batch
+    else:
+        cursor = driver.cursor(name="clinicdesk_audit_verify")
+        cursor.itersize = batch
     as_iso = _sqlite_iso if sqlite else iso_utc
     last_good_point = 0
     if 0 in expected and expected[0][0].head_hash != GENESIS_HASH:
@@ -147,9 +144,9 @@ def _walk(
     prev = GENESIS_HASH
     seq = 0
     next_report = _PROGRESS_EVERY
-    result = connection.execute(query)
     try:
-        for row in result:
+        cursor.execute(_ENTRIES)
+        for row in cursor:
             if seq == head_seq:
                 break  # appended after the check began
             seq += 1
@@ -176,7 +173,7 @@ def _walk(
                 progress(seq, head_seq)
                 next_report += _PROGRESS_EVERY
     finally:
-        result.close()
+        cursor.close()
     if progress is not None:
         progress(seq, head_seq)
     beyond = [item for number, item in expected.items() if number > seq]

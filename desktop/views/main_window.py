@@ -299,4 +299,5 @@ class MainWindow(QMainWindow):
                 return
         super().closeEvent(event)
         if event.isAccepted():
+            self.trail_keeper.timer.stop()
             self.closed.emit()
