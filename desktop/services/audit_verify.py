@@ -14,6 +14,7 @@ from .checkpoints import Checkpoint, chain_head, stored_checkpoints
 #: called with (entries checked, entries in the trail) now and then during a long check.
 Progress = Callable[[int, int], None]
 _PROGRESS_EVERY = 25_000
+_SCAN_CACHE_KIB = 2048
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,10 @@ def _walk(
     if sqlite:
         cursor = driver.cursor()
         cursor.arraysize = batch
+        # One pass reads each page once: a small page cache, so memory stays the same however
+        # long the trail (the connection's own is restored afterwards).
+        kept_cache = cursor.execute("PRAGMA cache_size").fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{_SCAN_CACHE_KIB}")
     else:
         cursor = driver.cursor(name="clinicdesk_audit_verify")
         cursor.itersize = batch
@@ -173,6 +178,8 @@ def _walk(
                 progress(seq, head_seq)
                 next_report += _PROGRESS_EVERY
     finally:
+        if sqlite:
+            cursor.execute(f"PRAGMA cache_size = {int(kept_cache)}")
         cursor.close()
     if progress is not None:
         progress(seq, head_seq)
