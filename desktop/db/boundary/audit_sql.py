@@ -103,7 +103,7 @@ END $$"""
 
 #: B8: the head of the chain, for a workstation about to sign it (staff cannot read audit_head).
 CHAIN_HEAD = f"""
-CREATE FUNCTION app.audit_chain_head() RETURNS TABLE (seq integer, hash text)
+CREATE OR REPLACE FUNCTION app.audit_chain_head() RETURNS TABLE (seq integer, hash text)
 LANGUAGE plpgsql STABLE {_DEFINER} AS $$
 BEGIN
   RETURN QUERY SELECT h.last_seq, h.last_hash::text FROM public.audit_head h WHERE h.id = 1;
@@ -112,7 +112,7 @@ END $$"""
 #: B8: a checkpoint signed on a workstation with the practice's key (which the database never
 #: holds). Only an entry of the chain may be named; the signature is checked by `audit verify`.
 ADD_CHECKPOINT = f"""
-CREATE FUNCTION app.add_audit_checkpoint(
+CREATE OR REPLACE FUNCTION app.add_audit_checkpoint(
     p_seq integer, p_hash text, p_signed_at timestamptz, p_key_id text, p_signature text,
     p_workstation text)
 RETURNS void LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$

@@ -31,11 +31,12 @@ PRACTICE_TABLES = (
     "provider_profiles",
     "provider_availability",
     "provider_time_off",
+    "audit_checkpoints",
 )
 #: tables staff may delete rows from (the name index and calendar hours are rewritten).
 DELETABLE = ("client_name_words", "staff_roles", "provider_availability", "provider_time_off")
 #: tables staff only read and append to through functions, or never touch.
-READ_ONLY = ("audit_events", "alembic_version")
+READ_ONLY = ("audit_events", "audit_checkpoints", "alembic_version")
 
 _GROUP_WIDE = "'owner','manager','record_custodian','scheduler','biller'"
 
