@@ -71,6 +71,12 @@ def build_trail(path: Path, entries: int) -> tuple[bytes, str]:
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
+        # Building only: the unique index of hashes takes random inserts, so a page cache that
+        # holds it, and the two other indexes made once at the end.
+        cursor.execute("PRAGMA cache_size = -1048576")
+        cursor.execute("PRAGMA synchronous = OFF")
+        cursor.execute("DROP INDEX ix_audit_events_client")
+        cursor.execute("DROP INDEX ix_audit_events_occurred")
         prev = GENESIS_HASH
         rows, points = [], []
         for seq in range(1, entries + 1):
@@ -106,6 +112,10 @@ def build_trail(path: Path, entries: int) -> tuple[bytes, str]:
                 )
                 rows, points = [], []
         cursor.execute("UPDATE audit_head SET last_seq = ?, last_hash = ?", (entries, prev))
+        cursor.execute(
+            "CREATE INDEX ix_audit_events_client ON audit_events (client_id, occurred_at)"
+        )
+        cursor.execute("CREATE INDEX ix_audit_events_occurred ON audit_events (occurred_at)")
         raw.commit()
     finally:
         raw.close()
