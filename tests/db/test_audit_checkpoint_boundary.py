@@ -66,3 +66,34 @@ def test_B8_a_person_signs_a_checkpoint_through_the_function_only(world: World, 
                 (point.seq, "f" * 64, key.key_id, "a" * 128),
             )
     assert checkpoints.count_checkpoints(world.uow()) == 1
+
+
+def test_B2_any_staff_login_records_a_share_past_its_end_date_as_ended(world: World):
+    share_id = world.as_superuser(
+        "SELECT id FROM chart_shares WHERE ended_at IS NULL ORDER BY id LIMIT 1"
+    )[0]
+    with world.engine.begin() as connection:
+        connection.exec_driver_sql(
+            f"UPDATE chart_shares SET expires_at = now() - interval '1 minute' WHERE id = {share_id}"
+        )
+    due = world.as_superuser(
+        "SELECT count(*) FROM chart_shares WHERE ended_at IS NULL AND expires_at <= now()"
+    )[0]
+    engine = _engine_as(world, "scheduler")  # neither party to the share
+    try:
+        from desktop.services import sharing
+
+        assert sharing.expire_due_shares(UnitOfWork(engine)) == due >= 1
+        assert sharing.expire_due_shares(UnitOfWork(engine)) == 0
+    finally:
+        engine.dispose()
+    ended_at, expires_at, reason = world.as_superuser(
+        f"SELECT ended_at, expires_at, end_reason FROM chart_shares WHERE id = {share_id}"
+    )
+    assert ended_at == expires_at and reason == "expired"
+    entry = world.as_superuser(
+        "SELECT action, actor_id, actor_label FROM audit_events WHERE subject = :s",
+        s=f"share:{share_id}",
+    )
+    assert tuple(entry) == ("share.ended", None, "Clinic Desk (end date reached)")
+    assert audit.verify_chain(world.uow()).ok

@@ -134,8 +134,49 @@ BEGIN
 END $$"""
 
 
+#: B2: shares past their end date, ended as of that date and audited as Clinic Desk's doing, by
+#: any staff login (the timer of every workstation) or IT's tools; mirrors
+#: `services/sharing.end_expired_shares`. Staff act at the server's time, IT's tools at `p_now`.
+END_EXPIRED_SHARES = f"""
+CREATE OR REPLACE FUNCTION app.end_expired_shares(p_now timestamptz)
+RETURNS integer LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
+DECLARE
+  v_now timestamptz := p_now;
+  v_share record;
+  v_count integer := 0;
+BEGIN
+  IF NOT app.is_administrator() THEN
+    IF app.current_staff_id() IS NULL THEN
+      RAISE EXCEPTION 'This sign-in is not an active staff member of this practice.'
+        USING ERRCODE = '42501';
+    END IF;
+    v_now := clock_timestamp();
+  END IF;
+  FOR v_share IN
+    SELECT id, client_id, from_provider_id, to_provider_id, expires_at FROM public.chart_shares
+     WHERE ended_at IS NULL AND expires_at IS NOT NULL AND expires_at <= v_now
+     ORDER BY id FOR UPDATE
+  LOOP
+    UPDATE public.chart_shares
+       SET ended_at = v_share.expires_at, end_reason = 'expired', version = version + 1
+     WHERE id = v_share.id;
+    PERFORM app.chain_audit(
+      'share.ended', NULL, 'Clinic Desk (end date reached)', v_share.client_id,
+      'share:' || v_share.id,
+      '{{"from":' || v_share.from_provider_id || ',"reason":"expired","to":'
+        || v_share.to_provider_id || '}}',
+      'clinic desk', v_now);
+    v_count := v_count + 1;
+  END LOOP;
+  RETURN v_count;
+END $$"""
+
+
 def statements(roles: BoundaryRoles) -> list[str]:
     return [
+        END_EXPIRED_SHARES,
+        "REVOKE ALL ON FUNCTION app.end_expired_shares(timestamptz) FROM PUBLIC",
+        f'GRANT EXECUTE ON FUNCTION app.end_expired_shares(timestamptz) TO "{roles.staff}"',
         CHAIN,
         APPEND,
         FAILED_SIGN_IN,
