@@ -85,6 +85,21 @@ def _parser() -> argparse.ArgumentParser:
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = audit_commands.add_parser("verify", help="prove that the audit trail is unaltered")
     verify.add_argument("--database", dest="db_url", metavar="URL")
+    verify.add_argument(
+        "--checkpoints",
+        type=Path,
+        metavar="FILE",
+        help="also check the trail against signed checkpoints exported earlier",
+    )
+    checkpoint = audit_commands.add_parser(
+        "checkpoint", help="sign the head of the audit trail now and export every checkpoint"
+    )
+    checkpoint.add_argument("--database", dest="db_url", metavar="URL")
+    checkpoint.add_argument("--output", type=Path, required=True, metavar="FILE.json")
+    new_key = audit_commands.add_parser(
+        "new-key", help="make the practice's audit signing key in a new file (for a server)"
+    )
+    new_key.add_argument("key_file", type=Path, metavar="FILE")
     export = audit_commands.add_parser("export", help="write the audit trail as CSV")
     export.add_argument("--database", dest="db_url", metavar="URL")
     export.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
@@ -93,6 +108,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--output", type=Path, required=True, metavar="FILE.csv")
     export.add_argument("--email", required=True, help="the Owner or Record Custodian exporting")
+    export.add_argument(
+        "--checkpoints",
+        type=Path,
+        metavar="FILE.json",
+        help="also write every signed checkpoint, including the one this export makes",
+    )
     return parser
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from ..db.tables import (
     ChartNote,
@@ -201,7 +201,12 @@ def ensure_link(
 
 def end_expired_shares(uow: UnitOfWork) -> int:
     """End, as of their end date, every share whose end date has passed (B2); in the caller's
-    transaction. Access already stops at the end date; this records it, audited like a manual end."""
+    transaction. Access already stops at the end date; this records it, audited like a manual end.
+    On PostgreSQL the database's own function does the same, for any staff login."""
+    if uow.dialect == "postgresql":
+        ended = uow.session.execute(text("SELECT app.end_expired_shares(:now)"), {"now": uow.now()})
+        uow.session.expire_all()  # shares loaded in this transaction may have ended
+        return int(ended.scalar_one())
     now = uow.now()
     due = uow.session.scalars(
         select(ChartShare).where(

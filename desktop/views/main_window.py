@@ -35,6 +35,7 @@ from .notifications_panel import SHORTCUT as NOTICES_SHORTCUT
 from .notifications_panel import NotificationsPanel
 from .staff_screen import StaffScreen
 from .style import ICON, svg_icon, svg_pixmap
+from .trail_keeper import TrailKeeper
 from .widgets import ElidedLabel
 from .window_places import WindowPlace
 
@@ -123,6 +124,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._focused_once = False
         self.show_screen("clients")
+        #: ends shares on their end date and signs audit checkpoints while the window is open.
+        self.trail_keeper = TrailKeeper(ctx, self)
 
     def _central(self, practice_name: str) -> QWidget:
         logo = QLabel()
@@ -317,4 +320,5 @@ class MainWindow(QMainWindow):
                 return
         super().closeEvent(event)
         if event.isAccepted():
+            self.trail_keeper.timer.stop()
             self.closed.emit()

@@ -237,6 +237,9 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
         ),
         # R13: the Owner and Record Custodians read the trail; nobody writes it but app.append_audit.
         ("audit_events", "read", "SELECT", has_role("owner", "record_custodian"), None),
+        # B8: signed checkpoints hold no client data; a workstation reads when the last was
+        # signed, and appends only through app.add_audit_checkpoint.
+        ("audit_checkpoints", "read", "SELECT", signed_in, None),
         ("practice", "read", "SELECT", signed_in, None),
         ("practice", "change", "UPDATE", has_role("owner"), None),
         ("staff", "read", "SELECT", signed_in, None),

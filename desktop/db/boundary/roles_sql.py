@@ -35,6 +35,7 @@ PRACTICE_TABLES = (
     "provider_time_off",
     "emergency_settings",
     "emergency_allowed_staff",
+    "audit_checkpoints",
 )
 #: tables staff may delete rows from (the name index and calendar hours are rewritten).
 DELETABLE = (
@@ -45,7 +46,7 @@ DELETABLE = (
     "emergency_allowed_staff",
 )
 #: tables staff only read and append to through functions, or never touch.
-READ_ONLY = ("audit_events", "alembic_version")
+READ_ONLY = ("audit_events", "audit_checkpoints", "alembic_version")
 
 _GROUP_WIDE = "'owner','manager','record_custodian','scheduler','biller'"
 

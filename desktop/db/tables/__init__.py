@@ -1,6 +1,6 @@
 """Every ORM table of Clinic Desk, importable from one place."""
 
-from .audit import AuditEvent, AuditHead
+from .audit import AuditCheckpoint, AuditEvent, AuditHead
 from .base import Base
 from .charts import (
     MAX_DOCUMENT_BYTES,
@@ -25,6 +25,7 @@ __all__ = [
     "ROLES",
     "Appointment",
     "AppointmentSeries",
+    "AuditCheckpoint",
     "AuditEvent",
     "AuditHead",
     "Base",
