@@ -1,15 +1,20 @@
-"""Row-level security's cost on PostgreSQL (SPEC B5): each query as the person (RLS on) and, in
-the same run, as the schema owner's side (superuser, RLS off) with the same filters written
-in the query. Prints the figures, then the ratios last.
+"""Row-level security's cost on PostgreSQL (SPEC B5): the statements the app sends for a list
+page, a keystroke and a chart, run as the person (their own login: RLS on) and, taking turns in
+the same run, as the superuser (RLS off). Both send the same SQL, with the filters the app
+writes itself (a provider's own list, the chart's readable authors), so the difference is what
+the policies add. Prints the figures with the machine's load, then the ratios last.
 
     python -m bench.rls_bench [--clients 200000 --providers 500 --notes 2000000]
 
-Defaults are a reduced scale (20,000 clients, 50 providers, 200,000 notes).
+Defaults are a reduced scale (20,000 clients, 50 providers, 200,000 notes). The practice is
+made by the superuser with INSERT ... SELECT over generate_series, so the full scale takes
+minutes.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -22,9 +27,12 @@ from desktop.services.server_logins import scram_verifier
 from tests.pg_server import start_server
 
 PAGE = 50
+#: notes in the chart that is opened.
+CHART_NOTES = 200
 
 
-def _fill(admin: psycopg.Connection, clients: int, providers: int, notes: int) -> None:
+def _fill(admin: psycopg.Connection, clients: int, providers: int, notes: int) -> int:
+    """The practice; returns the id of the client whose chart of 200 notes provider 1 opens."""
     p, c, n = int(providers), int(clients), int(notes)
     for statement in (
         "INSERT INTO practice VALUES (1, 'Bench', 'UTC', now(), 1)",
@@ -37,28 +45,88 @@ def _fill(admin: psycopg.Connection, clients: int, providers: int, notes: int) -
         "INSERT INTO staff_roles SELECT id, 'scheduler' FROM staff WHERE email LIKE 'desk%'",
         "INSERT INTO provider_profiles SELECT id, 'group', NULL, NULL, 1 FROM staff"
         " WHERE email LIKE 'p%'",
-        "INSERT INTO clients (first_name, last_name, sort_name, created_at, updated_at, version)"
-        " SELECT 'F' || i, 'L' || md5(i::text), lower('L' || md5(i::text) || ' F' || i),"
+        "INSERT INTO clients (first_name, last_name, sort_name, date_of_birth, created_at,"
+        " updated_at, version) SELECT 'F' || i, 'L' || md5(i::text),"
+        " lower('L' || md5(i::text) || ' F' || i), date '1940-01-01' + (i * 7919) % 25000,"
         f" now(), now(), 1 FROM generate_series(1, {c}) i",
+        "INSERT INTO client_name_words (client_id, word, shared, sort_name)"
+        " SELECT id, lower(last_name), 0, sort_name FROM clients"
+        " UNION ALL SELECT id, lower(first_name), 0, sort_name FROM clients",
         "INSERT INTO client_provider_links (client_id, provider_id, status, is_treating,"
         f" created_at, version) SELECT c.id, 1 + (c.id % {p}), 'active', false, now(), 1"
         " FROM clients c",
         "INSERT INTO chart_notes (client_id, author_id, kind, status, title, body, created_at,"
         f" updated_at, signed_at, version) SELECT 1 + (i % {c}), 1 + ((1 + (i % {c})) % {p}),"
-        f" 'progress', 'signed', 't', 'body', now(), now(), now(), 1"
+        " 'progress', 'signed', 't', 'body', now() - i * interval '1 minute', now(), now(), 1"
         f" FROM generate_series(1, {n}) i",
-        "ANALYZE",
     ):
         admin.execute(statement)
+    # A client of provider 1 (1 + id % p = 1) whose chart holds 200 notes.
+    chart_client = p
+    admin.execute(
+        "INSERT INTO chart_notes (client_id, author_id, kind, status, title, body, created_at,"
+        " updated_at, signed_at, version) SELECT %s, 1, 'progress', 'signed', 'Session', "
+        " repeat('words ', 200), now() - i * interval '1 day', now(), now(), 1"
+        " FROM generate_series(1, %s) i",
+        (chart_client, CHART_NOTES),
+    )
+    admin.execute("VACUUM ANALYZE")
+    return chart_client
 
 
-def _p95(connection: psycopg.Connection, query: str, params, runs: int = 30) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        connection.execute(query, params).fetchall()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.quantiles(times, n=20)[18]
+#: the statements of one list page, as the app sends them: the page's ids, then its rows.
+_ALL_IDS = f"SELECT c.id FROM clients c ORDER BY c.sort_name, c.id LIMIT {PAGE + 1}"
+_MY_IDS = (
+    "SELECT l.client_id FROM client_provider_links l JOIN clients c ON c.id = l.client_id"
+    " WHERE l.provider_id = %(me)s AND l.ended_at IS NULL"
+    f" ORDER BY c.sort_name, l.client_id LIMIT {PAGE + 1}"
+)
+_WORDS = "(SELECT w.client_id FROM client_name_words w WHERE w.word >= %(lo)s AND w.word < %(hi)s)"
+#: a name search reads the name words alone (they carry the sort name).
+_ALL_SEARCH = (
+    "SELECT w.client_id FROM client_name_words w WHERE w.word >= %(lo)s AND w.word < %(hi)s"
+    f" ORDER BY w.sort_name, w.client_id LIMIT {PAGE + 1}"
+)
+_MY_SEARCH = (
+    "SELECT l.client_id FROM client_provider_links l JOIN clients c ON c.id = l.client_id"
+    f" WHERE l.provider_id = %(me)s AND l.ended_at IS NULL AND c.id IN {_WORDS}"
+    f" ORDER BY c.sort_name, l.client_id LIMIT {PAGE + 1}"
+)
+_DETAILS = (
+    "SELECT c.id, c.first_name, c.last_name, c.date_of_birth FROM clients c"
+    " WHERE c.id = ANY(%(ids)s)"
+)
+_LINKS = (
+    "SELECT l.client_id, l.provider_id, s.display_name, l.status FROM client_provider_links l"
+    " JOIN staff s ON s.id = l.provider_id WHERE l.client_id = ANY(%(ids)s)"
+    " AND l.ended_at IS NULL ORDER BY l.client_id, s.display_name, s.id"
+)
+_CHART = (
+    "SELECT n.id, n.kind, n.status, n.title, n.body, n.created_at FROM chart_notes n"
+    " WHERE n.client_id = %(c)s AND n.author_id = ANY(%(authors)s)"
+    " ORDER BY n.created_at, n.id"
+)
+
+
+def _page(connection: psycopg.Connection, ids_query: str, params: dict) -> None:
+    ids = [r[0] for r in connection.execute(ids_query, params).fetchall()][:PAGE]
+    connection.execute(_DETAILS, {"ids": ids}).fetchall()
+    connection.execute(_LINKS, {"ids": ids}).fetchall()
+
+
+def _prefixes(word: str) -> list[tuple[str, str]]:
+    """The search after each keystroke of `word`: a range of name words."""
+    return [(word[:k], word[: k - 1] + chr(ord(word[k - 1]) + 1)) for k in range(1, len(word) + 1)]
+
+
+def _time(action, *args) -> float:
+    start = time.perf_counter()
+    action(*args)
+    return (time.perf_counter() - start) * 1000
+
+
+def _p(times: list[float], q: int) -> float:
+    return statistics.quantiles(times, n=100)[q - 1] if len(times) > 1 else times[0]
 
 
 def main() -> None:
@@ -66,6 +134,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20_000)
     parser.add_argument("--providers", type=int, default=50)
     parser.add_argument("--notes", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
     server = start_server()
     try:
@@ -76,16 +145,14 @@ def main() -> None:
         admin = psycopg.connect(
             host=server.host, port=server.port, user="postgres", dbname="bench", autocommit=True
         )
-        _fill(admin, args.clients, args.providers, args.notes)
-        for (staff_id,) in admin.execute("SELECT id FROM staff").fetchall():
+        built = time.perf_counter()
+        chart_client = _fill(admin, args.clients, args.providers, args.notes)
+        built = time.perf_counter() - built
+        for email in ("p1@bench.test", "desk@bench.test"):
+            (staff_id,) = admin.execute(
+                "SELECT id FROM staff WHERE email = %s", (email,)
+            ).fetchone()
             admin.execute("SELECT app.create_login(%s, %s)", (staff_id, scram_verifier("x" * 12)))
-        provider = 1
-        desk = admin.execute("SELECT id FROM staff WHERE email = 'desk@bench.test'").fetchone()[0]
-        chart_client = admin.execute(
-            "SELECT client_id FROM chart_notes WHERE author_id = %s GROUP BY client_id"
-            " ORDER BY count(*) DESC LIMIT 1",
-            (provider,),
-        ).fetchone()[0]
 
         def person(email: str) -> psycopg.Connection:
             return psycopg.connect(
@@ -94,40 +161,49 @@ def main() -> None:
             )  # fmt: skip
 
         as_provider, as_desk = person("p1@bench.test"), person("desk@bench.test")
+        me = 1
+        word = admin.execute(
+            "SELECT lower(c.last_name) FROM clients c JOIN client_provider_links l"
+            " ON l.client_id = c.id WHERE l.provider_id = %s ORDER BY c.id LIMIT 1",
+            (me,),
+        ).fetchone()[0][:6]
+        keys = _prefixes(word)
         cases = [
-            ("All Clients first page", as_desk,
-             f"SELECT id, sort_name FROM clients ORDER BY sort_name, id LIMIT {PAGE}", None,
-             f"SELECT id, sort_name FROM clients ORDER BY sort_name, id LIMIT {PAGE}", None),
-            ("My Clients first page", as_provider,
-             f"SELECT id, sort_name FROM clients ORDER BY sort_name, id LIMIT {PAGE}", None,
-             "SELECT id, sort_name FROM clients WHERE id IN (SELECT client_id FROM"
-             " client_provider_links WHERE provider_id = %(p)s AND ended_at IS NULL)"
-             f" ORDER BY sort_name, id LIMIT {PAGE}", {"p": provider}),
-            ("Keystroke search (prefix)", as_provider,
-             "SELECT id FROM clients WHERE sort_name >= 'l1' AND sort_name < 'l2'"
-             f" ORDER BY sort_name, id LIMIT {PAGE}", None,
-             "SELECT id FROM clients WHERE sort_name >= 'l1' AND sort_name < 'l2' AND id IN"
-             " (SELECT client_id FROM client_provider_links WHERE provider_id = %(p)s"
-             f" AND ended_at IS NULL) ORDER BY sort_name, id LIMIT {PAGE}", {"p": provider}),
-            ("Open a chart", as_provider,
-             "SELECT id, title, body FROM chart_notes WHERE client_id = %(c)s"
-             " ORDER BY created_at", {"c": chart_client},
-             "SELECT id, title, body FROM chart_notes WHERE client_id = %(c)s"
-             " AND author_id = %(p)s ORDER BY created_at", {"c": chart_client, "p": provider}),
+            ("All Clients first page", as_desk, lambda c, k: _page(c, _ALL_IDS, {})),
+            ("My Clients first page", as_provider, lambda c, k: _page(c, _MY_IDS, {"me": me})),
+            ("All Clients keystroke", as_desk,
+             lambda c, k: _page(c, _ALL_SEARCH, {"lo": k[0], "hi": k[1]})),
+            ("My Clients keystroke", as_provider,
+             lambda c, k: _page(c, _MY_SEARCH, {"me": me, "lo": k[0], "hi": k[1]})),
+            ("Open a chart of 200 notes", as_provider,
+             lambda c, k: c.execute(_CHART, {"c": chart_client, "authors": [me]}).fetchall()),
         ]  # fmt: skip
         print(
-            f"scale: {args.clients} clients, {args.providers} providers, {args.notes} notes"
-            f" (desk staff id {desk})"
+            f"scale: {args.clients} clients, {args.providers} providers, {args.notes} notes;"
+            f" built in {built:.0f} s; searching {word!r} a keystroke at a time"
         )
         ratios = []
-        for name, conn, rls_query, rls_params, plain_query, plain_params in cases:
-            rls = _p95(conn, rls_query, rls_params)
-            plain = _p95(admin, plain_query, plain_params)
-            ratios.append((name, rls / plain))
+        for name, conn, action in cases:
+            rls: list[float] = []
+            plain: list[float] = []
+            steps = keys if "keystroke" in name else [None]
+            for _ in range(3):  # warm both: plans cached, pages in memory
+                for k in steps:
+                    action(conn, k)
+                    action(admin, k)
+            load = os.getloadavg()[0]
+            for _ in range(args.runs):
+                for k in steps:
+                    rls.append(_time(action, conn, k))
+                    plain.append(_time(action, admin, k))
+            ratio = _p(rls, 95) / _p(plain, 95)
+            ratios.append((name, ratio))
             print(
-                f"{name}: RLS as the person p95 {rls:.2f} ms; owner, filters in query {plain:.2f} ms"
+                f"{name}: as the person p50 {_p(rls, 50):.2f} ms p95 {_p(rls, 95):.2f} ms;"
+                f" RLS off p50 {_p(plain, 50):.2f} ms p95 {_p(plain, 95):.2f} ms;"
+                f" {ratio:.2f}x (load {load:.2f})"
             )
-        print("ratios (RLS / filters in query): " + "; ".join(f"{n} {r:.2f}x" for n, r in ratios))
+        print("ratios at p95 (RLS / RLS off): " + "; ".join(f"{n} {r:.2f}x" for n, r in ratios))
     finally:
         server.stop()
 
