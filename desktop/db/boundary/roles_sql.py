@@ -40,10 +40,11 @@ READ_ONLY = ("audit_events", "alembic_version")
 _GROUP_WIDE = "'owner','manager','record_custodian','scheduler','biller'"
 
 
-def _functions(roles: BoundaryRoles) -> list[str]:
+def function_statements(roles: BoundaryRoles) -> list[str]:
+    """The helper functions the policies call, created or replaced on every refresh."""
     definer = "SECURITY DEFINER SET search_path = pg_catalog, app, public"
     return [
-        f"""CREATE FUNCTION app.login_name(p_email text) RETURNS text
+        f"""CREATE OR REPLACE FUNCTION app.login_name(p_email text) RETURNS text
             LANGUAGE sql STABLE {definer} AS $$
             SELECT left(regexp_replace(lower(current_database()), '[^a-z0-9_]', '_', 'g'), 40)
                    || '_' || left(encode(sha256(convert_to(lower(btrim(p_email)), 'UTF8')),
@@ -52,7 +53,7 @@ def _functions(roles: BoundaryRoles) -> list[str]:
         # functions run in every policy of every statement, so they are PL/pgSQL: its queries
         # are planned once per connection, where an SQL function's body is planned again in
         # each statement (a SECURITY DEFINER function is never inlined either way).
-        f"""CREATE FUNCTION app.current_staff_id() RETURNS integer
+        f"""CREATE OR REPLACE FUNCTION app.current_staff_id() RETURNS integer
             LANGUAGE plpgsql STABLE {definer} AS $$
             BEGIN
               RETURN (SELECT l.staff_id FROM app.staff_logins l
@@ -60,7 +61,7 @@ def _functions(roles: BoundaryRoles) -> list[str]:
                        WHERE l.login_name = session_user AND s.active);
             END $$""",
         # One query, not one for "who am I" and another for the roles.
-        f"""CREATE FUNCTION app.has_role(VARIADIC p_roles text[]) RETURNS boolean
+        f"""CREATE OR REPLACE FUNCTION app.has_role(VARIADIC p_roles text[]) RETURNS boolean
             LANGUAGE plpgsql STABLE {definer} AS $$
             BEGIN
               RETURN EXISTS (SELECT 1 FROM app.staff_logins l
@@ -70,12 +71,12 @@ def _functions(roles: BoundaryRoles) -> list[str]:
                                 AND r.role = ANY (p_roles));
             END $$""",
         # IT's tools: a superuser, or a login that may become the schema owner.
-        f"""CREATE FUNCTION app.is_administrator() RETURNS boolean
+        f"""CREATE OR REPLACE FUNCTION app.is_administrator() RETURNS boolean
             LANGUAGE sql STABLE {definer} AS $$
             SELECT r.rolsuper OR pg_has_role(session_user, b.owner_role, 'MEMBER')
               FROM pg_roles r, app.boundary_roles b WHERE r.rolname = session_user $$""",
         # R1: the clients on my list (open links), for a person holding the Provider role.
-        f"""CREATE FUNCTION app.my_client_ids() RETURNS SETOF integer
+        f"""CREATE OR REPLACE FUNCTION app.my_client_ids() RETURNS SETOF integer
             LANGUAGE plpgsql STABLE {definer} AS $$
             DECLARE me integer := app.current_staff_id();
             BEGIN
@@ -86,13 +87,13 @@ def _functions(roles: BoundaryRoles) -> list[str]:
                             WHERE l.provider_id = me AND l.ended_at IS NULL;
             END $$""",
         # R1, R2: every client for group-wide roles; my list otherwise.
-        f"""CREATE FUNCTION app.sees_all_clients() RETURNS boolean
+        f"""CREATE OR REPLACE FUNCTION app.sees_all_clients() RETURNS boolean
             LANGUAGE plpgsql STABLE {definer} AS $$
             BEGIN
               RETURN app.has_role({_GROUP_WIDE});
             END $$""",
         # R3, R4, B2: active chart shares made to me (with private notes only, if asked).
-        f"""CREATE FUNCTION app.shares_to_me(p_private_only boolean)
+        f"""CREATE OR REPLACE FUNCTION app.shares_to_me(p_private_only boolean)
             RETURNS TABLE (client_id integer, from_provider_id integer)
             LANGUAGE plpgsql STABLE {definer} AS $$
             DECLARE me integer := app.current_staff_id();
@@ -105,7 +106,7 @@ def _functions(roles: BoundaryRoles) -> list[str]:
                               AND (s.expires_at IS NULL OR s.expires_at > now())
                               AND (s.include_private OR NOT p_private_only);
             END $$""",
-        f"""CREATE FUNCTION app.group_owned_providers() RETURNS SETOF integer
+        f"""CREATE OR REPLACE FUNCTION app.group_owned_providers() RETURNS SETOF integer
             LANGUAGE plpgsql STABLE {definer} AS $$
             BEGIN
               RETURN QUERY SELECT p.staff_id FROM public.provider_profiles p
@@ -113,7 +114,7 @@ def _functions(roles: BoundaryRoles) -> list[str]:
             END $$""",
         # "Busy" (R10, decisions): every booked time of the calendar, without client, type or
         # note, for those who may not see the appointment itself.
-        f"""CREATE FUNCTION app.busy_times(p_from timestamptz, p_to timestamptz)
+        f"""CREATE OR REPLACE FUNCTION app.busy_times(p_from timestamptz, p_to timestamptz)
             RETURNS TABLE (appointment_id integer, provider_id integer,
                            starts_at timestamptz, ends_at timestamptz)
             LANGUAGE sql STABLE {definer} AS $$
@@ -155,7 +156,6 @@ def statements(connection: Connection, roles: BoundaryRoles) -> list[str]:
         """CREATE TABLE app.staff_logins (
              staff_id integer PRIMARY KEY REFERENCES public.staff (id),
              login_name name NOT NULL UNIQUE)""",
-        *_functions(roles),
     ]
     return out
 
@@ -211,9 +211,13 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
 
 
 def drop_statements(roles: BoundaryRoles) -> list[str]:
-    tables = (*CLIENT_TABLES, *PRACTICE_TABLES, "audit_head", "alembic_version")
-    out = [f"ALTER TABLE public.{t} OWNER TO CURRENT_USER" for t in tables]
-    out += [
+    out = [
+        # Every table the owner role holds goes back to the login undoing schema 0004 (tables of
+        # later schemas are gone by then: downgrades run in reverse).
+        "DO $$ DECLARE t record; BEGIN FOR t IN SELECT tablename FROM pg_tables"
+        f" WHERE schemaname = 'public' AND tableowner = '{roles.owner}' LOOP"
+        " EXECUTE format('ALTER TABLE public.%I OWNER TO %I', t.tablename, current_user);"
+        " END LOOP; END $$",
         "ALTER FUNCTION public.clinicdesk_refuse_audit_change() OWNER TO CURRENT_USER",
         "ALTER FUNCTION public.clinicdesk_keep_signed_note() OWNER TO CURRENT_USER",
         f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{roles.staff}"',
