@@ -1,8 +1,11 @@
-"""Row-level security's cost on PostgreSQL (SPEC B5): the statements the app sends for a list
-page, a keystroke and a chart, run as the person (their own login: RLS on) and, taking turns in
-the same run, as the superuser (RLS off). Both send the same SQL, with the filters the app
-writes itself (a provider's own list, the chart's readable authors), so the difference is what
-the policies add. Prints the figures with the machine's load, then the ratios last.
+"""Row-level security's cost on PostgreSQL (SPEC B5): the first page of All Clients (front
+desk) and My Clients (a provider), each keystroke of a search in both, and the statement that
+opens a chart of 200 notes, each as the person (their own login: RLS on) and, taking turns in
+the same run, as the superuser (RLS off). The lists go through the app's own service
+(`client_list.list_clients`, the Clients screen's page of 50 without the count) on two engines,
+so both sides send the same SQL with the filters the app writes itself (a provider's own list);
+the chart sends the app's statement with its readable authors. The difference is what the
+policies add. Prints p50 and p95 with the machine's load, then the ratios at p95 last.
 
     python -m bench.rls_bench [--clients 200000 --providers 500 --notes 2000000]
 
@@ -17,16 +20,23 @@ import argparse
 import os
 import statistics
 import time
+from datetime import UTC, datetime
 
 import psycopg
+from sqlalchemy.engine import make_url
 
+from desktop.clock import FixedClock
 from desktop.db.boundary import login_name
 from desktop.db.engine import create_database_engine
 from desktop.db.migrate import upgrade
+from desktop.db.uow import UnitOfWork
+from desktop.services import client_list
+from desktop.services.principal import Principal, Role
 from desktop.services.server_logins import scram_verifier
 from tests.pg_server import start_server
 
 PAGE = 50
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 #: notes in the chart that is opened.
 CHART_NOTES = 200
 
@@ -74,33 +84,6 @@ def _fill(admin: psycopg.Connection, clients: int, providers: int, notes: int) -
     return chart_client
 
 
-#: the statements of one list page, as the app sends them: the page's ids, then its rows.
-_ALL_IDS = f"SELECT c.id FROM clients c ORDER BY c.sort_name, c.id LIMIT {PAGE + 1}"
-_MY_IDS = (
-    "SELECT l.client_id FROM client_provider_links l JOIN clients c ON c.id = l.client_id"
-    " WHERE l.provider_id = %(me)s AND l.ended_at IS NULL"
-    f" ORDER BY c.sort_name, l.client_id LIMIT {PAGE + 1}"
-)
-_WORDS = "(SELECT w.client_id FROM client_name_words w WHERE w.word >= %(lo)s AND w.word < %(hi)s)"
-#: a name search reads the name words alone (they carry the sort name).
-_ALL_SEARCH = (
-    "SELECT w.client_id FROM client_name_words w WHERE w.word >= %(lo)s AND w.word < %(hi)s"
-    f" ORDER BY w.sort_name, w.client_id LIMIT {PAGE + 1}"
-)
-_MY_SEARCH = (
-    "SELECT l.client_id FROM client_provider_links l JOIN clients c ON c.id = l.client_id"
-    f" WHERE l.provider_id = %(me)s AND l.ended_at IS NULL AND c.id IN {_WORDS}"
-    f" ORDER BY c.sort_name, l.client_id LIMIT {PAGE + 1}"
-)
-_DETAILS = (
-    "SELECT c.id, c.first_name, c.last_name, c.date_of_birth FROM clients c"
-    " WHERE c.id = ANY(%(ids)s)"
-)
-_LINKS = (
-    "SELECT l.client_id, l.provider_id, s.display_name, l.status FROM client_provider_links l"
-    " JOIN staff s ON s.id = l.provider_id WHERE l.client_id = ANY(%(ids)s)"
-    " AND l.ended_at IS NULL ORDER BY l.client_id, s.display_name, s.id"
-)
 _CHART = (
     "SELECT n.id, n.kind, n.status, n.title, n.body, n.created_at FROM chart_notes n"
     " WHERE n.client_id = %(c)s AND n.author_id = ANY(%(authors)s)"
@@ -108,15 +91,9 @@ _CHART = (
 )
 
 
-def _page(connection: psycopg.Connection, ids_query: str, params: dict) -> None:
-    ids = [r[0] for r in connection.execute(ids_query, params).fetchall()][:PAGE]
-    connection.execute(_DETAILS, {"ids": ids}).fetchall()
-    connection.execute(_LINKS, {"ids": ids}).fetchall()
-
-
-def _prefixes(word: str) -> list[tuple[str, str]]:
-    """The search after each keystroke of `word`: a range of name words."""
-    return [(word[:k], word[: k - 1] + chr(ord(word[k - 1]) + 1)) for k in range(1, len(word) + 1)]
+def _keystrokes(word: str) -> list[str]:
+    """What the search box holds after each keystroke of `word`."""
+    return [word[:k] for k in range(1, len(word) + 1)]
 
 
 def _time(action, *args) -> float:
@@ -160,42 +137,69 @@ def main() -> None:
                 user=login_name("bench", email), autocommit=True,
             )  # fmt: skip
 
-        as_provider, as_desk = person("p1@bench.test"), person("desk@bench.test")
+        # The app's own services on two engines: the person's login, and the superuser.
+        as_person = create_database_engine(
+            make_url(url).set(username=login_name("bench", "p1@bench.test"))
+        )
+        as_desk_login = create_database_engine(
+            make_url(url).set(username=login_name("bench", "desk@bench.test"))
+        )
+        superuser = create_database_engine(url)
         me = 1
+        desk_id = admin.execute("SELECT id FROM staff WHERE email = 'desk@bench.test'").fetchone()[
+            0
+        ]
+        provider = Principal(me, "p1@bench.test", "P 1", frozenset({Role.PROVIDER}), "bench")
+        desk = Principal(desk_id, "desk@bench.test", "Desk", frozenset({Role.SCHEDULER}), "bench")
+        engines = {provider: (as_person, superuser), desk: (as_desk_login, superuser)}
+
+        def listing(principal: Principal, scope: str):
+            def action(side: int, typed: str | None) -> None:
+                engine = engines[principal][side]
+                client_list.list_clients(
+                    UnitOfWork(engine, FixedClock(NOW)), principal, scope=scope,
+                    search=typed or "", limit=PAGE, count=False,
+                )  # fmt: skip
+
+            return action
+
+        as_provider = person("p1@bench.test")
+
+        def chart(side: int, _typed) -> None:
+            connection = (as_provider, admin)[side]
+            connection.execute(_CHART, {"c": chart_client, "authors": [me]}).fetchall()
+
         word = admin.execute(
             "SELECT lower(c.last_name) FROM clients c JOIN client_provider_links l"
             " ON l.client_id = c.id WHERE l.provider_id = %s ORDER BY c.id LIMIT 1",
             (me,),
         ).fetchone()[0][:6]
-        keys = _prefixes(word)
+        keys = _keystrokes(word)
         cases = [
-            ("All Clients first page", as_desk, lambda c, k: _page(c, _ALL_IDS, {})),
-            ("My Clients first page", as_provider, lambda c, k: _page(c, _MY_IDS, {"me": me})),
-            ("All Clients keystroke", as_desk,
-             lambda c, k: _page(c, _ALL_SEARCH, {"lo": k[0], "hi": k[1]})),
-            ("My Clients keystroke", as_provider,
-             lambda c, k: _page(c, _MY_SEARCH, {"me": me, "lo": k[0], "hi": k[1]})),
-            ("Open a chart of 200 notes", as_provider,
-             lambda c, k: c.execute(_CHART, {"c": chart_client, "authors": [me]}).fetchall()),
-        ]  # fmt: skip
+            ("All Clients first page", listing(desk, "all")),
+            ("My Clients first page", listing(provider, "mine")),
+            ("All Clients keystroke", listing(desk, "all")),
+            ("My Clients keystroke", listing(provider, "mine")),
+            ("Open a chart of 200 notes", chart),
+        ]
         print(
             f"scale: {args.clients} clients, {args.providers} providers, {args.notes} notes;"
             f" built in {built:.0f} s; searching {word!r} a keystroke at a time"
         )
         ratios = []
-        for name, conn, action in cases:
+        for name, action in cases:
             rls: list[float] = []
             plain: list[float] = []
             steps = keys if "keystroke" in name else [None]
             for _ in range(3):  # warm both: plans cached, pages in memory
                 for k in steps:
-                    action(conn, k)
-                    action(admin, k)
+                    action(0, k)
+                    action(1, k)
             load = os.getloadavg()[0]
             for _ in range(args.runs):
                 for k in steps:
-                    rls.append(_time(action, conn, k))
-                    plain.append(_time(action, admin, k))
+                    rls.append(_time(action, 0, k))
+                    plain.append(_time(action, 1, k))
             ratio = _p(rls, 95) / _p(plain, 95)
             ratios.append((name, ratio))
             print(
