@@ -219,7 +219,8 @@ def _work(url: str, people: list, providers: list[int], seconds: float, seed: in
         except Conflict:
             conflicts[name] += 1
         except Exception as error:  # noqa: BLE001 - counted and shown, never hidden
-            errors[f"{name}: {type(error).__name__}: {str(error)[:120]}"] += 1
+            cause = getattr(error, "orig", None) or error  # the database's own words
+            errors[f"{name}: {type(cause).__name__}: {str(cause).splitlines()[0][:150]}"] += 1
             continue
         times[name].append((time.perf_counter() - started) * 1000)
     out.put((dict(times), dict(conflicts), dict(errors)))
