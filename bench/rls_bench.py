@@ -56,12 +56,18 @@ def _fill(admin: psycopg.Connection, clients: int, providers: int, notes: int) -
         "INSERT INTO provider_profiles SELECT id, 'group', NULL, NULL, 1 FROM staff"
         " WHERE email LIKE 'p%'",
         "INSERT INTO clients (first_name, last_name, sort_name, date_of_birth, created_at,"
-        " updated_at, version) SELECT 'F' || i, 'L' || md5(i::text),"
-        " lower('L' || md5(i::text) || ' F' || i), date '1940-01-01' + (i * 7919) % 25000,"
-        f" now(), now(), 1 FROM generate_series(1, {c}) i",
+        " updated_at, version) SELECT f, l, lower(l || ' ' || f),"
+        " date '1940-01-01' + (i * 7919) % 25000,"
+        f" now(), now(), 1 FROM generate_series(1, {c}) i,"
+        # names spread over the first letters as real ones are (16 of them), not all alike
+        " LATERAL (SELECT substr(md5((i + 7)::text), 1, 7) AS f, md5(i::text) AS l) n",
+        # each client's name words, in order, with how many letters a word shares with the one
+        # before it (so a search lists each client once), as the app's name index keeps them
         "INSERT INTO client_name_words (client_id, word, shared, sort_name)"
-        " SELECT id, lower(last_name), 0, sort_name FROM clients"
-        " UNION ALL SELECT id, lower(first_name), 0, sort_name FROM clients",
+        " SELECT id, w, CASE WHEN w = hi THEN (SELECT count(*) FROM generate_series(1,"
+        " least(length(lo), length(hi))) k WHERE left(lo, k) = left(hi, k)) ELSE 0 END,"
+        " sort_name FROM clients, LATERAL (SELECT least(lower(first_name), lower(last_name)) lo,"
+        " greatest(lower(first_name), lower(last_name)) hi) p, LATERAL (VALUES (lo), (hi)) v(w)",
         "INSERT INTO client_provider_links (client_id, provider_id, status, is_treating,"
         f" created_at, version) SELECT c.id, 1 + (c.id % {p}), 'active', false, now(), 1"
         " FROM clients c",
