@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TextIO
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from ..db.tables import AuditEvent, AuditHead
 from ..db.uow import UnitOfWork
@@ -158,6 +158,42 @@ def record(
     head.last_seq = event.seq
     head.last_hash = event.hash
     session.flush()
+
+
+#: one entry appended by the database's own function (PostgreSQL), for `record_many`.
+_APPEND = text(
+    "SELECT app.append_audit(:action, CAST(:actor_id AS integer), :actor_label,"
+    " CAST(:client_id AS integer), :subject, :details, :workstation,"
+    " CAST(:occurred_at AS timestamptz))"
+)
+
+
+def record_many(
+    uow: UnitOfWork, actor: Principal, entries: Iterable[tuple[str, int | None, str, dict]]
+) -> None:
+    """Append (action, client_id, subject, details) entries in order, in the caller's open
+    transaction, as `record` would one by one. On PostgreSQL they go to the server together
+    (one round trip for a caseload transfer's batch), each chained by the database's function."""
+    if uow.session.get_bind().dialect.name != "postgresql":
+        for action, client_id, subject, details in entries:
+            record(uow, actor, action, client_id=client_id, subject=subject, details=details)
+        return
+    at = uow.now().astimezone(UTC)
+    rows = [
+        {
+            "action": action,
+            "actor_id": actor.staff_id,
+            "actor_label": actor.email[:254],
+            "client_id": client_id,
+            "subject": subject,
+            "details": _canonical(details),
+            "workstation": actor.workstation[:255],
+            "occurred_at": at,
+        }
+        for action, client_id, subject, details in entries
+    ]
+    if rows:
+        uow.session.connection().execute(_APPEND, rows)
 
 
 def _to_entry(event: AuditEvent) -> AuditEntry:

@@ -292,18 +292,26 @@ def start_share_in_transaction(
             **({"purpose": purpose} if purpose else {}),
         },
     )
-    who = author.name if principal.staff_id == author.staff_id else f"{principal.display_name}"
-    whose = "" if principal.staff_id == author.staff_id else f" ({author.name}'s chart)"
     uow.session.add(
         Notification(
             recipient_id=recipient.staff_id,
             client_id=client.id,
             created_at=uow.now(),
-            message=f"{who} shared {client_name(client)}'s chart with you{whose}."
-            + (" Private psychotherapy notes are included." if include_private else ""),
+            message=share_notice(principal, client, author, include_private),
         )
     )
     return share
+
+
+def share_notice(
+    principal: Principal, client: Client, author: ProviderFacts, include_private: bool
+) -> str:
+    """The notice the colleague receives when a chart is shared with them."""
+    who = author.name if principal.staff_id == author.staff_id else f"{principal.display_name}"
+    whose = "" if principal.staff_id == author.staff_id else f" ({author.name}'s chart)"
+    return f"{who} shared {client_name(client)}'s chart with you{whose}." + (
+        " Private psychotherapy notes are included." if include_private else ""
+    )
 
 
 @checked

@@ -60,15 +60,27 @@ def function_statements(roles: BoundaryRoles) -> list[str]:
             SELECT left(regexp_replace(lower(current_database()), '[^a-z0-9_]', '_', 'g'), 40)
                    || '_' || left(encode(sha256(convert_to(lower(btrim(p_email)), 'UTF8')),
                                          'hex'), 16) $$""",
-        # Who am I: the active staff member mapped to the login of this connection.
+        # Who am I: the active staff member mapped to the login of this connection. These
+        # functions run in every policy of every statement, so they are PL/pgSQL: its queries
+        # are planned once per connection, where an SQL function's body is planned again in
+        # each statement (a SECURITY DEFINER function is never inlined either way).
         f"""CREATE OR REPLACE FUNCTION app.current_staff_id() RETURNS integer
-            LANGUAGE sql STABLE {definer} AS $$
-            SELECT l.staff_id FROM app.staff_logins l JOIN public.staff s ON s.id = l.staff_id
-             WHERE l.login_name = session_user AND s.active $$""",
+            LANGUAGE plpgsql STABLE {definer} AS $$
+            BEGIN
+              RETURN (SELECT l.staff_id FROM app.staff_logins l
+                        JOIN public.staff s ON s.id = l.staff_id
+                       WHERE l.login_name = session_user AND s.active);
+            END $$""",
+        # One query, not one for "who am I" and another for the roles.
         f"""CREATE OR REPLACE FUNCTION app.has_role(VARIADIC p_roles text[]) RETURNS boolean
-            LANGUAGE sql STABLE {definer} AS $$
-            SELECT EXISTS (SELECT 1 FROM public.staff_roles r
-                            WHERE r.staff_id = app.current_staff_id() AND r.role = ANY (p_roles)) $$""",
+            LANGUAGE plpgsql STABLE {definer} AS $$
+            BEGIN
+              RETURN EXISTS (SELECT 1 FROM app.staff_logins l
+                               JOIN public.staff s ON s.id = l.staff_id
+                               JOIN public.staff_roles r ON r.staff_id = l.staff_id
+                              WHERE l.login_name = session_user AND s.active
+                                AND r.role = ANY (p_roles));
+            END $$""",
         # IT's tools: a superuser, or a login that may become the schema owner.
         f"""CREATE OR REPLACE FUNCTION app.is_administrator() RETURNS boolean
             LANGUAGE sql STABLE {definer} AS $$
@@ -76,25 +88,41 @@ def function_statements(roles: BoundaryRoles) -> list[str]:
               FROM pg_roles r, app.boundary_roles b WHERE r.rolname = session_user $$""",
         # R1: the clients on my list (open links), for a person holding the Provider role.
         f"""CREATE OR REPLACE FUNCTION app.my_client_ids() RETURNS SETOF integer
-            LANGUAGE sql STABLE {definer} AS $$
-            SELECT l.client_id FROM public.client_provider_links l
-             WHERE l.provider_id = app.current_staff_id() AND l.ended_at IS NULL
-               AND app.has_role('provider') $$""",
+            LANGUAGE plpgsql STABLE {definer} AS $$
+            DECLARE me integer := app.current_staff_id();
+            BEGIN
+              IF me IS NULL OR NOT app.has_role('provider') THEN
+                RETURN;
+              END IF;
+              RETURN QUERY SELECT l.client_id FROM public.client_provider_links l
+                            WHERE l.provider_id = me AND l.ended_at IS NULL;
+            END $$""",
         # R1, R2: every client for group-wide roles; my list otherwise.
         f"""CREATE OR REPLACE FUNCTION app.sees_all_clients() RETURNS boolean
-            LANGUAGE sql STABLE {definer} AS $$
-            SELECT app.has_role({_GROUP_WIDE}) $$""",
+            LANGUAGE plpgsql STABLE {definer} AS $$
+            BEGIN
+              RETURN app.has_role({_GROUP_WIDE});
+            END $$""",
         # R3, R4, B2: active chart shares made to me (with private notes only, if asked).
         f"""CREATE OR REPLACE FUNCTION app.shares_to_me(p_private_only boolean)
             RETURNS TABLE (client_id integer, from_provider_id integer)
-            LANGUAGE sql STABLE {definer} AS $$
-            SELECT s.client_id, s.from_provider_id FROM public.chart_shares s
-             WHERE s.to_provider_id = app.current_staff_id() AND s.ended_at IS NULL
-               AND (s.expires_at IS NULL OR s.expires_at > now())
-               AND (s.include_private OR NOT p_private_only) $$""",
+            LANGUAGE plpgsql STABLE {definer} AS $$
+            DECLARE me integer := app.current_staff_id();
+            BEGIN
+              IF me IS NULL THEN
+                RETURN;
+              END IF;
+              RETURN QUERY SELECT s.client_id, s.from_provider_id FROM public.chart_shares s
+                            WHERE s.to_provider_id = me AND s.ended_at IS NULL
+                              AND (s.expires_at IS NULL OR s.expires_at > now())
+                              AND (s.include_private OR NOT p_private_only);
+            END $$""",
         f"""CREATE OR REPLACE FUNCTION app.group_owned_providers() RETURNS SETOF integer
-            LANGUAGE sql STABLE {definer} AS $$
-            SELECT p.staff_id FROM public.provider_profiles p WHERE p.records_owner = 'group' $$""",
+            LANGUAGE plpgsql STABLE {definer} AS $$
+            BEGIN
+              RETURN QUERY SELECT p.staff_id FROM public.provider_profiles p
+                            WHERE p.records_owner = 'group';
+            END $$""",
         # "Busy" (R10, decisions): every booked time of the calendar, without client, type or
         # note, for those who may not see the appointment itself.
         f"""CREATE OR REPLACE FUNCTION app.busy_times(p_from timestamptz, p_to timestamptz)

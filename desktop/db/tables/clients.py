@@ -111,6 +111,14 @@ class ClientProviderLink(Base):
             postgresql_where=text("ended_at IS NULL"),
         ),
         Index("ix_client_provider_links_provider", "provider_id", "client_id"),
+        # A provider's list read from the index alone (every policy on PostgreSQL asks it).
+        Index(
+            "ix_client_provider_links_open_by_provider",
+            "provider_id",
+            "client_id",
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
