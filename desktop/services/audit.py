@@ -186,7 +186,7 @@ def record_many(
             "actor_label": actor.email[:254],
             "client_id": client_id,
             "subject": subject,
-            "details": _canonical(details),
+            "details": canonical(details),
             "workstation": actor.workstation[:255],
             "occurred_at": at,
         }
