@@ -38,3 +38,12 @@ class Conflict(ServiceError):
 
 class SignInRefused(ServiceError):
     """A sign-in did not succeed (wrong password, locked, deactivated)."""
+
+
+class SessionEnded(ServiceError):
+    """The signed-in person was deactivated since signing in: nothing more is done for them."""
+
+
+class RolesChanged(ServiceError):
+    """The signed-in person's roles changed since signing in: the screens are rebuilt for the
+    roles they hold now before anything more is done."""

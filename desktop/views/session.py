@@ -8,16 +8,19 @@ import sys
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from .. import APP_NAME
 from ..app import AppContext
-from ..services import auth, practice
+from ..db.uow import UnitOfWork
+from ..services import auth, practice, standing
+from ..services.errors import SessionEnded
 from ..services.principal import Principal
 from .login_dialog import LoginDialog
 from .messages import explain
 from .setup_dialog import SetupDialog
+from .standing_notice import close_without_asking, show_standing_notice, unsaved_texts
 from .style import ensure_application
 
 if TYPE_CHECKING:
@@ -50,12 +53,17 @@ class SessionController(QObject):
     blocking, so the controller can be driven from tests. `finished` carries the exit code."""
 
     finished = Signal(int)
+    #: the signed-in person's standing changed (R19); emitted from any thread.
+    standing_changed = Signal(object)
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.main_window: MainWindow | None = None
         self.dialog: QDialog | None = None
+        self._handling_change = False
+        self.standing_changed.connect(self._standing_changed, Qt.ConnectionType.QueuedConnection)
+        ctx.standing_listeners.append(self.standing_changed.emit)
 
     def start(self) -> None:
         """Show "Set up your practice" on an empty database, else the sign-in dialog."""
@@ -98,6 +106,45 @@ class SessionController(QObject):
         window.show()
         window.raise_()
         window.activateWindow()
+
+    def _standing_changed(self, change: object) -> None:
+        """Deactivated: say so, then back to the sign-in. Roles changed: say so, then the main
+        window again with the screens the new roles allow. The message waits for any message
+        already on screen (the refused action's own), and the windows stay, with their typed
+        text, until the person has read it."""
+        if self._handling_change or self.main_window is None or self.ctx.principal is None:
+            return
+        if isinstance(QApplication.activeModalWidget(), QMessageBox):
+            QTimer.singleShot(200, lambda: self._standing_changed(change))
+            return
+        self._handling_change = True
+        try:
+            self._apply_standing_change(change)
+        finally:
+            self._handling_change = False
+
+    def _apply_standing_change(self, change: object) -> None:
+        principal = self.ctx.principal
+        assert principal is not None and self.main_window is not None
+        uow = UnitOfWork(self.ctx.engine, self.ctx.clock)  # the standing itself, unchecked
+        with uow:
+            now = standing.refreshed(uow.session, principal)
+        if now is not None and now.roles == principal.roles:
+            return  # changed and changed back: nothing to do
+        text = standing.DEACTIVATED if now is None else standing.roles_changed_text(now.roles)
+        if isinstance(change, SessionEnded) and now is None:
+            text = change.message
+        show_standing_notice(self.main_window, text, unsaved_texts())
+        window = self.main_window
+        window.closed.disconnect(self._window_closed)
+        close_without_asking(window)
+        window.deleteLater()
+        self.main_window = None
+        if now is None:
+            self.ctx.principal = None  # no sign-out entry: the person no longer acts here
+            self.show_login(principal.email)
+        else:
+            self._signed_in(now)
 
     def _end_session(self) -> None:
         principal = self.ctx.principal
