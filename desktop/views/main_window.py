@@ -30,6 +30,7 @@ from .client_profile import ClientProfileWindow
 from .clients_screen import ClientsScreen
 from .notifications_panel import SHORTCUT as NOTICES_SHORTCUT
 from .notifications_panel import NotificationsPanel
+from .password_dialog import ChangePasswordDialog
 from .staff_screen import StaffScreen
 from .style import ICON, svg_icon, svg_pixmap
 from .widgets import ElidedLabel
@@ -161,6 +162,8 @@ class MainWindow(QMainWindow):
         self.switch_user_action = QAction("S&witch User…", self)
         self.switch_user_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
         self.switch_user_action.triggered.connect(self.switch_user_requested)
+        self.change_password_action = QAction("Change &Password…", self)
+        self.change_password_action.triggered.connect(self.change_password)
         self.sign_out_action = QAction("Sign &Out", self)
         self.sign_out_action.triggered.connect(self.sign_out_requested)
         self.quit_action = QAction("&Quit", self)
@@ -177,6 +180,7 @@ class MainWindow(QMainWindow):
         self.back_up_action.triggered.connect(self.back_up_now)
         file_menu.addAction(self.back_up_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.change_password_action)
         file_menu.addAction(self.switch_user_action)
         file_menu.addAction(self.sign_out_action)
         file_menu.addSeparator()
@@ -276,6 +280,16 @@ class MainWindow(QMainWindow):
         return window
 
     # -- the rest ------------------------------------------------------------------------------
+
+    def change_password(self) -> ChangePasswordDialog:
+        """File ▸ Change Password…: the signed-in person's own password (R19)."""
+        dialog = ChangePasswordDialog(self.ctx, self.principal, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.accepted.connect(
+            lambda: QMessageBox.information(self, "Change Password", "Your password was changed.")
+        )
+        dialog.open()
+        return dialog
 
     def show_about(self) -> None:
         QMessageBox.about(

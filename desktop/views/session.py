@@ -19,6 +19,7 @@ from ..services.errors import SessionEnded
 from ..services.principal import Principal
 from .login_dialog import LoginDialog
 from .messages import explain
+from .password_dialog import ChangePasswordDialog
 from .setup_dialog import SetupDialog
 from .standing_notice import close_without_asking, show_standing_notice, unsaved_texts
 from .style import ensure_application
@@ -98,6 +99,9 @@ class SessionController(QObject):
             self.finished.emit(1)
             return
         self.ctx.principal = principal
+        if principal.must_change_password:
+            self._ask_for_own_password(principal)
+            return
         window = build_main_window(self.ctx, principal)
         window.switch_user_requested.connect(self.switch_user)
         window.sign_out_requested.connect(self.sign_out)
@@ -106,6 +110,19 @@ class SessionController(QObject):
         window.show()
         window.raise_()
         window.activateWindow()
+
+    def _ask_for_own_password(self, principal: Principal) -> None:
+        """A temporary password is replaced before any window opens; Sign Out goes back."""
+        dialog = ChangePasswordDialog(self.ctx, principal, temporary=True)
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: self._signed_in(dialog.principal))
+        dialog.rejected.connect(self._signed_out_before_starting)
+        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
+        dialog.open()
+
+    def _signed_out_before_starting(self) -> None:
+        self._end_session()
+        self.show_login()
 
     def _standing_changed(self, change: object) -> None:
         """Deactivated: say so, then back to the sign-in. Roles changed: say so, then the main
