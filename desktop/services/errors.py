@@ -47,3 +47,12 @@ class SessionEnded(ServiceError):
 class RolesChanged(ServiceError):
     """The signed-in person's roles changed since signing in: the screens are rebuilt for the
     roles they hold now before anything more is done."""
+
+
+class UnlockRefused(SignInRefused):
+    """A wrong password at the lock screen (counted and audited like a failed sign-in);
+    `signed_out` when it was one too many and the session ended."""
+
+    def __init__(self, message: str, signed_out: bool = False) -> None:
+        super().__init__(message)
+        self.signed_out = signed_out

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from ..db.tables import Staff
 from ..db.uow import UnitOfWork
-from . import audit, server_logins
+from . import audit, second_factor, server_logins
 from .boundary import checked
 from .errors import InvalidInput, NotFound
 from .passwords import Passwords, password_problem
@@ -59,6 +59,7 @@ def change_own_password(
                 "The new password must be different from the current one.", field="new_password"
             )
         was_temporary = staff.must_change_password
+        second_factor.reseal(uow.session, staff.id, old_password, new_password)
         staff.password_hash = passwords.hash(new_password)
         staff.must_change_password = False
         server_logins.set_password(uow, staff.id, new_password)
@@ -97,12 +98,18 @@ def reset_password(
         staff.must_change_password = True
         staff.failed_sign_ins = 0
         staff.locked_until = None
+        # The second factor's secret was sealed with the password now gone: enrol again.
+        second_factor_removed = second_factor.remove_enrolment(uow.session, staff.id)
         server_logins.set_password(uow, staff.id, temporary_password)
         audit.record(
             uow,
             principal,
             audit.Action.PASSWORD_CHANGED,
             subject=f"staff:{staff.id}",
-            details={"by": "administrator", "temporary": True},
+            details={
+                "by": "administrator",
+                "temporary": True,
+                "second_factor_removed": second_factor_removed,
+            },
         )
         uow.commit()
