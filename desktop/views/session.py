@@ -17,6 +17,7 @@ from ..db.uow import UnitOfWork
 from ..services import auth, practice, standing
 from ..services.errors import SessionEnded
 from ..services.principal import Principal
+from .locking import SessionLock
 from .login_dialog import LoginDialog
 from .messages import explain
 from .password_dialog import ChangePasswordDialog
@@ -62,6 +63,7 @@ class SessionController(QObject):
         self.ctx = ctx
         self.main_window: MainWindow | None = None
         self.dialog: QDialog | None = None
+        self.lock: SessionLock | None = None
         self._handling_change = False
         self.standing_changed.connect(self._standing_changed, Qt.ConnectionType.QueuedConnection)
         ctx.standing_listeners.append(self.standing_changed.emit)
@@ -110,6 +112,30 @@ class SessionController(QObject):
         window.show()
         window.raise_()
         window.activateWindow()
+        self.lock = SessionLock(self.ctx, principal, self._end_now, self)
+
+    def _stop_lock(self) -> None:
+        if self.lock is not None:
+            self.lock.stop()
+            self.lock.setParent(None)
+            self.lock = None
+
+    def _end_now(self, message: str | None) -> None:
+        """The session ended at the lock (signed out there, someone else signing in, too many
+        wrong passwords): close its windows without asking (the lock asked about unsaved work)
+        and show the sign-in, with why when there is a reason to say."""
+        principal = self.ctx.principal
+        self._stop_lock()
+        window = self.main_window
+        if window is not None:
+            window.closed.disconnect(self._window_closed)
+            close_without_asking(window)
+            window.deleteLater()
+            self.main_window = None
+        self.ctx.principal = None
+        dialog = self.show_login(principal.email if principal and message else "")
+        if message:
+            dialog.message.show_text(message)
 
     def _ask_for_own_password(self, principal: Principal) -> None:
         """A temporary password is replaced before any window opens; Sign Out goes back."""
@@ -151,7 +177,10 @@ class SessionController(QObject):
         text = standing.DEACTIVATED if now is None else standing.roles_changed_text(now.roles)
         if isinstance(change, SessionEnded) and now is None:
             text = change.message
+        if self.lock is not None and self.lock.locked:
+            self.lock.stop()  # the message and the typed text show over the windows
         show_standing_notice(self.main_window, text, unsaved_texts())
+        self._stop_lock()
         window = self.main_window
         window.closed.disconnect(self._window_closed)
         close_without_asking(window)
@@ -184,6 +213,7 @@ class SessionController(QObject):
                 return
             self.main_window = None
             window.deleteLater()
+        self._stop_lock()
         self._end_session()
         self.show_login()
 
@@ -192,6 +222,7 @@ class SessionController(QObject):
         self.sign_out()
 
     def _window_closed(self) -> None:
+        self._stop_lock()
         self._end_session()
         self.main_window = None
         self.finished.emit(0)

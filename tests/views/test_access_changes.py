@@ -7,13 +7,24 @@ import pytest
 from sqlalchemy import func, select
 
 from desktop.db.tables import ChartNote
-from desktop.services import staff
+from desktop.services import password_change, staff
 from desktop.services.principal import Role
 from desktop.views import session as session_module
 from desktop.views.client_profile.note_dialogs import NoteEditorDialog
 from desktop.views.login_dialog import LoginDialog
 
 from .conftest import STAFF_PASSWORD
+
+OWN_PASSWORD = "their own passphrase"
+
+
+def own_password(ctx, principal) -> None:
+    """The member replaces the temporary password they were given (R19)."""
+    password_change.change_own_password(
+        ctx.uow(), principal, ctx.passwords, STAFF_PASSWORD, OWN_PASSWORD, OWN_PASSWORD
+    )
+
+
 from .test_client_profile import new_client
 from .test_session import sign_in
 
@@ -43,9 +54,10 @@ def test_a_provider_deactivated_while_writing_a_note_is_told_and_signed_out(
     qtbot, ctx, owner, add_member, controller, notices
 ):
     member, provider = add_member("Lee Park", Role.PROVIDER)
+    own_password(ctx, provider)
     client_id = new_client(ctx, provider)
     controller.start()
-    main = sign_in(qtbot, controller, member.email, STAFF_PASSWORD)
+    main = sign_in(qtbot, controller, member.email, OWN_PASSWORD)
     window = main.open_client(client_id)
     dialog = NoteEditorDialog(window, None, window)
     dialog.show()
@@ -68,9 +80,10 @@ def test_a_provider_deactivated_while_writing_a_note_is_told_and_signed_out(
 def test_a_manager_whose_role_is_removed_sees_the_screens_the_new_roles_allow(
     qtbot, ctx, owner, add_member, controller, notices
 ):
-    member, _manager = add_member("Mo Reyes", Role.MANAGER, Role.SCHEDULER)
+    member, manager = add_member("Mo Reyes", Role.MANAGER, Role.SCHEDULER)
+    own_password(ctx, manager)
     controller.start()
-    first = sign_in(qtbot, controller, member.email, STAFF_PASSWORD)
+    first = sign_in(qtbot, controller, member.email, OWN_PASSWORD)
     staff.set_roles(ctx.uow(), owner, member.id, {Role.SCHEDULER})
 
     first.screens["clients"].refresh()  # the next action reads the list again
