@@ -14,6 +14,8 @@ from desktop.views.client_profile.note_dialogs import NoteEditorDialog
 from desktop.views.login_dialog import LoginDialog
 
 from .conftest import STAFF_PASSWORD
+from .test_client_profile import new_client
+from .test_session import sign_in
 
 OWN_PASSWORD = "their own passphrase"
 
@@ -23,10 +25,6 @@ def own_password(ctx, principal) -> None:
     password_change.change_own_password(
         ctx.uow(), principal, ctx.passwords, STAFF_PASSWORD, OWN_PASSWORD, OWN_PASSWORD
     )
-
-
-from .test_client_profile import new_client
-from .test_session import sign_in
 
 
 @pytest.fixture
