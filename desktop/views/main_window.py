@@ -31,6 +31,7 @@ from .clients_screen import ClientsScreen
 from .notifications_panel import SHORTCUT as NOTICES_SHORTCUT
 from .notifications_panel import NotificationsPanel
 from .password_dialog import ChangePasswordDialog
+from .second_factor_dialogs import EnrolmentDialog
 from .staff_screen import StaffScreen
 from .style import ICON, svg_icon, svg_pixmap
 from .widgets import ElidedLabel
@@ -164,6 +165,8 @@ class MainWindow(QMainWindow):
         self.switch_user_action.triggered.connect(self.switch_user_requested)
         self.change_password_action = QAction("Change &Password…", self)
         self.change_password_action.triggered.connect(self.change_password)
+        self.second_factor_action = QAction("Set Up Second &Factor…", self)
+        self.second_factor_action.triggered.connect(self.set_up_second_factor)
         self.sign_out_action = QAction("Sign &Out", self)
         self.sign_out_action.triggered.connect(self.sign_out_requested)
         self.quit_action = QAction("&Quit", self)
@@ -181,6 +184,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.back_up_action)
         file_menu.addSeparator()
         file_menu.addAction(self.change_password_action)
+        file_menu.addAction(self.second_factor_action)
         file_menu.addAction(self.switch_user_action)
         file_menu.addAction(self.sign_out_action)
         file_menu.addSeparator()
@@ -288,6 +292,14 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(
             lambda: QMessageBox.information(self, "Change Password", "Your password was changed.")
         )
+        dialog.open()
+        return dialog
+
+    def set_up_second_factor(self) -> EnrolmentDialog:
+        """File ▸ Set Up Second Factor…: an authenticator app for signing in (R19)."""
+        name = self.practice.name if self.practice else ""
+        dialog = EnrolmentDialog(self.ctx, self.principal, name, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.open()
         return dialog
 

@@ -14,13 +14,14 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from .. import APP_NAME
 from ..app import AppContext
 from ..db.uow import UnitOfWork
-from ..services import auth, practice, standing
+from ..services import auth, practice, second_factor, standing
 from ..services.errors import SessionEnded
 from ..services.principal import Principal
 from .locking import SessionLock
 from .login_dialog import LoginDialog
 from .messages import explain
 from .password_dialog import ChangePasswordDialog
+from .second_factor_dialogs import EnrolmentDialog, SignInCodeDialog
 from .setup_dialog import SetupDialog
 from .standing_notice import close_without_asking, show_standing_notice, unsaved_texts
 from .style import ensure_application
@@ -86,7 +87,7 @@ class SessionController(QObject):
 
     def _open(self, dialog: LoginDialog | SetupDialog) -> None:
         self.dialog = dialog
-        dialog.accepted.connect(lambda: self._signed_in(dialog.principal))
+        dialog.accepted.connect(lambda: self._password_checked(dialog.principal, dialog))
         dialog.rejected.connect(lambda: self.finished.emit(0))
         dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
         dialog.open()
@@ -137,16 +138,50 @@ class SessionController(QObject):
         if message:
             dialog.message.show_text(message)
 
+    def _password_checked(self, principal: Principal | None, dialog: QDialog) -> None:
+        """After the password: the second factor's code, or its set-up when the practice
+        requires one and the person has none yet; then the session starts."""
+        edit = getattr(dialog, "password_edit", None)
+        password = edit.text() if edit is not None else ""
+        if edit is not None:
+            edit.clear()
+        if principal is None:  # pragma: no cover - dialogs accept only with a principal
+            self.finished.emit(1)
+            return
+        uow = UnitOfWork(self.ctx.engine, self.ctx.clock)
+        state = second_factor.second_factor_state(uow, principal)
+        if state.enrolled:
+            step: QDialog = SignInCodeDialog(self.ctx, principal, password)
+        elif state.required:
+            info = practice.practice_info(self.ctx.uow())
+            step = EnrolmentDialog(
+                self.ctx,
+                principal,
+                info.name if info else "",
+                password=password,
+                required=True,
+            )
+        else:
+            self._signed_in(principal)
+            return
+        self.dialog = step
+        step.accepted.connect(lambda: self._signed_in(principal))
+        step.rejected.connect(lambda: self._signed_out_before_starting(principal))
+        step.finished.connect(lambda _result: self._dialog_closed(step))
+        step.open()
+
     def _ask_for_own_password(self, principal: Principal) -> None:
         """A temporary password is replaced before any window opens; Sign Out goes back."""
         dialog = ChangePasswordDialog(self.ctx, principal, temporary=True)
         self.dialog = dialog
         dialog.accepted.connect(lambda: self._signed_in(dialog.principal))
-        dialog.rejected.connect(self._signed_out_before_starting)
+        dialog.rejected.connect(lambda: self._signed_out_before_starting(principal))
         dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
         dialog.open()
 
-    def _signed_out_before_starting(self) -> None:
+    def _signed_out_before_starting(self, principal: Principal) -> None:
+        """Sign Out instead of the second factor or a new password: the session ends."""
+        self.ctx.principal = principal
         self._end_session()
         self.show_login()
 

@@ -101,6 +101,7 @@ def test_the_file_and_help_menus(qtbot, ctx, owner, message_boxes):
     assert file_items == [
         "&Back Up Now",
         "Change &Password…",
+        "Set Up Second &Factor…",
         "S&witch User…",
         "Sign &Out",
         "&Quit",
