@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import argparse
 
-from sqlalchemy import select
-
 from ..app import build_context
 from ..config import Config
-from ..db.tables import Staff
 from ..private_files import open_owner_only
 from ..services import audit
-from ..services.auth import principal_for
 from ..services.errors import ServiceError
+from ..services.policy import may_read_audit
+from .authenticate import NotAuthenticated, authenticate, finish
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
     from ..cli import _fail, parse_day
 
-    ctx = build_context(config)
+    ctx = build_context(config, create=False)  # a path that does not exist is refused
+    caller = None
     try:
+        try:
+            caller = authenticate(ctx, args)
+        except NotAuthenticated as refused:
+            return _fail(str(refused))
+        principal = caller.principal
+        if principal is not None and not may_read_audit(principal):
+            return _fail("Only the Owner or a Record Custodian can read the audit trail.")
         if args.audit_command == "verify":
             result = audit.verify_chain(ctx.uow())
             if result.ok:
@@ -33,13 +39,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
             )
             return 3
         start, end = parse_day(args.start, "--from"), parse_day(args.end, "--to")
-        with ctx.uow() as uow:
-            staff = uow.session.scalars(
-                select(Staff).where(Staff.email == args.email.lower())
-            ).one_or_none()
-            if staff is None or not staff.active:
-                return _fail(f"No active staff member signs in as {args.email}.")
-            principal = principal_for(staff, ctx.workstation)
+        if principal is None:
+            return _fail("An export is made by a person: sign in with --email.")
         try:
             with open_owner_only(args.output) as out:
                 count = audit.export_csv(ctx.uow(), principal, out, start, end)
@@ -51,4 +52,6 @@ def run(args: argparse.Namespace, config: Config) -> int:
         print(f"Exported {count} audit entries to {args.output}.")
         return 0
     finally:
+        if caller is not None:
+            finish(ctx, caller)
         ctx.close()
