@@ -31,9 +31,19 @@ PRACTICE_TABLES = (
     "provider_profiles",
     "provider_availability",
     "provider_time_off",
+    "second_factors",
+    "recovery_codes",
 )
-#: tables staff may delete rows from (the name index and calendar hours are rewritten).
-DELETABLE = ("client_name_words", "staff_roles", "provider_availability", "provider_time_off")
+#: tables staff may delete rows from (the name index and calendar hours are rewritten; a second
+#: factor is set up again or reset).
+DELETABLE = (
+    "client_name_words",
+    "staff_roles",
+    "provider_availability",
+    "provider_time_off",
+    "second_factors",
+    "recovery_codes",
+)
 #: tables staff only read and append to through functions, or never touch.
 READ_ONLY = ("audit_events", "alembic_version")
 
