@@ -40,6 +40,10 @@ class SessionLock(QObject):
         self.screen: LockScreen | None = None
         self.covers: list[LockCover] = []
 
+    def follow_settings(self) -> None:
+        """The Owner saved the practice's settings: the new idle time applies now."""
+        self.watch.minutes = practice_settings.read_settings(self.ctx.uow()).idle_minutes
+
     @property
     def locked(self) -> bool:
         return self.screen is not None

@@ -108,12 +108,17 @@ class SessionController(QObject):
         window = build_main_window(self.ctx, principal)
         window.switch_user_requested.connect(self.switch_user)
         window.sign_out_requested.connect(self.sign_out)
+        window.settings_changed.connect(self._follow_settings)
         window.closed.connect(self._window_closed)
         self.main_window = window
         window.show()
         window.raise_()
         window.activateWindow()
         self.lock = SessionLock(self.ctx, principal, self._end_now, self)
+
+    def _follow_settings(self) -> None:
+        if self.lock is not None:
+            self.lock.follow_settings()
 
     def _stop_lock(self) -> None:
         if self.lock is not None:

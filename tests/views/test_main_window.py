@@ -100,6 +100,7 @@ def test_the_file_and_help_menus(qtbot, ctx, owner, message_boxes):
     file_items = [a.text() for a in menus["&File"].actions() if not a.isSeparator()]
     assert file_items == [
         "&Back Up Now",
+        "Practice &Settings…",
         "Change &Password…",
         "Set Up Second &Factor…",
         "S&witch User…",
