@@ -65,6 +65,8 @@ class PracticeSettingsDialog(FormDialog):
         self.idle_spin.setRange(MIN_IDLE_MINUTES, MAX_IDLE_MINUTES)
         self.idle_spin.setSuffix(" minutes")
         self.idle_spin.setValue(current.idle_minutes)
+        self.idle_spin.setMinimumHeight(self.name_edit.sizeHint().height())
+        self.idle_spin.setMaximumWidth(180)
         self.second_factor_combo = QComboBox()
         for value, label in SECOND_FACTOR_CHOICES.items():
             self.second_factor_combo.addItem(label, value)

@@ -18,12 +18,17 @@ from ..services.policy import (
     may_see_all_clients,
     may_use_booking,
 )
+from ..services.policy.session_rules import may_change_practice_settings
 from ..services.principal import Principal, Role
 from .calendar import BookingDialog, FindAvailabilityDialog
 from .calendar.calendar_screen import CalendarScreen
 from .client_profile import ClientProfileWindow
+from .lock_screen import LockScreen
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
+from .password_dialog import ChangePasswordDialog
+from .practice_settings_dialog import PracticeSettingsDialog
+from .second_factor_dialogs import EnrolmentDialog
 from .session import build_main_window
 from .setup_dialog import SetupDialog
 from .staff_dialogs import AddStaffDialog
@@ -165,6 +170,31 @@ def _find_availability(shots: Shots) -> QWidget:
     return dialog
 
 
+def _lock_screen(shots: Shots) -> QWidget:
+    """The idle lock, the size of the main window it covers (R19)."""
+    info = practice.practice_info(shots.ctx.uow())
+    screen = LockScreen(shots.ctx, shots.principal, info.name if info else "")
+    screen.resize(*WINDOW_SIZE)
+    return screen
+
+
+def _change_password(shots: Shots) -> QWidget:
+    return ChangePasswordDialog(shots.ctx, shots.principal)
+
+
+def _second_factor(shots: Shots) -> QWidget:
+    info = practice.practice_info(shots.ctx.uow())
+    return EnrolmentDialog(shots.ctx, shots.principal, info.name if info else "")
+
+
+def _practice_settings(shots: Shots) -> QWidget:
+    return PracticeSettingsDialog(shots.ctx, shots.principal)
+
+
+def _settings_owner(principal: Principal) -> bool:
+    return bool(may_change_practice_settings(principal))
+
+
 def _anyone(_principal: Principal) -> bool:
     return True
 
@@ -199,6 +229,10 @@ STEPS: list[tuple[str, Callable[[Shots], QWidget | None], Callable[[Principal], 
     ("calendar-week", _calendar_week, _anyone),
     ("booking-new-provider-alert", _booking_alert, _booker),
     ("find-availability", _find_availability, _booker),
+    ("lock-screen", _lock_screen, _anyone),
+    ("change-password", _change_password, _anyone),
+    ("second-factor-enrolment", _second_factor, _anyone),
+    ("practice-settings", _practice_settings, _settings_owner),
 ]
 
 #: what an offscreen platform says about every window it sizes; nothing is wrong.
