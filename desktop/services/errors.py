@@ -56,3 +56,12 @@ class UnlockRefused(SignInRefused):
     def __init__(self, message: str, signed_out: bool = False) -> None:
         super().__init__(message)
         self.signed_out = signed_out
+
+
+class CodeRefused(SignInRefused):
+    """A wrong second-factor code at sign-in (counted and audited like a failed sign-in);
+    `signed_out` when it was one too many and the account is locked for a while."""
+
+    def __init__(self, message: str, signed_out: bool = False) -> None:
+        super().__init__(message)
+        self.signed_out = signed_out

@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 from ..db.tables import Practice, RecoveryCode, SecondFactor, Staff
 from ..db.uow import UnitOfWork
 from . import audit
+from .auth import LOCKOUT, MAX_FAILED_SIGN_INS
 from .boundary import checked
-from .errors import InvalidInput, NotFound
+from .errors import CodeRefused, InvalidInput, NotFound
 from .passwords import Passwords
 from .policy.session_rules import may_reset_second_factor, second_factor_required
 from .principal import Principal
@@ -34,6 +35,10 @@ STEP_SECONDS = 30
 RECOVERY_CODES = 10
 #: letters and digits that are not mistaken for one another when read off paper.
 _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+TOO_MANY_CODES = (
+    "Too many wrong codes: this account is locked for "
+    f"{int(LOCKOUT.total_seconds() // 60)} minutes. Sign in again then."
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,13 @@ class Enrolment:
 
     secret: str
     uri: str
+
+
+class WrongCode(InvalidInput):
+    """The code typed is not the app's code now, was used already, or is no recovery code."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="code")
 
 
 @dataclass(frozen=True)
@@ -136,7 +148,7 @@ def verify_code_in_transaction(
     if not typed:
         raise InvalidInput("Enter the 6-digit code from your authenticator app.", field="code")
     if len(typed) > 64:
-        raise InvalidInput("That code is not right. Check your app and try again.", field="code")
+        raise WrongCode("That code is not right. Check your app and try again.")
     row = uow.session.get(SecondFactor, principal.staff_id)
     if row is None or row.confirmed_at is None:
         raise InvalidInput("You have not set up a second factor yet.", field="code")
@@ -144,15 +156,12 @@ def verify_code_in_transaction(
         secret = unseal(row.secret_encrypted, password)
         step = _matching_step(secret, typed, uow.now()) if secret else None
         if step is None:
-            raise InvalidInput(
+            raise WrongCode(
                 "That code is not right, or has expired. Check that your phone's clock is "
-                "right, wait for a new code and try again.",
-                field="code",
+                "right, wait for a new code and try again."
             )
         if row.last_step is not None and step <= row.last_step:
-            raise InvalidInput(
-                "That code was already used. Wait for the next code and try again.", field="code"
-            )
+            raise WrongCode("That code was already used. Wait for the next code and try again.")
         row.last_step = step
         return
     if _use_recovery_code(uow, passwords, principal.staff_id, typed):
@@ -160,9 +169,7 @@ def verify_code_in_transaction(
             uow, principal, audit.Action.RECOVERY_CODE_USED, subject=f"staff:{row.staff_id}"
         )
         return
-    raise InvalidInput(
-        "That recovery code is not right or was already used. Each code works once.", field="code"
-    )
+    raise WrongCode("That recovery code is not right or was already used. Each code works once.")
 
 
 def check_code_in_transaction(
@@ -178,9 +185,33 @@ def check_code_in_transaction(
 def confirm_sign_in_code(
     uow: UnitOfWork, principal: Principal, passwords: Passwords, password: str, code: str
 ) -> None:
-    """The second step of signing in: the code (or a recovery code) after the password."""
+    """The second step of signing in: the code (or a recovery code) after the password. A wrong
+    code is counted and audited like a wrong password (CodeRefused): the fifth in a row locks
+    the account for a while, so six digits cannot be guessed."""
     with uow:
-        verify_code_in_transaction(uow, principal, passwords, password, code)
+        try:
+            verify_code_in_transaction(uow, principal, passwords, password, code)
+        except WrongCode as wrong:
+            uow.rollback()
+            staff = uow.session.get(Staff, principal.staff_id)
+            staff.failed_sign_ins += 1
+            ended = staff.failed_sign_ins >= MAX_FAILED_SIGN_INS
+            if ended:
+                staff.failed_sign_ins = 0
+                staff.locked_until = uow.now() + LOCKOUT
+            audit.record(
+                uow,
+                principal,
+                audit.Action.SIGN_IN_FAILED,
+                subject=f"staff:{staff.id}",
+                details={"reason": "wrong second-factor code", "locked": ended},
+            )
+            uow.commit()
+            if ended:
+                raise CodeRefused(TOO_MANY_CODES, signed_out=True) from None
+            raise CodeRefused(wrong.message) from None
+        staff = uow.session.get(Staff, principal.staff_id)
+        staff.failed_sign_ins = 0
         uow.commit()
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..app import AppContext
 from ..services import second_factor
-from ..services.errors import InvalidInput
+from ..services.errors import CodeRefused, InvalidInput
 from ..services.principal import Principal
 from .form_dialog import FormDialog
 from .messages import explain
@@ -193,6 +193,8 @@ class SignInCodeDialog(FormDialog):
             "Lost your phone? Type one of your recovery codes instead."
         )
         self.cancel_button.setText("Sign Out")
+        #: why the sign-in ended here (too many wrong codes), for the sign-in screen.
+        self.signed_out_message = ""
         self.code_edit = _code_edit()
         self.fields = {"code": Field("&Code", self.code_edit)}
         self.body.addWidget(self.fields["code"])
@@ -208,6 +210,15 @@ class SignInCodeDialog(FormDialog):
                 self._password,
                 self.code_edit.text(),
             )
+        except CodeRefused as refused:
+            if refused.signed_out:
+                self._password = ""
+                self.signed_out_message = refused.message
+                self.reject()
+                return
+            show_problems(self.fields, [InvalidInput(refused.message, field="code")])
+            self.code_edit.selectAll()
+            return
         except InvalidInput as problem:
             show_problems(self.fields, [problem])
             self.code_edit.selectAll()

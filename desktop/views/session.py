@@ -171,7 +171,11 @@ class SessionController(QObject):
             return
         self.dialog = step
         step.accepted.connect(lambda: self._signed_in(principal))
-        step.rejected.connect(lambda: self._signed_out_before_starting(principal))
+        step.rejected.connect(
+            lambda: self._signed_out_before_starting(
+                principal, getattr(step, "signed_out_message", "")
+            )
+        )
         step.finished.connect(lambda _result: self._dialog_closed(step))
         step.open()
 
@@ -184,11 +188,14 @@ class SessionController(QObject):
         dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
         dialog.open()
 
-    def _signed_out_before_starting(self, principal: Principal) -> None:
-        """Sign Out instead of the second factor or a new password: the session ends."""
+    def _signed_out_before_starting(self, principal: Principal, why: str = "") -> None:
+        """Sign Out instead of the second factor or a new password (or too many wrong codes):
+        the session ends, and the sign-in says why when there is a reason."""
         self.ctx.principal = principal
         self._end_session()
-        self.show_login()
+        dialog = self.show_login(principal.email if why else "")
+        if why:
+            dialog.message.show_text(why)
 
     def _standing_changed(self, change: object) -> None:
         """Deactivated: say so, then back to the sign-in. Roles changed: say so, then the main

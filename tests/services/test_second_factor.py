@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from desktop.db.tables import RecoveryCode, SecondFactor
-from desktop.services import audit, password_change, second_factor
-from desktop.services.errors import InvalidInput, PermissionRefused
+from desktop.services import audit, auth, password_change, second_factor
+from desktop.services.errors import CodeRefused, InvalidInput, PermissionRefused, SignInRefused
 from desktop.services.principal import Role
 
 from .conftest import PASSWORD, row_counts
@@ -71,20 +71,20 @@ def test_a_code_is_accepted_once_and_one_step_of_clock_skew_is_forgiven(
         uow(), owner, passwords, PASSWORD, code_at(secret, now - timedelta(seconds=30))
     )
     second_factor.confirm_sign_in_code(uow(), owner, passwords, PASSWORD, code_at(secret, now))
-    with pytest.raises(InvalidInput, match="already used"):
+    with pytest.raises(CodeRefused, match="already used"):
         second_factor.confirm_sign_in_code(uow(), owner, passwords, PASSWORD, code_at(secret, now))
     clock.advance(timedelta(minutes=5))
     skewed = code_at(secret, clock.now() + timedelta(seconds=60))  # two steps ahead
-    with pytest.raises(InvalidInput, match="phone's clock"):
+    with pytest.raises(CodeRefused, match="phone's clock"):
         second_factor.confirm_sign_in_code(uow(), owner, passwords, PASSWORD, skewed)
 
 
 def test_a_recovery_code_works_once(uow, passwords, owner, enrolled):
     _, codes = enrolled
     second_factor.confirm_sign_in_code(uow(), owner, passwords, PASSWORD, codes[3].upper())
-    with pytest.raises(InvalidInput, match="already used"):
-        second_factor.confirm_sign_in_code(uow(), owner, passwords, PASSWORD, codes[3])
     assert audit.recent_entries(uow(), owner, 1)[0].action == audit.Action.RECOVERY_CODE_USED
+    with pytest.raises(CodeRefused, match="already used"):
+        second_factor.confirm_sign_in_code(uow(), owner, passwords, PASSWORD, codes[3])
 
 
 def test_changing_ones_password_keeps_the_second_factor_working(
@@ -133,3 +133,17 @@ def test_only_the_owner_resets_an_enrolment_and_it_is_audited(
     entry = audit.recent_entries(uow(), owner, 1)[0]
     assert entry.action == audit.Action.SECOND_FACTOR_RESET
     assert entry.subject == f"staff:{manager.staff_id}"
+
+
+def test_five_wrong_codes_in_a_row_lock_the_account(uow, passwords, owner, enrolled):
+    for _ in range(auth.MAX_FAILED_SIGN_INS - 1):
+        with pytest.raises(CodeRefused) as refused:
+            second_factor.confirm_sign_in_code(uow(), owner, passwords, PASSWORD, "000000")
+        assert not refused.value.signed_out
+    with pytest.raises(CodeRefused, match="locked") as refused:
+        second_factor.confirm_sign_in_code(uow(), owner, passwords, PASSWORD, "000000")
+    assert refused.value.signed_out
+    with pytest.raises(SignInRefused, match="locked"):
+        auth.sign_in(uow(), passwords, owner.email, PASSWORD, "desk")
+    entry = audit.recent_entries(uow(), owner, 1)[0]
+    assert entry.action == audit.Action.SIGN_IN_FAILED
