@@ -101,22 +101,33 @@ class StaffSignInActions:
             )
             allowed = may_reset_second_factor(principal)
             factor_reason = None if allowed else refusal_text(allowed)
-        self.screen._enable(self.reset_password_button, password_reason)
-        self.screen._enable(self.reset_factor_button, factor_reason)
+        for control, reason in (
+            (self.reset_password_button, password_reason),
+            (self.reset_factor_button, factor_reason),
+        ):
+            control.setEnabled(reason is None)
+            control.setToolTip(reason or "")
+
+    def _done(self, member: StaffMember, text: str) -> None:
+        self.screen.refresh(select_id=member.id)
+        self.screen.notice.show_text(text)
 
     def reset_password(self) -> None:
         member = self.screen.selected_member()
         if member is None or not self.reset_password_button.isEnabled():
             return
         dialog = ResetPasswordDialog(self.screen, member)
-        self.screen._open(
-            dialog,
-            lambda _d: self.screen._changed(
+        self.screen.notice.clear_text()
+        self.screen.current_dialog = dialog
+        dialog.accepted.connect(
+            lambda: self._done(
                 member,
                 f"{member.display_name} has a temporary password: they choose their own at "
                 "their next sign-in.",
-            ),
+            )
         )
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.open()
 
     def reset_second_factor(self) -> None:
         member = self.screen.selected_member()
@@ -135,4 +146,4 @@ class StaffSignInActions:
         except Exception as error:
             show_error(self.screen, error, "Not done")
             return
-        self.screen._changed(member, f"{member.display_name}'s second factor was removed.")
+        self._done(member, f"{member.display_name}'s second factor was removed.")
