@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..db.tables import Staff, StaffRole
@@ -18,14 +18,21 @@ DEACTIVATED = (
 )
 
 
+#: built once: it runs at the start of every unit of work while someone is signed in.
+_STANDING = (
+    select(Staff.__table__.c.active, StaffRole.__table__.c.role)
+    .select_from(
+        Staff.__table__.outerjoin(
+            StaffRole.__table__, StaffRole.__table__.c.staff_id == Staff.__table__.c.id
+        )
+    )
+    .where(Staff.__table__.c.id == bindparam("staff_id"))
+)
+
+
 def read_standing(session: Session, staff_id: int) -> tuple[bool, frozenset[Role]]:
-    """(active, roles) of one person, in one query."""
-    rows = session.execute(
-        select(Staff.active, StaffRole.role)
-        .select_from(Staff)
-        .outerjoin(StaffRole, StaffRole.staff_id == Staff.id)
-        .where(Staff.id == staff_id)
-    ).all()
+    """(active, roles) of one person, in one query (plain SQL on the session's connection)."""
+    rows = session.connection().execute(_STANDING, {"staff_id": staff_id}).all()
     if not rows:
         return False, frozenset()
     return bool(rows[0][0]), frozenset(Role(role) for _active, role in rows if role)

@@ -31,13 +31,12 @@ class Practice(Base):
     time_zone: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: minutes without input after which every window locks (R19).
-    idle_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default=text("15"))
-    second_factor: Mapped[str] = mapped_column(
-        String(16), default="off", server_default=text("'off'")
-    )
+    #: (defaults kept by the database only, so rows written without them suit older schemas)
+    idle_minutes: Mapped[int] = mapped_column(Integer, server_default=text("15"))
+    second_factor: Mapped[str] = mapped_column(String(16), server_default=text("'off'"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "eager_defaults": False}
 
 
 class Staff(Base):
@@ -61,9 +60,7 @@ class Staff(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: set by an administrator's password (new colleague, reset): replaced at the next sign-in.
-    must_change_password: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=text("false")
-    )
+    must_change_password: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     roles: Mapped[list[StaffRole]] = relationship(
@@ -73,7 +70,7 @@ class Staff(Base):
         back_populates="staff", lazy="selectin"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "eager_defaults": False}
 
 
 class StaffRole(Base):
