@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from .clock import Clock, SystemClock
 from .config import COMMAND_LINE, DEFAULT_BACKUPS_KEPT, Config
@@ -23,7 +25,9 @@ from .db.engine import (
 )
 from .db.uow import UnitOfWork
 from .embedded_key import embedded_key
+from .services import standing
 from .services.credentials import KeyringUnavailable, database_account, read_secret
+from .services.errors import RolesChanged, SessionEnded
 from .services.passwords import Passwords
 from .services.principal import Principal
 
@@ -46,10 +50,28 @@ class AppContext:
     workstation: str = field(default_factory=socket.gethostname)
     principal: Principal | None = None
     demo: bool = False
+    #: told (from any thread) when the signed-in person's standing changed (R19).
+    standing_listeners: list[Callable[[SessionEnded | RolesChanged], None]] = field(
+        default_factory=list
+    )
 
     def uow(self) -> UnitOfWork:
-        """A new unit of work on this database, with this context's clock."""
-        return UnitOfWork(self.engine, self.clock)
+        """A new unit of work on this database, with this context's clock. While someone is
+        signed in, it first reads whether they are still active and hold the same roles (R19)."""
+        if self.principal is None:
+            return UnitOfWork(self.engine, self.clock)
+        return UnitOfWork(self.engine, self.clock, on_open=self._check_standing)
+
+    def _check_standing(self, session: Session) -> None:
+        principal = self.principal
+        if principal is None:
+            return
+        try:
+            standing.check_standing(session, principal)
+        except (SessionEnded, RolesChanged) as change:
+            for listener in list(self.standing_listeners):
+                listener(change)
+            raise
 
     def close(self) -> None:
         self.engine.dispose()

@@ -85,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = audit_commands.add_parser("verify", help="prove that the audit trail is unaltered")
     verify.add_argument("--database", dest="db_url", metavar="URL")
+    sign_in_arguments(verify, owner_allowed=True)
     verify.add_argument(
         "--checkpoints",
         type=Path,
@@ -95,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
         "checkpoint", help="sign the head of the audit trail now and export every checkpoint"
     )
     checkpoint.add_argument("--database", dest="db_url", metavar="URL")
+    sign_in_arguments(checkpoint, owner_allowed=True)
     checkpoint.add_argument("--output", type=Path, required=True, metavar="FILE.json")
     new_key = audit_commands.add_parser(
         "new-key", help="make the practice's audit signing key in a new file (for a server)"
@@ -107,14 +109,32 @@ def _parser() -> argparse.ArgumentParser:
         "--to", dest="end", metavar="YYYY-MM-DD", help="up to, not including, this day"
     )
     export.add_argument("--output", type=Path, required=True, metavar="FILE.csv")
-    export.add_argument("--email", required=True, help="the Owner or Record Custodian exporting")
     export.add_argument(
         "--checkpoints",
         type=Path,
         metavar="FILE.json",
         help="also write every signed checkpoint, including the one this export makes",
     )
+    sign_in_arguments(export, owner_allowed=False)
     return parser
+
+
+def sign_in_arguments(parser: argparse.ArgumentParser, *, owner_allowed: bool) -> None:
+    """Who runs a command that reads the audit trail (R19): a person, or IT as schema owner."""
+    parser.add_argument("--email", help="your sign-in email; your password is asked for")
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password (and, on the next line, the second factor's code) from "
+        "standard input, for scripts",
+    )
+    if owner_allowed:
+        parser.add_argument(
+            "--as-schema-owner",
+            action="store_true",
+            help="PostgreSQL only: run as the schema's owner (IT; the server password comes "
+            "from the keyring), not as a person",
+        )
 
 
 def _fail(message: str, code: int = 1) -> int:

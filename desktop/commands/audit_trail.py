@@ -6,17 +6,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sqlalchemy import select
-
 from ..app import AppContext, StartupError, build_context
 from ..config import Config
-from ..db.tables import Staff
 from ..private_files import open_owner_only
 from ..services import audit, checkpoints
 from ..services.audit_key import AuditKey, write_key_file
 from ..services.audit_key import workstation_key as find_workstation_key
-from ..services.auth import principal_for
 from ..services.errors import ServiceError
+from ..services.policy import may_read_audit
+from ..services.principal import Principal
+from .authenticate import NotAuthenticated, authenticate, finish
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -29,15 +28,27 @@ def run(args: argparse.Namespace, config: Config) -> int:
             return _fail(error.message)
     # Never a new empty database: a path that does not exist is a mistake to report.
     ctx = build_context(config, create=False)
+    caller = None
     try:
+        try:
+            caller = authenticate(ctx, args)
+        except NotAuthenticated as refused:
+            return _fail(str(refused))
+        principal = caller.principal
+        if principal is not None and not may_read_audit(principal):
+            return _fail("Only the Owner or a Record Custodian can read the audit trail.")
         if args.audit_command == "verify":
             return _verify(ctx, args)
         if args.audit_command == "checkpoint":
             return _checkpoint(ctx, args)
-        return _export(ctx, args)
+        if principal is None:
+            return _fail("An export is made by a person: sign in with --email.")
+        return _export(ctx, args, principal)
     except ServiceError as error:
         return _fail(error.message)
     finally:
+        if caller is not None:
+            finish(ctx, caller)
         ctx.close()
 
 
@@ -129,17 +140,10 @@ def _write_checkpoints(ctx: AppContext, key: AuditKey, path) -> int:
         raise StartupError(f"Cannot write {path}: {error.strerror}.") from None
 
 
-def _export(ctx: AppContext, args: argparse.Namespace) -> int:
+def _export(ctx: AppContext, args: argparse.Namespace, principal: Principal) -> int:
     from ..cli import _fail, parse_day
 
     start, end = parse_day(args.start, "--from"), parse_day(args.end, "--to")
-    with ctx.uow() as uow:
-        staff = uow.session.scalars(
-            select(Staff).where(Staff.email == args.email.lower())
-        ).one_or_none()
-        if staff is None or not staff.active:
-            return _fail(f"No active staff member signs in as {args.email}.")
-        principal = principal_for(staff, ctx.workstation)
     key = _key(ctx, create=True)
     line = _ProgressLine("Exporting the audit trail")
     try:

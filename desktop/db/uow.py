@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
 from weakref import WeakKeyDictionary
@@ -34,9 +35,17 @@ class UnitOfWork:
             uow.commit()
     """
 
-    def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock | None = None,
+        on_open: Callable[[Session], None] | None = None,
+    ) -> None:
         self.engine = engine
         self.clock = clock or SystemClock()
+        #: run on each opened session before any work (the signed-in person's standing, R19);
+        #: what it raises leaves the block unopened.
+        self.on_open = on_open
         self._factory = _factory(engine)
         self._session: Session | None = None
 
@@ -57,6 +66,13 @@ class UnitOfWork:
         if self._session is not None:
             raise RuntimeError("this unit of work is already open")
         self._session = self._factory()
+        if self.on_open is not None:
+            try:
+                self.on_open(self._session)
+            except BaseException:
+                self._session.close()
+                self._session = None
+                raise
         return self
 
     def __exit__(

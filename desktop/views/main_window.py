@@ -24,6 +24,7 @@ from ..app import AppContext
 from ..services.database_backup import back_up_now
 from ..services.errors import ServiceError
 from ..services.policy import may_review_emergency_access
+from ..services.policy.session_rules import may_change_practice_settings
 from ..services.practice import PracticeInfo
 from ..services.principal import Principal
 from .audit_screen import AuditScreen
@@ -31,8 +32,12 @@ from .calendar import CalendarScreen
 from .client_profile import ClientProfileWindow
 from .clients_screen import ClientsScreen
 from .emergency_report_dialog import EmergencyReportDialog
+from .messages import refusal_text
 from .notifications_panel import SHORTCUT as NOTICES_SHORTCUT
 from .notifications_panel import NotificationsPanel
+from .password_dialog import ChangePasswordDialog
+from .practice_settings_dialog import PracticeSettingsDialog
+from .second_factor_dialogs import EnrolmentDialog
 from .staff_screen import StaffScreen
 from .style import ICON, svg_icon, svg_pixmap
 from .trail_keeper import TrailKeeper
@@ -67,6 +72,8 @@ class MainWindow(QMainWindow):
     switch_user_requested = Signal()
     sign_out_requested = Signal()
     closed = Signal()
+    #: the practice's settings were saved (the idle time may have changed).
+    settings_changed = Signal()
 
     def __init__(
         self,
@@ -167,6 +174,10 @@ class MainWindow(QMainWindow):
         self.switch_user_action = QAction("S&witch User…", self)
         self.switch_user_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
         self.switch_user_action.triggered.connect(self.switch_user_requested)
+        self.change_password_action = QAction("Change &Password…", self)
+        self.change_password_action.triggered.connect(self.change_password)
+        self.second_factor_action = QAction("Set Up Second &Factor…", self)
+        self.second_factor_action.triggered.connect(self.set_up_second_factor)
         self.sign_out_action = QAction("Sign &Out", self)
         self.sign_out_action.triggered.connect(self.sign_out_requested)
         self.quit_action = QAction("&Quit", self)
@@ -182,7 +193,15 @@ class MainWindow(QMainWindow):
         )
         self.back_up_action.triggered.connect(self.back_up_now)
         file_menu.addAction(self.back_up_action)
+        self.settings_action = QAction("Practice &Settings…", self)
+        allowed = may_change_practice_settings(self.principal)
+        self.settings_action.setEnabled(bool(allowed))
+        self.settings_action.setToolTip("" if allowed else refusal_text(allowed))
+        self.settings_action.triggered.connect(self.open_practice_settings)
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.change_password_action)
+        file_menu.addAction(self.second_factor_action)
         file_menu.addAction(self.switch_user_action)
         file_menu.addAction(self.sign_out_action)
         file_menu.addSeparator()
@@ -300,6 +319,38 @@ class MainWindow(QMainWindow):
             return None
 
     # -- the rest ------------------------------------------------------------------------------
+
+    def change_password(self) -> ChangePasswordDialog:
+        """File ▸ Change Password…: the signed-in person's own password (R19)."""
+        dialog = ChangePasswordDialog(self.ctx, self.principal, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.accepted.connect(
+            lambda: QMessageBox.information(self, "Change Password", "Your password was changed.")
+        )
+        dialog.open()
+        return dialog
+
+    def open_practice_settings(self) -> PracticeSettingsDialog:
+        """File ▸ Practice Settings… (Owner): name, time zone, idle lock, second factor."""
+        dialog = PracticeSettingsDialog(self.ctx, self.principal, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.accepted.connect(lambda: self._settings_saved(dialog.saved))
+        dialog.open()
+        return dialog
+
+    def _settings_saved(self, saved) -> None:
+        if saved is not None:
+            self.practice_label.setText(saved.name)
+            self.setWindowTitle(f"{APP_NAME} — {saved.name}")
+            self.settings_changed.emit()
+
+    def set_up_second_factor(self) -> EnrolmentDialog:
+        """File ▸ Set Up Second Factor…: an authenticator app for signing in (R19)."""
+        name = self.practice.name if self.practice else ""
+        dialog = EnrolmentDialog(self.ctx, self.principal, name, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        return dialog
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -21,6 +21,7 @@ from ..services.policy import (
     may_see_all_clients,
     may_use_booking,
 )
+from ..services.policy.session_rules import may_change_practice_settings
 from ..services.principal import Principal, Role
 from .audit_screen import AuditScreen
 from .calendar import BookingDialog, FindAvailabilityDialog
@@ -29,8 +30,12 @@ from .client_profile import ClientProfileWindow
 from .client_profile.disclosures_dialog import DisclosuresDialog
 from .emergency_dialog import EmergencyAccessDialog
 from .emergency_report_dialog import EmergencyReportDialog
+from .lock_screen import LockScreen
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
+from .password_dialog import ChangePasswordDialog
+from .practice_settings_dialog import PracticeSettingsDialog
+from .second_factor_dialogs import EnrolmentDialog
 from .session import build_main_window
 from .setup_dialog import SetupDialog
 from .staff_dialogs import AddStaffDialog
@@ -263,6 +268,31 @@ def _emergency_report(shots: Shots) -> QWidget:
     return EmergencyReportDialog(shots.ctx, shots.principal, zone)
 
 
+def _lock_screen(shots: Shots) -> QWidget:
+    """The idle lock, the size of the main window it covers (R19)."""
+    info = practice.practice_info(shots.ctx.uow())
+    screen = LockScreen(shots.ctx, shots.principal, info.name if info else "")
+    screen.resize(*WINDOW_SIZE)
+    return screen
+
+
+def _change_password(shots: Shots) -> QWidget:
+    return ChangePasswordDialog(shots.ctx, shots.principal)
+
+
+def _second_factor(shots: Shots) -> QWidget:
+    info = practice.practice_info(shots.ctx.uow())
+    return EnrolmentDialog(shots.ctx, shots.principal, info.name if info else "")
+
+
+def _practice_settings(shots: Shots) -> QWidget:
+    return PracticeSettingsDialog(shots.ctx, shots.principal)
+
+
+def _settings_owner(principal: Principal) -> bool:
+    return bool(may_change_practice_settings(principal))
+
+
 def _anyone(_principal: Principal) -> bool:
     return True
 
@@ -307,6 +337,10 @@ STEPS: list[tuple[str, Callable[[Shots], QWidget | None], Callable[[Principal], 
     ("emergency-access-dialog", _emergency_dialog, _anyone),
     ("emergency-access-banner", _emergency_banner, _anyone),
     ("emergency-access-report", _emergency_report, _emergency_reviewer),
+    ("lock-screen", _lock_screen, _anyone),
+    ("change-password", _change_password, _anyone),
+    ("second-factor-enrolment", _second_factor, _anyone),
+    ("practice-settings", _practice_settings, _settings_owner),
 ]
 
 #: what an offscreen platform says about every window it sizes; nothing is wrong.

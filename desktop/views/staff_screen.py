@@ -24,6 +24,7 @@ from ..services.staff import StaffMember
 from .caseload_transfer_dialog import CaseloadTransferDialog, provider_facts_of
 from .messages import InlineMessage, confirm, refusal_text, show_error
 from .staff_dialogs import AddStaffDialog, EditRolesDialog, RecordsOwnerDialog
+from .staff_sign_in import StaffSignInActions
 from .widgets import ScreenHeader, button, primary_button
 
 CHOOSE_FIRST = "Choose a staff member first."
@@ -60,6 +61,7 @@ class StaffScreen(QWidget):
         self.caseload_button = button("Transfer case&load…")
         self.deactivate_button = button("&Deactivate…")
         self.reactivate_button = button("Rea&ctivate")
+        self.sign_in_actions = StaffSignInActions(self)
         actions = QHBoxLayout()
         actions.setSpacing(8)
         for widget in (
@@ -67,6 +69,7 @@ class StaffScreen(QWidget):
             self.edit_button,
             self.ownership_button,
             self.caseload_button,
+            *self.sign_in_actions.buttons,
         ):
             actions.addWidget(widget)
         actions.addStretch(1)
@@ -119,7 +122,11 @@ class StaffScreen(QWidget):
         self.setTabOrder(self.add_button, self.edit_button)
         self.setTabOrder(self.edit_button, self.ownership_button)
         self.setTabOrder(self.ownership_button, self.caseload_button)
-        self.setTabOrder(self.caseload_button, self.deactivate_button)
+        self.setTabOrder(self.caseload_button, self.sign_in_actions.reset_password_button)
+        self.setTabOrder(
+            self.sign_in_actions.reset_password_button, self.sign_in_actions.reset_factor_button
+        )
+        self.setTabOrder(self.sign_in_actions.reset_factor_button, self.deactivate_button)
         self.setTabOrder(self.deactivate_button, self.reactivate_button)
         self.setTabOrder(self.reactivate_button, self.table)
 
@@ -204,6 +211,7 @@ class StaffScreen(QWidget):
             self.reactivate_button,
             admin or unchosen or (f"{member.display_name} is active." if member.active else None),
         )
+        self.sign_in_actions.update(member, CHOOSE_FIRST)
 
     @staticmethod
     def _enable(control: QPushButton, reason: str | None) -> None:

@@ -98,7 +98,15 @@ def test_the_file_and_help_menus(qtbot, ctx, owner, message_boxes):
     menus = {action.text(): action.menu() for action in window.menuBar().actions()}
     assert list(menus) == ["&File", "&View", "&Help"]
     file_items = [a.text() for a in menus["&File"].actions() if not a.isSeparator()]
-    assert file_items == ["&Back Up Now", "S&witch User…", "Sign &Out", "&Quit"]
+    assert file_items == [
+        "&Back Up Now",
+        "Practice &Settings…",
+        "Change &Password…",
+        "Set Up Second &Factor…",
+        "S&witch User…",
+        "Sign &Out",
+        "&Quit",
+    ]
     view_items = [a.text() for a in menus["&View"].actions() if not a.isSeparator()]
     assert view_items[-2:] == ["&Notifications…", "&Emergency Access Report…"]
     assert "Go to Clients" in view_items

@@ -45,6 +45,10 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path)
         "emergency-access-dialog.png",
         "emergency-access-banner.png",
         "emergency-access-report.png",
+        "lock-screen.png",
+        "change-password.png",
+        "second-factor-enrolment.png",
+        "practice-settings.png",
     ]
     assert len(STEPS) == len(written)
     for path in written:
@@ -75,6 +79,7 @@ def test_a_role_gets_pictures_of_the_screens_it_can_use_and_no_platform_chatter(
 
     assert not billed & {"add-staff.png", "audit.png", "booking-new-provider-alert.png"}
     assert "clients.png" in billed and "calendar-week.png" in billed
-    assert not booked & {"add-staff.png", "audit.png"}
+    assert not booked & {"add-staff.png", "audit.png", "practice-settings.png"}
+    assert "lock-screen.png" in booked
     assert {"booking-new-provider-alert.png", "find-availability.png"} <= booked
     assert "does not support" not in capfd.readouterr().err

@@ -116,6 +116,18 @@ def _transfer_rights(table: str) -> str:
     return f"({author} = {ME} OR ({RECORD_KEEPER} AND {group_owned(author)}))"
 
 
+def _own_rows(table: str) -> list[tuple[str, str, str, str | None, str | None]]:
+    """Rows of one person: they read and write their own; Owner and Manager read and remove."""
+    mine = f"({table}.staff_id = {ME})"
+    admin = f"({mine} OR {has_role('owner', 'manager')})"
+    return [
+        (table, "read", "SELECT", admin, None),
+        (table, "add", "INSERT", None, mine),
+        (table, "change", "UPDATE", mine, mine),
+        (table, "remove", "DELETE", admin, None),
+    ]
+
+
 #: (table, policy name, command, USING, WITH CHECK) for the staff group role.
 def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
     signed_in = f"({ME} IS NOT NULL)"
@@ -245,6 +257,8 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
         ("staff", "read", "SELECT", signed_in, None),
         ("staff", "add", "INSERT", None, has_role("owner", "manager")),
         ("staff", "change", "UPDATE", has_role("owner", "manager"), None),
+        # R19: a person changes their own password (and their failed-unlock count).
+        ("staff", "own_password", "UPDATE", f"(staff.id = {ME})", f"(staff.id = {ME})"),
         ("staff_roles", "read", "SELECT", signed_in, None),
         # R12: Owner and Manager set roles; only an Owner gives or takes the Owner role.
         (
@@ -254,6 +268,10 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
             f"({has_role('owner', 'manager')} AND (staff_roles.role <> 'owner' OR {has_role('owner')}))",
             f"({has_role('owner', 'manager')} AND (staff_roles.role <> 'owner' OR {has_role('owner')}))",
         ),
+        # R19: a person's second factor is theirs (sealed with their password); an Owner or
+        # Manager removes it with a password reset, the Owner with a reset of the enrolment.
+        *_own_rows("second_factors"),
+        *_own_rows("recovery_codes"),
         ("provider_profiles", "read", "SELECT", signed_in, None),
         ("provider_profiles", "add", "INSERT", None, has_role("owner", "manager")),
         ("provider_profiles", "change", "UPDATE", has_role("owner"), None),

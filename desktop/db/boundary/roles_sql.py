@@ -36,14 +36,19 @@ PRACTICE_TABLES = (
     "emergency_settings",
     "emergency_allowed_staff",
     "audit_checkpoints",
+    "second_factors",
+    "recovery_codes",
 )
-#: tables staff may delete rows from (the name index and calendar hours are rewritten).
+#: tables staff may delete rows from (the name index and calendar hours are rewritten; a second
+#: factor is set up again or reset).
 DELETABLE = (
     "client_name_words",
     "staff_roles",
     "provider_availability",
     "provider_time_off",
     "emergency_allowed_staff",
+    "second_factors",
+    "recovery_codes",
 )
 #: tables staff only read and append to through functions, or never touch.
 READ_ONLY = ("audit_events", "audit_checkpoints", "alembic_version")

@@ -15,6 +15,7 @@ from .clients import Client, ClientNameWord, ClientProviderLink, LinkedProfile
 from .emergency import EmergencyAccess, EmergencyAllowedStaff, EmergencySettings
 from .practice import RECORD_OWNERS, ROLES, Practice, ProviderProfile, Staff, StaffRole
 from .scheduling import Appointment, AppointmentSeries, ProviderAvailability, ProviderTimeOff
+from .second_factor import RecoveryCode, SecondFactor
 
 # Keeps client_name_words in step with every client written through the ORM.
 from .. import name_index  # noqa: E402, F401  isort: skip
@@ -46,6 +47,8 @@ __all__ = [
     "ProviderAvailability",
     "ProviderProfile",
     "ProviderTimeOff",
+    "RecoveryCode",
+    "SecondFactor",
     "Staff",
     "StaffRole",
 ]
