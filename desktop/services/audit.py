@@ -13,7 +13,6 @@ from sqlalchemy import func, select, text
 
 from ..db.tables import AuditEvent, AuditHead
 from ..db.uow import UnitOfWork
-from .audit_chain import GENESIS_HASH as GENESIS_HASH
 from .audit_chain import canonical, chain_hash, iso_utc
 from .audit_key import AuditKey
 from .audit_verify import VerifyResult as VerifyResult

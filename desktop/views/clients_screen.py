@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 from ..app import AppContext
 from ..models.client_cells import count_text
 from ..models.client_list_model import NAME, UNSORTABLE, ClientListModel, ClientQuery
-from ..services import emergency, practice
+from ..services import practice
 from ..services.clients import may_create_client
 from ..services.policy import may_see_all_clients
 from ..services.principal import Principal, Role
 from .client_table import client_table, fit_columns
-from .emergency_dialog import EmergencyAccessDialog
+from .emergency_dialog import EmergencyAccessDialog, emergency_dialog_for, emergency_offered
 from .messages import InlineMessage, explain, refusal_text
 from .new_client_dialog import NewClientDialog
 from .past_clients_dialog import PastClientsDialog
@@ -75,21 +75,6 @@ def default_scope(principal: Principal) -> str:
 def has_scope_choice(principal: Principal) -> bool:
     """A provider who also holds a group-wide role chooses between My and All Clients."""
     return may_see_all_clients(principal) and principal.has(Role.PROVIDER)
-
-
-def emergency_offered(ctx: AppContext, principal: Principal) -> bool:
-    """Whether the practice lets the principal use emergency access (R18)."""
-    try:
-        return emergency.emergency_allowed(ctx.uow(), principal)
-    except Exception:  # a button not offered is no harm; the list still works
-        return False
-
-
-def emergency_opens(ctx: AppContext, principal: Principal, client_id: int) -> bool:
-    try:
-        return bool(emergency.emergency_decision(ctx.uow(), principal, client_id))
-    except Exception:
-        return False
 
 
 class ClientsScreen(QWidget):
@@ -436,14 +421,10 @@ class ClientsScreen(QWidget):
         name; once opened, the client's window opens with its red banner."""
         if self.current_dialog is not None:
             return None
-        client_id = self.selected_client_id()
-        name = ""
-        if client_id is not None and emergency_opens(self.ctx, self.principal, client_id):
-            name = str(self.model.data(self.table.currentIndex().siblingAtColumn(NAME)) or "")
-        else:
-            client_id = None
-        dialog = EmergencyAccessDialog(
-            self.ctx, self.principal, self, client_id=client_id, client_name=name
+        index = self.table.currentIndex()
+        name = str(self.model.data(index.siblingAtColumn(NAME)) or "") if index.isValid() else ""
+        dialog = emergency_dialog_for(
+            self.ctx, self.principal, self, self.selected_client_id(), name
         )
         self.current_dialog = dialog
         dialog.accepted.connect(lambda: self.client_activated.emit(dialog.access.client_id))

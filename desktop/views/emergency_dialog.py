@@ -193,3 +193,30 @@ class EmergencyAccessDialog(FormDialog):
             return
         self.access = access
         self.accept()
+
+
+def emergency_offered(ctx, principal) -> bool:
+    """Whether the practice lets the principal use emergency access (R18): whether a screen
+    shows "Emergency access…"."""
+    try:
+        return emergency.emergency_allowed(ctx.uow(), principal)
+    except Exception:  # a button not offered is no harm; the screen still works
+        return False
+
+
+def emergency_dialog_for(
+    ctx, principal, parent: QWidget | None, client_id: int | None, client_name: str
+) -> EmergencyAccessDialog:
+    """The dialog for the client chosen in a list when emergency access may open them, or with
+    a search by name otherwise."""
+    try:
+        opens = client_id is not None and bool(
+            emergency.emergency_decision(ctx.uow(), principal, client_id)
+        )
+    except Exception:
+        opens = False
+    if not opens:
+        return EmergencyAccessDialog(ctx, principal, parent)
+    return EmergencyAccessDialog(
+        ctx, principal, parent, client_id=client_id, client_name=client_name
+    )
