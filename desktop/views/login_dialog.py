@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME
 from ..app import AppContext
-from ..services import auth
 from ..services.principal import Principal
 from .messages import InlineMessage
 from .style import svg_pixmap
@@ -111,13 +110,7 @@ class LoginDialog(QDialog):
         """Try the email and password; accept on success, explain in place otherwise."""
         self.message.clear_text()
         try:
-            principal = auth.sign_in(
-                self.ctx.uow(),
-                self.ctx.passwords,
-                self.email_edit.text(),
-                self.password_edit.text(),
-                self.ctx.workstation,
-            )
+            principal = self.ctx.sign_in(self.email_edit.text(), self.password_edit.text())
         except Exception as error:  # SignInRefused, or a database that went away: say so, stay
             self._refused(error)
             return

@@ -36,6 +36,9 @@ PRACTICE_TABLES = (
 DELETABLE = ("client_name_words", "staff_roles", "provider_availability", "provider_time_off")
 #: tables staff only read and append to through functions, or never touch.
 READ_ONLY = ("audit_events", "alembic_version")
+#: columns no staff login reads (secrets): every other column of these tables is granted, so a
+#: column a later release adds is readable unless it is named here.
+SECRET_COLUMNS = {"staff": ("password_hash",)}
 
 _GROUP_WIDE = "'owner','manager','record_custodian','scheduler','biller'"
 
@@ -174,11 +177,30 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
     out.append(f"GRANT UPDATE (ended_at, ended_by, end_reason, version) ON chart_shares TO {s}")
     out.append(f"GRANT UPDATE (read_at) ON notifications TO {s}")
     out.append(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {s}")
+    out += _secret_column_statements(s)
     out.append(
         "DO $$ BEGIN EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database()); "
         f"EXECUTE format('GRANT CONNECT ON DATABASE %I TO {s}, \"{roles.gate}\"', "
         "current_database()); END $$"
     )
+    return out
+
+
+def _secret_column_statements(staff_role: str) -> list[str]:
+    """SELECT on every column but the secret ones (column grants: `SELECT *` is refused)."""
+    out = []
+    for table, secrets in SECRET_COLUMNS.items():
+        hidden = ", ".join(f"'{c}'" for c in secrets)
+        out += [
+            f"REVOKE SELECT ON public.{table} FROM {staff_role}",
+            "DO $$ DECLARE v_columns text; BEGIN"
+            " SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position)"
+            " INTO v_columns FROM information_schema.columns"
+            f" WHERE table_schema = 'public' AND table_name = '{table}'"
+            f" AND column_name NOT IN ({hidden});"
+            f" EXECUTE format('GRANT SELECT (%s) ON public.{table} TO %s', v_columns,"
+            f" '{staff_role.replace(chr(39), chr(39) * 2)}'); END $$",
+        ]
     return out
 
 
