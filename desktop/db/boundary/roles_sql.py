@@ -95,6 +95,37 @@ def _functions(roles: BoundaryRoles) -> list[str]:
             SELECT a.id, a.provider_id, a.starts_at, a.ends_at FROM public.appointments a
              WHERE a.status = 'booked' AND a.starts_at < p_to AND a.ends_at > p_from
                AND app.current_staff_id() IS NOT NULL $$""",
+        # R3 (`clients_with_open_records`): the clients in whose chart I wrote, on my list or not.
+        f"""CREATE FUNCTION app.own_chart_client_ids() RETURNS SETOF integer
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT n.client_id FROM public.chart_notes n
+             WHERE n.author_id = app.current_staff_id() AND app.has_role('provider')
+            UNION
+            SELECT d.client_id FROM public.documents d
+             WHERE d.owner_provider_id = app.current_staff_id() AND d.category = 'clinical'
+               AND app.has_role('provider') $$""",
+        # A row the person asked for by id but may not read: the rule that hides it (R2 for a
+        # profile, R3 for a chart), so the app says why instead of "no longer exists". It
+        # tells that the id exists and nothing of the row; NULL when it does not exist.
+        f"""CREATE FUNCTION app.hidden_by_rule(p_table text, p_id integer) RETURNS text
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT CASE
+              WHEN app.current_staff_id() IS NULL THEN NULL
+              WHEN p_table = 'clients'
+                THEN (SELECT 'R2' FROM public.clients WHERE id = p_id)
+              WHEN p_table = 'chart_notes'
+                THEN (SELECT 'R3' FROM public.chart_notes WHERE id = p_id)
+              WHEN p_table = 'documents'
+                THEN (SELECT CASE category WHEN 'clinical' THEN 'R3' ELSE 'R2' END
+                        FROM public.documents WHERE id = p_id)
+            END $$""",
+        # R6, R7: a provider who adds a client in this very transaction puts them on a list
+        # (theirs, or a colleague's as treating provider) before the client is theirs to read.
+        f"""CREATE FUNCTION app.client_added_now(p_client integer) RETURNS boolean
+            LANGUAGE sql VOLATILE {definer} AS $$
+            SELECT EXISTS (SELECT 1 FROM public.clients c
+                            WHERE c.id = p_client AND c.created_by = app.current_staff_id()
+                              AND c.xmin = pg_current_xact_id()::xid) $$""",
     ]
 
 
@@ -158,7 +189,8 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
         f"GRANT EXECUTE ON FUNCTION app.current_staff_id(), app.has_role(text[]),"
         f" app.my_client_ids(), app.sees_all_clients(), app.shares_to_me(boolean),"
         f" app.group_owned_providers(), app.busy_times(timestamptz, timestamptz),"
-        f" app.login_name(text) TO {s}",
+        f" app.login_name(text), app.hidden_by_rule(text, integer),"
+        f" app.client_added_now(integer), app.own_chart_client_ids() TO {s}",
         f"GRANT EXECUTE ON FUNCTION app.current_staff_id(), app.has_role(text[]),"
         f' app.login_name(text), app.is_administrator() TO "{roles.logins}"',
         f'GRANT SELECT ON app.boundary_roles TO "{roles.logins}"',
