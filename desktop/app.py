@@ -327,11 +327,10 @@ def build_context(
     ca_file = None if demo else config.ca_file
     server = _server_access(url, ca_file)
     if sign_in_later and server is not None and not make_url(url).username:
-        label = f"{describe_url(url)} ({transport_label(with_transport(server.url, ca_file))})"
         try:
             engine = create_database_engine(server.url, ca_file=ca_file)
         except (ValueError, sa_exc.ArgumentError) as error:
-            raise StartupError(f"Cannot use the database {label}: {error}") from None
+            raise StartupError(f"Cannot use the database {describe_url(url)}: {error}") from None
         embedded = False
     else:
         engine, label, embedded = open_database(
@@ -341,6 +340,10 @@ def build_context(
             keep=config.backups_kept,
             demo_file=demo and sqlite_path(make_url(url)) == config.demo_database,
             ca_file=ca_file,
+        )
+    if server is not None:  # people sign in as themselves: no login name in the label
+        label = (
+            f"{describe_url(server.url)} ({transport_label(with_transport(server.url, ca_file))})"
         )
     return AppContext(
         config=config,

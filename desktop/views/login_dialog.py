@@ -76,7 +76,8 @@ class LoginDialog(QDialog):
         buttons.addWidget(self.quit_button)
         buttons.addWidget(self.sign_in_button)
 
-        self.database_label = ElidedLabel(f"Database: {ctx.database_label}")
+        # two lines: how the connection travels (B5) stays readable after a long address
+        self.database_label = ElidedLabel(f"Database: {ctx.database_label}", max_lines=2)
         self.database_label.setObjectName("footnote")
         self.database_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.database_label.setAccessibleName("Database location")

@@ -5,18 +5,21 @@ even with the right password."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
 from sqlalchemy import text
 
 from desktop.db.boundary import login_name
+from desktop.db.tables import Appointment
 from desktop.db.uow import UnitOfWork
-from desktop.services import auth, client_list, demo, staff
+from desktop.services import auth, calendar_export, client_list, demo, server_logins, staff
 from desktop.services.errors import SignInRefused
 from desktop.services.principal import Role
 from desktop.services.server_sign_in import DEACTIVATED
 from tests.db import server_practice as sp
+from tests.services import worlds
 
 GROUP_WIDE = {Role.OWNER, Role.MANAGER, Role.RECORD_CUSTODIAN, Role.SCHEDULER, Role.BILLER}
 
@@ -188,3 +191,38 @@ def test_B5_a_person_signed_in_cannot_open_the_password_hashes(it, ctx) -> None:
     with ctx.engine.connect() as connection:
         with pytest.raises(Exception, match="permission denied"):
             connection.execute(text("SELECT password_hash FROM staff")).all()
+
+
+def test_R10_a_colleagues_appointment_reaches_the_calendar_only_as_busy(it, ctx) -> None:
+    sp.set_up(it, ctx.passwords)
+    now = datetime.now(UTC).replace(microsecond=0)
+    with UnitOfWork(it) as uow:
+        s = uow.session
+        ana = worlds.add_staff(s, "Ana Castillo", {Role.PROVIDER}, now)
+        ben = worlds.add_staff(s, "Ben Adeyemi", {Role.PROVIDER}, now)
+        client = worlds.add_client(s, "Kim", "Chen", now)
+        worlds.add_link(s, client, ben.staff_id, now)
+        s.add(
+            Appointment(
+                provider_id=ben.staff_id, client_id=client, starts_at=now + timedelta(hours=1),
+                ends_at=now + timedelta(hours=2), appointment_type="Intake",
+                note="private matter", created_by=ben.staff_id, created_at=now,
+            )
+        )  # fmt: skip
+        for person in (ana, ben):
+            server_logins.create_login(uow, person.staff_id, sp.PASSWORD)
+        uow.commit()
+    signed_in = ctx.sign_in(ana.email, sp.PASSWORD)
+    views = calendar_export.appointments_between(
+        ctx.uow(), signed_in, [ben.staff_id], now, now + timedelta(days=1)
+    )
+    assert [(v.provider_name, v.client_name, v.client_id, v.appointment_type, v.note)
+            for v in views] == [("Ben Adeyemi", "Busy", None, None, None)]  # fmt: skip
+    # Over the wire Ana receives the time, never the client, type or note.
+    with ctx.engine.connect() as connection:
+        assert connection.execute(text("SELECT note FROM appointments")).all() == []
+        columns = connection.execute(
+            text("SELECT * FROM app.calendar_busy(now(), now() + interval '1 day')")
+        ).keys()
+    assert not {"client_id", "note", "appointment_type"} & set(columns)
+    ctx.signed_out()

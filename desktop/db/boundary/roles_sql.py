@@ -96,6 +96,17 @@ def function_statements(roles: BoundaryRoles) -> list[str]:
             SELECT a.id, a.provider_id, a.starts_at, a.ends_at FROM public.appointments a
              WHERE a.status = 'booked' AND a.starts_at < p_to AND a.ends_at > p_from
                AND app.current_staff_id() IS NOT NULL $$""",
+        # The calendar's "Busy" (R10) with what the grid needs to draw it: where and which
+        # series, never the client, type or note.
+        f"""CREATE OR REPLACE FUNCTION app.calendar_busy(p_from timestamptz, p_to timestamptz)
+            RETURNS TABLE (appointment_id integer, provider_id integer, starts_at timestamptz,
+                           ends_at timestamptz, pos_code text, series_id integer,
+                           version integer)
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT a.id, a.provider_id, a.starts_at, a.ends_at, a.pos_code::text, a.series_id,
+                   a.version FROM public.appointments a
+             WHERE a.status = 'booked' AND a.starts_at < p_to AND a.ends_at > p_from
+               AND app.current_staff_id() IS NOT NULL $$""",
         # R3 (`clients_with_open_records`): the clients in whose chart I wrote, on my list or not.
         f"""CREATE OR REPLACE FUNCTION app.own_chart_client_ids() RETURNS SETOF integer
             LANGUAGE sql STABLE {definer} AS $$
@@ -190,7 +201,8 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
         f" app.my_client_ids(), app.sees_all_clients(), app.shares_to_me(boolean),"
         f" app.group_owned_providers(), app.busy_times(timestamptz, timestamptz),"
         f" app.login_name(text), app.hidden_by_rule(text, integer),"
-        f" app.client_added_now(integer), app.own_chart_client_ids() TO {s}",
+        f" app.client_added_now(integer), app.own_chart_client_ids(),"
+        f" app.calendar_busy(timestamptz, timestamptz) TO {s}",
         f"GRANT EXECUTE ON FUNCTION app.current_staff_id(), app.has_role(text[]),"
         f' app.login_name(text), app.is_administrator() TO "{roles.logins}"',
         f'GRANT SELECT ON app.boundary_roles TO "{roles.logins}"',
