@@ -52,6 +52,26 @@ def _parser() -> argparse.ArgumentParser:
         "set-password", help="store the database server password in the system keyring"
     )
     password.add_argument("--database", dest="db_url", metavar="URL")
+    provision = db_commands.add_parser(
+        "provision",
+        help="set a server up once: upgrade, the sign-in gate, the first Owner, staff logins",
+    )
+    provision.add_argument("--database", dest="db_url", metavar="URL")
+    provision.add_argument(
+        "--network",
+        default="10.0.0.0/24",
+        metavar="CIDR",
+        help="the workstations' network, for the pg_hba.conf lines printed (default 10.0.0.0/24)",
+    )
+    provision.add_argument("--practice", metavar="NAME", help="an empty server: the practice")
+    provision.add_argument(
+        "--time-zone", metavar="ZONE", help="an empty server: e.g. America/Toronto"
+    )
+    provision.add_argument("--owner-name", metavar="NAME", help="an empty server: the Owner's name")
+    provision.add_argument("--owner-email", metavar="EMAIL", help="an empty server: their email")
+    provision.add_argument(
+        "--owner-provider", action="store_true", help="the Owner also sees clients as a provider"
+    )
     backup = db_commands.add_parser(
         "backup", help="write a consistent, encrypted copy of the database while it is in use"
     )
@@ -159,6 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .commands import backup
 
             return backup.run(args, config)
+        if args.command == "db" and args.db_command == "provision":
+            from .commands import provision
+
+            return provision.run(args, config)
         if args.command == "db":
             from .commands import database
 

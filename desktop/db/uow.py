@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..clock import Clock, SystemClock
+from .server_ids import give_ids_before_insert
 
 #: one session factory per engine: making a factory sets up a Session class and its events,
 #: which would otherwise be paid by every unit of work.
@@ -21,6 +22,8 @@ def _factory(engine: Engine) -> sessionmaker[Session]:
     factory = _FACTORIES.get(engine)
     if factory is None:
         factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+        if engine.dialect.name == "postgresql":
+            give_ids_before_insert(factory)
         _FACTORIES[engine] = factory
     return factory
 

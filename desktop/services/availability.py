@@ -25,7 +25,7 @@ from ..db.tables import (
     StaffRole,
 )
 from ..db.uow import UnitOfWork
-from . import audit
+from . import audit, busy_times
 from .boundary import checked
 from .calendar_export import clean_duration, practice_zone, to_utc
 from .errors import InvalidInput, NotFound
@@ -369,6 +369,9 @@ def _busy_by_provider(
         ).where(table.provider_id.in_(ids), table.starts_at < end, table.ends_at > start)
         if extra is not None:
             query = query.where(extra)
+        if table is Appointment and uow.dialect == "postgresql":
+            # As the person, appointments they may not read are still busy (busy_times.py).
+            query = query.union_all(busy_times.busy_spans(ids, start, end))
         rows = connection.execute(query).all()  # one fetch, not one call per row
         if uow.dialect == "sqlite":
             parse = datetime.fromisoformat

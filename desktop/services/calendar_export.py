@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db.tables import Appointment, Client, Practice, ProviderProfile, Staff
 from ..db.uow import UnitOfWork
-from . import audit
+from . import audit, busy_times
 from .boundary import checked
 from .errors import Conflict, InvalidInput
 from .policy import Decision, ProviderFacts, may_see_client
@@ -280,7 +280,27 @@ def appointments_between(
     if not include_cancelled:
         conditions.append(Appointment.status == "booked")
     with uow:
-        return _views(uow, principal, *conditions)
+        return _with_busy(uow, _views(uow, principal, *conditions), provider_ids, start, end)
+
+
+def _with_busy(
+    uow: UnitOfWork, views: list[AppointmentView], provider_ids, start, end
+) -> list[AppointmentView]:
+    """On a server, add the "Busy" times the person's rows did not bring (busy_times.py)."""
+    if not busy_times.on_server(uow):
+        return views
+    seen = {view.id for view in views}
+    for row in busy_times.busy_rows(uow, list(provider_ids), start, end, seen):
+        views.append(
+            AppointmentView(
+                id=row[0], provider_id=row[1], provider_name=row[2], client_id=None,
+                client_name="Busy", starts_at=row[3], ends_at=row[4], appointment_type=None,
+                pos_code=row[5], pos_name=pos_name(row[5]), status="booked", series_id=row[6],
+                note=None, cancel_reason=None, version=row[7],
+            )
+        )  # fmt: skip
+    views.sort(key=lambda v: (v.starts_at, v.provider_name, v.id))
+    return views
 
 
 @checked
@@ -314,6 +334,7 @@ def export_ics(
             Appointment.starts_at < end,
             Appointment.ends_at > start,
         )
+        views = _with_busy(uow, views, [provider.staff_id], start, end)
         calendar = Calendar()
         calendar.add("prodid", "-//Clinic Desk//Calendar export//EN")
         calendar.add("version", "2.0")

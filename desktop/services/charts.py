@@ -20,6 +20,7 @@ from .documents import (
     readable_documents_query,
 )
 from .errors import Conflict, InvalidInput, NotFound
+from .hidden_rows import refuse_if_hidden
 from .policy import (
     ProviderFacts,
     may_complete_own_note,
@@ -328,6 +329,7 @@ def _clean_session_date(session_date: date | None, today: date) -> date | None:
 def _load_note(uow: UnitOfWork, note_id: int) -> ChartNote:
     note = uow.session.get(ChartNote, note_id)
     if note is None:
+        refuse_if_hidden(uow, "chart_notes", note_id)
         raise NotFound("That note no longer exists. The chart may be out of date: refresh it.")
     return note
 

@@ -25,7 +25,7 @@ from ..db.tables import (
     StaffRole,
 )
 from ..db.uow import UnitOfWork
-from . import audit
+from . import audit, server_logins
 from .passwords import Passwords
 from .principal import Principal, Role
 
@@ -122,6 +122,8 @@ def _seed(uow: UnitOfWork, passwords: Passwords, rng: random.Random) -> None:
         if login.records_owner:
             session.add(ProviderProfile(staff_id=member.id, records_owner=login.records_owner))
         staff[login.email] = member
+        # On a server each demo person signs in with their own login (B5).
+        server_logins.create_login(uow, member.id, DEMO_PASSWORD)
     session.flush()
     owner = staff["owner@demo.clinic"]
     providers = [

@@ -15,6 +15,7 @@ from ..db.uow import UnitOfWork
 from . import audit, emergency_reads
 from .boundary import checked
 from .errors import InvalidInput, NotFound, PermissionRefused
+from .hidden_rows import refuse_if_hidden
 from .policy import (
     ChartFacts,
     ProviderFacts,
@@ -209,6 +210,7 @@ def open_document(uow: UnitOfWork, principal: Principal, document_id: int) -> Do
     with uow:
         document = uow.session.get(Document, document_id)
         if document is None:
+            refuse_if_hidden(uow, "documents", document_id)
             raise NotFound("That document no longer exists. Refresh the list.")
         client = load_client(uow, document.client_id)
         chart = None

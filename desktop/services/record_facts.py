@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, exists, select
 from ..db.tables import ChartShare, Client, ClientProviderLink, ProviderProfile, Staff, StaffRole
 from ..db.uow import UnitOfWork
 from .errors import NotFound
+from .hidden_rows import refuse_if_hidden
 from .policy import ChartFacts, ProviderFacts
 from .policy.scopes import own_chart_client_ids, share_is_active
 from .principal import Principal
@@ -22,6 +23,7 @@ def client_name(client: Client) -> str:
 def load_client(uow: UnitOfWork, client_id: int) -> Client:
     client = uow.session.get(Client, client_id)
     if client is None:
+        refuse_if_hidden(uow, "clients", client_id)
         raise NotFound("That client no longer exists. The list may be out of date: refresh it.")
     return client
 

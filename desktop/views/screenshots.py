@@ -381,7 +381,7 @@ def save_screenshots(ctx: AppContext, out_dir: Path, email: str, password: str) 
     ensure_application()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    principal = auth.sign_in(ctx.uow(), ctx.passwords, email, password, ctx.workstation)
+    principal = ctx.sign_in(email, password)
     shots = Shots(ctx, principal)
     written: list[Path] = []
     previous_handler = _quiet_platform_chatter()

@@ -70,7 +70,11 @@ class SessionController(QObject):
         ctx.standing_listeners.append(self.standing_changed.emit)
 
     def start(self) -> None:
-        """Show "Set up your practice" on an empty database, else the sign-in dialog."""
+        """Show "Set up your practice" on an empty database, else the sign-in dialog. On a
+        server nothing is read before someone signs in (IT sets the practice up there)."""
+        if self.ctx.server is not None:
+            self.show_login()
+            return
         info = practice.practice_info(self.ctx.uow())
         if info is None:
             dialog = SetupDialog(self.ctx)
@@ -79,7 +83,7 @@ class SessionController(QObject):
             self.show_login()
 
     def show_login(self, email: str = "") -> LoginDialog:
-        info = practice.practice_info(self.ctx.uow())
+        info = None if self.ctx.server is not None else practice.practice_info(self.ctx.uow())
         dialog = LoginDialog(self.ctx, info.name if info else None, email)
         self._open(dialog)
         QTimer.singleShot(WARM_UP_MS, load_main_window_modules)
@@ -248,6 +252,7 @@ class SessionController(QObject):
             auth.sign_out(self.ctx.uow(), principal)
         except Exception:  # the sign-out record is worth trying, never worth a stuck window
             log.exception("could not record the sign-out")
+        self.ctx.signed_out()
 
     def sign_out(self) -> None:
         """Close the main window, end the session and ask for a sign-in again. A window with

@@ -31,6 +31,7 @@ from desktop.db.tables import (
 from desktop.db.uow import UnitOfWork
 from desktop.services import audit
 from desktop.services.policy.scopes import (
+    clients_with_open_records,
     readable_documents,
     readable_notes,
     readable_profiles,
@@ -240,7 +241,10 @@ def expected_rows(world: World, who: str) -> dict[str, set]:
             )
         ).all()
         expected = {
-            "clients": clients,
+            # R3: a provider also reads the clients in whose chart they wrote (own charts);
+            # R18: and those of an emergency access open now.
+            "clients": clients
+            | _ids(uow, select(Client.id).where(clients_with_open_records(person, Client.id))),
             "chart_notes": _ids(uow, select(ChartNote.id).where(readable_notes(person, now))),
             "documents": _ids(uow, select(Document.id).where(readable_documents(person, now))),
         }

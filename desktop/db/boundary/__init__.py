@@ -18,10 +18,11 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from . import audit_sql, emergency_sql, logins_sql, policies_sql, roles_sql
-from .names import BoundaryRoles, login_name, roles_for_database
+from .names import BoundaryRoles, gate_login_name, login_name, roles_for_database
 
 __all__ = [
     "BoundaryRoles",
+    "gate_login_name",
     "install",
     "installed",
     "login_name",

@@ -135,6 +135,11 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
         f"({has_role('owner', 'manager', 'record_custodian', 'scheduler')}"
         f" OR ({has_role('provider')} AND {on_my_list('client_provider_links.client_id')}))"
     )
+    # R6, R7: the links of a client the provider adds in the same transaction.
+    new_client_links = (
+        f"({link_rights} OR ({has_role('provider')}"
+        " AND app.client_added_now(client_provider_links.client_id)))"
+    )
     share_sharer = may_share("chart_shares.client_id", "chart_shares.from_provider_id")
     share_ender = (
         f"({share_sharer} OR {has_role('owner', 'manager', 'record_custodian', 'scheduler')}"
@@ -145,7 +150,14 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
         f" AND ({on_my_list('chart_notes.client_id')} OR chart_notes.addendum_to_id IS NOT NULL))"
     )
     return [
-        ("clients", "read", "SELECT", readable_profile("clients.id"), None),
+        (
+            "clients",
+            "read",
+            "SELECT",
+            f"({readable_profile('clients.id')}"
+            " OR clients.id IN (SELECT app.own_chart_client_ids()))",
+            None,
+        ),
         ("clients", "add", "INSERT", None, EDITS_PROFILES),
         (
             "clients",
@@ -173,7 +185,7 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
             readable_profile("client_provider_links.client_id"),
             None,
         ),
-        ("client_provider_links", "add", "INSERT", None, link_rights),
+        ("client_provider_links", "add", "INSERT", None, new_client_links),
         ("client_provider_links", "change", "UPDATE", link_rights, None),
         (
             "linked_profiles",

@@ -52,6 +52,9 @@ DELETABLE = (
 )
 #: tables staff only read and append to through functions, or never touch.
 READ_ONLY = ("audit_events", "audit_checkpoints", "alembic_version")
+#: columns no staff login reads (secrets): every other column of these tables is granted, so a
+#: column a later release adds is readable unless it is named here.
+SECRET_COLUMNS = {"staff": ("password_hash",)}
 
 _GROUP_WIDE = "'owner','manager','record_custodian','scheduler','biller'"
 
@@ -137,6 +140,48 @@ def function_statements(roles: BoundaryRoles) -> list[str]:
             SELECT a.id, a.provider_id, a.starts_at, a.ends_at FROM public.appointments a
              WHERE a.status = 'booked' AND a.starts_at < p_to AND a.ends_at > p_from
                AND app.current_staff_id() IS NOT NULL $$""",
+        # The calendar's "Busy" (R10) with what the grid needs to draw it: where and which
+        # series, never the client, type or note.
+        f"""CREATE OR REPLACE FUNCTION app.calendar_busy(p_from timestamptz, p_to timestamptz)
+            RETURNS TABLE (appointment_id integer, provider_id integer, starts_at timestamptz,
+                           ends_at timestamptz, pos_code text, series_id integer,
+                           version integer)
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT a.id, a.provider_id, a.starts_at, a.ends_at, a.pos_code::text, a.series_id,
+                   a.version FROM public.appointments a
+             WHERE a.status = 'booked' AND a.starts_at < p_to AND a.ends_at > p_from
+               AND app.current_staff_id() IS NOT NULL $$""",
+        # R3 (`clients_with_open_records`): the clients in whose chart I wrote, on my list or not.
+        f"""CREATE OR REPLACE FUNCTION app.own_chart_client_ids() RETURNS SETOF integer
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT n.client_id FROM public.chart_notes n
+             WHERE n.author_id = app.current_staff_id() AND app.has_role('provider')
+            UNION
+            SELECT d.client_id FROM public.documents d
+             WHERE d.owner_provider_id = app.current_staff_id() AND d.category = 'clinical'
+               AND app.has_role('provider') $$""",
+        # A row the person asked for by id but may not read: the rule that hides it (R2 for a
+        # profile, R3 for a chart), so the app says why instead of "no longer exists". It
+        # tells that the id exists and nothing of the row; NULL when it does not exist.
+        f"""CREATE OR REPLACE FUNCTION app.hidden_by_rule(p_table text, p_id integer) RETURNS text
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT CASE
+              WHEN app.current_staff_id() IS NULL THEN NULL
+              WHEN p_table = 'clients'
+                THEN (SELECT 'R2' FROM public.clients WHERE id = p_id)
+              WHEN p_table = 'chart_notes'
+                THEN (SELECT 'R3' FROM public.chart_notes WHERE id = p_id)
+              WHEN p_table = 'documents'
+                THEN (SELECT CASE category WHEN 'clinical' THEN 'R3' ELSE 'R2' END
+                        FROM public.documents WHERE id = p_id)
+            END $$""",
+        # R6, R7: a provider who adds a client in this very transaction puts them on a list
+        # (theirs, or a colleague's as treating provider) before the client is theirs to read.
+        f"""CREATE OR REPLACE FUNCTION app.client_added_now(p_client integer) RETURNS boolean
+            LANGUAGE sql VOLATILE {definer} AS $$
+            SELECT EXISTS (SELECT 1 FROM public.clients c
+                            WHERE c.id = p_client AND c.created_by = app.current_staff_id()
+                              AND c.xmin = pg_current_xact_id()::xid) $$""",
     ]
 
 
@@ -199,7 +244,9 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
         f"GRANT EXECUTE ON FUNCTION app.current_staff_id(), app.has_role(text[]),"
         f" app.my_client_ids(), app.sees_all_clients(), app.shares_to_me(boolean),"
         f" app.group_owned_providers(), app.busy_times(timestamptz, timestamptz),"
-        f" app.login_name(text) TO {s}",
+        f" app.login_name(text), app.hidden_by_rule(text, integer),"
+        f" app.client_added_now(integer), app.own_chart_client_ids(),"
+        f" app.calendar_busy(timestamptz, timestamptz) TO {s}",
         f"GRANT EXECUTE ON FUNCTION app.current_staff_id(), app.has_role(text[]),"
         f' app.login_name(text), app.is_administrator() TO "{roles.logins}"',
         f'GRANT SELECT ON app.boundary_roles TO "{roles.logins}"',
@@ -221,11 +268,30 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
     out.append(f"GRANT UPDATE (ended_at, ended_by, end_reason, version) ON chart_shares TO {s}")
     out.append(f"GRANT UPDATE (read_at) ON notifications TO {s}")
     out.append(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {s}")
+    out += _secret_column_statements(s)
     out.append(
         "DO $$ BEGIN EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database()); "
         f"EXECUTE format('GRANT CONNECT ON DATABASE %I TO {s}, \"{roles.gate}\"', "
         "current_database()); END $$"
     )
+    return out
+
+
+def _secret_column_statements(staff_role: str) -> list[str]:
+    """SELECT on every column but the secret ones (column grants: `SELECT *` is refused)."""
+    out = []
+    for table, secrets in SECRET_COLUMNS.items():
+        hidden = ", ".join(f"'{c}'" for c in secrets)
+        out += [
+            f"REVOKE SELECT ON public.{table} FROM {staff_role}",
+            "DO $$ DECLARE v_columns text; BEGIN"
+            " SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position)"
+            " INTO v_columns FROM information_schema.columns"
+            f" WHERE table_schema = 'public' AND table_name = '{table}'"
+            f" AND column_name NOT IN ({hidden});"
+            f" EXECUTE format('GRANT SELECT (%s) ON public.{table} TO %s', v_columns,"
+            f" '{staff_role.replace(chr(39), chr(39) * 2)}'); END $$",
+        ]
     return out
 
 

@@ -53,7 +53,8 @@ class Staff(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    #: deferred: never read with the row (staff logins on a server may not read it at all).
+    password_hash: Mapped[str] = mapped_column(String(255), deferred=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
