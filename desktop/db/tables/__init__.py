@@ -14,6 +14,7 @@ from .charts import (
 from .clients import Client, ClientNameWord, ClientProviderLink, LinkedProfile
 from .practice import RECORD_OWNERS, ROLES, Practice, ProviderProfile, Staff, StaffRole
 from .scheduling import Appointment, AppointmentSeries, ProviderAvailability, ProviderTimeOff
+from .supervision import ClientRestriction, NoteReview, Supervision
 
 # Keeps client_name_words in step with every client written through the ORM.
 from .. import name_index  # noqa: E402, F401  isort: skip
@@ -34,8 +35,10 @@ __all__ = [
     "Client",
     "ClientNameWord",
     "ClientProviderLink",
+    "ClientRestriction",
     "Document",
     "LinkedProfile",
+    "NoteReview",
     "Notification",
     "Practice",
     "ProviderAvailability",
@@ -43,4 +46,5 @@ __all__ = [
     "ProviderTimeOff",
     "Staff",
     "StaffRole",
+    "Supervision",
 ]
