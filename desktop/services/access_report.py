@@ -25,8 +25,9 @@ from .policy import (
     may_share_chart,
 )
 from .principal import Principal, Role, roles_label
-from .record_facts import ClientSharingFacts, client_sharing_facts, load_client, providers_facts
+from .record_facts import ClientSharingFacts, client_sharing_facts, providers_facts
 from .sharing import ShareView
+from .supervision_facts import load_client_for
 
 
 def _chart_providers(
@@ -110,7 +111,7 @@ def sharing_overview(
     """One section per chart of the client, the viewer's own first; each lists every other
     active provider with the share from that chart to them, if any."""
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         facts = client_sharing_facts(uow, client)
         may_see_client(principal, principal_linked=principal.staff_id in facts.linked).require()
         colleagues = uow.session.execute(
@@ -192,7 +193,7 @@ def _chart_reason(
 def who_can_see(uow: UnitOfWork, principal: Principal, client_id: int) -> list[AccessRow]:
     """Every active staff member with any access to the client: what they see and why (B1)."""
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         facts = client_sharing_facts(uow, client)
         may_see_client(principal, principal_linked=principal.staff_id in facts.linked).require()
         charts = _chart_providers(uow, client, facts)

@@ -25,7 +25,8 @@ from .policy import (
 )
 from .policy.scopes import readable_documents
 from .principal import Principal
-from .record_facts import chart_facts, is_linked, load_client, provider_facts
+from .record_facts import chart_facts, is_linked, provider_facts
+from .supervision_facts import load_client_for
 from .validation import clean_text
 
 CATEGORIES = ("clinical", "non_clinical")
@@ -161,7 +162,7 @@ def add_document(
     document goes into the uploader's own chart, which only they write (R3)."""
     category = _clean_category(category)
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         if category == "clinical":
             may_write_chart(principal, own_chart_facts(uow, principal, client)).require()
         else:
@@ -210,7 +211,7 @@ def open_document(uow: UnitOfWork, principal: Principal, document_id: int) -> Do
         document = uow.session.get(Document, document_id)
         if document is None:
             raise NotFound("That document no longer exists. Refresh the list.")
-        client = load_client(uow, document.client_id)
+        client = load_client_for(uow, principal, document.client_id)
         chart = None
         if document.category == "clinical":
             author = author_facts(uow, document.owner_provider_id)
@@ -248,7 +249,7 @@ def list_documents(
     Listing is not audited: it shows names, not content; opening a document is audited."""
     category = _clean_category(category, allow_none=True)
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         linked = is_linked(uow, client.id, principal.staff_id)
         may_see_client(principal, principal_linked=linked).require()
         query = readable_documents_query(principal, uow.now(), client.id)

@@ -14,7 +14,8 @@ from .errors import NotFound
 from .policy import may_open_records
 from .policy.scopes import linked_client_ids, own_chart_client_ids
 from .principal import Principal, Role
-from .record_facts import client_name, has_own_chart, is_linked, load_client
+from .record_facts import client_name, has_own_chart, is_linked
+from .supervision_facts import load_client_for
 from .validation import require_id
 
 
@@ -61,7 +62,7 @@ def past_client(uow: UnitOfWork, principal: Principal, client_id: int) -> PastCl
     heading of a client window that shows the provider's own chart only."""
     client_id = require_id(client_id, "client")
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         linked = is_linked(uow, client.id, principal.staff_id)
         own = has_own_chart(uow, client.id, principal.staff_id)
         may_open_records(principal, principal_linked=linked, has_own_chart=own).require()

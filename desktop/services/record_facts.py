@@ -13,6 +13,7 @@ from .errors import NotFound
 from .policy import ChartFacts, ProviderFacts
 from .policy.scopes import own_chart_client_ids, share_is_active
 from .principal import Principal
+from .supervision_facts import is_restricted, supervises
 
 
 def client_name(client: Client) -> str:
@@ -111,6 +112,8 @@ def chart_facts(
         author_linked=is_linked(uow, client.id, author.staff_id),
         principal_linked=is_linked(uow, client.id, principal.staff_id),
         share_to_principal_includes_private=share.include_private if share else None,
+        supervised_by_principal=supervises(uow, principal, author.staff_id, client.id),
+        principal_restricted=is_restricted(uow, client.id, principal.staff_id),
     )
 
 

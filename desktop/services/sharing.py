@@ -32,10 +32,10 @@ from .record_facts import (
     chart_facts,
     client_name,
     is_linked,
-    load_client,
     provider_facts,
     require_provider,
 )
+from .supervision_facts import load_client_for
 
 SHARE_STARTED_BANNER = "Chart sharing has been activated"
 SHARE_ENDED_BANNER = "Chart sharing has been deactivated"
@@ -297,7 +297,7 @@ def start_chart_share(
 ) -> ShareView:
     """Share A's chart of C with B, one way (R5); private notes only when chosen (R4)."""
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         author, recipient = check_share(uow, principal, client, from_provider_id, to_provider_id)
         until = _clean_until(uow, until)
         share = start_share_in_transaction(
@@ -332,7 +332,7 @@ def end_chart_share(uow: UnitOfWork, principal: Principal, share_id: int) -> Sha
         share = uow.session.get(ChartShare, share_id)
         if share is None:
             raise NotFound("That chart share no longer exists.")
-        client = load_client(uow, share.client_id)
+        client = load_client_for(uow, principal, share.client_id)
         author = require_provider(uow, share.from_provider_id)
         may_share_chart(principal, chart_facts(uow, principal, client, author)).require()
         if share.ended_at is not None or (share.expires_at and share.expires_at <= uow.now()):
@@ -355,7 +355,7 @@ def preview_share(
 ) -> SharePreview:
     """Exactly what B would gain (B3), for the review screen; counts only, so nothing is read."""
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         author, recipient = check_share(uow, principal, client, from_provider_id, to_provider_id)
 
         def count_notes(kind: str) -> int:

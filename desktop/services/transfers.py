@@ -17,8 +17,9 @@ from .errors import InvalidInput
 from .policy import ProviderFacts
 from .principal import Principal
 from .provider_links import end_link_in_transaction
-from .record_facts import active_share, client_name, is_linked, load_client
+from .record_facts import active_share, client_name, is_linked
 from .sharing import check_share, end_share_in_transaction, ensure_link, start_share_in_transaction
+from .supervision_facts import load_client_for
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def transfer_client(
 ) -> TransferSummary:
     """Transfer C from A to B (R8): allowed to whoever may share A's chart (R5)."""
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         author, recipient = check_share(uow, principal, client, from_provider_id, to_provider_id)
         transfer_in_transaction(uow, principal, client, author, recipient, include_private)
         summary = TransferSummary(
