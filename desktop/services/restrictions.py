@@ -112,7 +112,12 @@ def restrictions_of(uow: UnitOfWork, principal: Principal, client_id: int) -> li
         load_client_for(uow, principal, client_id)
         if not may_restrict_clients(principal):
             return []
-        return _views(uow, _open(uow, client_id))
+        return restrictions_in_force(uow, client_id)
+
+
+def restrictions_in_force(uow: UnitOfWork, client_id: int) -> list[RestrictionView]:
+    """The client's restrictions in force, in the caller's unit of work."""
+    return _views(uow, _open(uow, client_id))
 
 
 @checked

@@ -26,6 +26,7 @@ from .boundary import checked
 from .errors import Conflict, InvalidInput, NotFound
 from .policy import ProviderFacts, may_receive_chart, may_share_chart
 from .policy.scopes import share_is_active
+from .policy.supervision_rules import may_join_client
 from .principal import Principal
 from .record_facts import (
     active_share,
@@ -35,7 +36,7 @@ from .record_facts import (
     provider_facts,
     require_provider,
 )
-from .supervision_facts import load_client_for
+from .supervision_facts import is_restricted, load_client_for, provider_name
 
 SHARE_STARTED_BANNER = "Chart sharing has been activated"
 SHARE_ENDED_BANNER = "Chart sharing has been deactivated"
@@ -162,6 +163,9 @@ def ensure_link(
                 .values(is_treating=True, version=ClientProviderLink.version + 1)
             )
         return False
+    may_join_client(
+        provider_name(uow, provider_id), restricted=is_restricted(uow, client.id, provider_id)
+    ).require()
     now = uow.now()
     uow.session.add(
         ClientProviderLink(

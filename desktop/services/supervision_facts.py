@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import literal, select
 
-from ..db.tables import Client, NoteReview, Supervision
+from ..db.tables import Client, ClientRestriction, NoteReview, Staff, Supervision
 from ..db.uow import UnitOfWork
 from .errors import NotFound
 from .policy.record_rules import NOT_FOUND
@@ -57,3 +57,31 @@ def load_client_for(uow: UnitOfWork, viewer: Principal, client_id: int) -> Clien
     if client is None or is_restricted(uow, client_id, viewer.staff_id):
         raise NotFound(NOT_FOUND)
     return client
+
+
+def supervisions_of_client(
+    uow: UnitOfWork, client_id: int, author_ids: frozenset[int]
+) -> dict[int, Supervision]:
+    """R16: for each of the client's providers, the supervision in force over them for it."""
+    rows = uow.session.scalars(
+        select(Supervision).where(
+            Supervision.supervisee_id.in_(sorted(author_ids)),
+            supervision_in_force(Supervision.supervisee_id, literal(client_id)),
+        )
+    )
+    return {row.supervisee_id: row for row in rows}
+
+
+def restricted_staff(uow: UnitOfWork, client_id: int) -> frozenset[int]:
+    """R17: the staff members the client is hidden from."""
+    return frozenset(
+        uow.session.scalars(
+            select(ClientRestriction.staff_id).where(
+                ClientRestriction.client_id == client_id, ClientRestriction.lifted_at.is_(None)
+            )
+        )
+    )
+
+
+def provider_name(uow: UnitOfWork, staff_id: int) -> str:
+    return uow.session.scalar(select(Staff.display_name).where(Staff.id == staff_id)) or ""

@@ -13,7 +13,12 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, union
 from ...db.tables import ChartNote, ChartShare, ClientProviderLink, Document, ProviderProfile
 from ..principal import Principal, Role
 from .record_rules import RECORD_KEEPING_ROLES, may_see_all_clients
-from .supervision_scopes import notes_awaiting_review_by, supervised_chart, unrestricted
+from .supervision_scopes import (
+    notes_awaiting_review_by,
+    supervised_chart,
+    supervised_clients,
+    unrestricted,
+)
 
 
 def share_is_active(now: datetime) -> ColumnElement[bool]:
@@ -79,21 +84,6 @@ def clients_with_open_records(principal: Principal, client_id_column) -> ColumnE
             supervised_clients(principal, client_id_column),
         ),
         unrestricted(principal, client_id_column),
-    )
-
-
-def supervised_clients(principal: Principal, client_id_column) -> ColumnElement[bool]:
-    """R16: a client one of whose providers (linked, or having written in their chart) the
-    principal supervises for that client now."""
-    authors = union(
-        select(ClientProviderLink.provider_id).where(
-            ClientProviderLink.client_id == client_id_column,
-            ClientProviderLink.ended_at.is_(None),
-        ),
-        select(ChartNote.author_id).where(ChartNote.client_id == client_id_column),
-    ).subquery()
-    return exists(
-        select(authors.c[0]).where(supervised_chart(principal, client_id_column, authors.c[0]))
     )
 
 

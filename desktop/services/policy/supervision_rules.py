@@ -100,3 +100,15 @@ def may_restrict_person(
             "before restricting.",
         )
     return ALLOWED
+
+
+def may_join_client(provider_name: str, *, restricted: bool) -> Decision:
+    """R17 before R5-R8: a client restricted from a provider is never put on their list, shared
+    with them or transferred to them."""
+    if restricted:
+        return refused(
+            "R17",
+            f"This client is restricted from {provider_name}; the Owner or a Record Custodian "
+            "can lift the restriction first.",
+        )
+    return ALLOWED
