@@ -26,7 +26,7 @@ from .policy import (
 from .policy.scopes import readable_documents
 from .principal import Principal
 from .record_facts import chart_facts, is_linked, provider_facts
-from .supervision_facts import load_client_for
+from .supervision_facts import is_restricted, load_client_for
 from .validation import clean_text
 
 CATEGORIES = ("clinical", "non_clinical")
@@ -217,7 +217,12 @@ def open_document(uow: UnitOfWork, principal: Principal, document_id: int) -> Do
             author = author_facts(uow, document.owner_provider_id)
             chart = chart_facts(uow, principal, client, author)
         linked = is_linked(uow, client.id, principal.staff_id)
-        may_read_document(principal, chart, principal_linked=linked).require()
+        may_read_document(
+            principal,
+            chart,
+            principal_linked=linked,
+            restricted=is_restricted(uow, client.id, principal.staff_id),
+        ).require()
         data = document.content
         audit.record(
             uow,

@@ -315,9 +315,14 @@ def may_read_note(
 
 
 def may_read_document(
-    principal: Principal, chart: ChartFacts | None, *, principal_linked: bool
+    principal: Principal,
+    chart: ChartFacts | None,
+    *,
+    principal_linked: bool,
+    restricted: bool = False,
 ) -> Decision:
-    """A clinical document follows its provider's chart (R3); a non-clinical one the profile (R2)."""
+    """A clinical document follows its provider's chart (R3); a non-clinical one the profile (R2).
+    Neither reaches a person the client is restricted from (R17)."""
     if chart is None:
-        return may_see_client(principal, principal_linked=principal_linked)
+        return may_see_client(principal, principal_linked=principal_linked, restricted=restricted)
     return may_read_chart(principal, chart)
