@@ -28,6 +28,7 @@ from .audit_screen import AuditScreen
 from .calendar import CalendarScreen
 from .client_profile import ClientProfileWindow
 from .clients_screen import ClientsScreen
+from .notes_to_review import NotesToReviewScreen
 from .notifications_panel import SHORTCUT as NOTICES_SHORTCUT
 from .notifications_panel import NotificationsPanel
 from .staff_screen import StaffScreen
@@ -36,7 +37,13 @@ from .widgets import ElidedLabel
 from .window_places import WindowPlace
 
 #: the screens in navigation order: (key, label). Ctrl+1.. follow this order.
-SCREENS = (("clients", "Clients"), ("calendar", "Calendar"), ("staff", "Staff"), ("audit", "Audit"))
+SCREENS = (
+    ("clients", "Clients"),
+    ("calendar", "Calendar"),
+    ("staff", "Staff"),
+    ("audit", "Audit"),
+    ("review", "Notes to review"),
+)
 DEFAULT_TIME_ZONE = "UTC"
 #: the first size (then the person's own, remembered); never more than the screen holds.
 DEFAULT_SIZE = (1280, 800)
@@ -86,6 +93,7 @@ class MainWindow(QMainWindow):
             "calendar": CalendarScreen(ctx, principal, time_zone),
             "staff": StaffScreen(ctx, principal),
             "audit": AuditScreen(ctx, principal, time_zone),
+            "review": NotesToReviewScreen(ctx, principal, time_zone),
         }
         self.stack = QStackedWidget()
         self.stack.setObjectName("content")
@@ -117,6 +125,8 @@ class MainWindow(QMainWindow):
         self.notifications = NotificationsPanel(ctx, principal, time_zone=time_zone)
         self.notifications.client_requested.connect(self.open_client)
         self.statusBar().addPermanentWidget(self.notifications)
+        self.screens["review"].count_changed.connect(self.show_review_count)
+        self.show_review_count(self.screens["review"].count())
         self._build_menus()
         self._focused_once = False
         self.show_screen("clients")
@@ -225,8 +235,15 @@ class MainWindow(QMainWindow):
             f"It is encrypted like the database. The newest {made.kept} backups are kept.",
         )
 
+    def show_review_count(self, count: int) -> None:
+        """R16: the navigation says how many notes wait for the signed-in supervisor."""
+        row = [k for k, _label in SCREENS].index("review")
+        item = self.navigation.item(row)
+        item.setText(f"Notes to review ({count})" if count else "Notes to review")
+        item.setToolTip(f"Notes to review: {count} waiting (Ctrl+{row + 1})")
+
     def show_screen(self, key: str) -> QWidget:
-        """Bring a screen forward ("clients", "calendar", "staff", "audit")."""
+        """Bring a screen forward ("clients", "calendar", "staff", "audit", "review")."""
         row = [k for k, _label in SCREENS].index(key)
         self.navigation.setCurrentRow(row)
         return self.screens[key]
