@@ -301,3 +301,17 @@ def review_states(
         for review in rows:
             result[review.note_id] = _state(uow, review)
         return result
+
+
+@checked
+def latest_cosigned_note(uow: UnitOfWork, principal: Principal) -> tuple[int, int] | None:
+    """(client id, note id) of the newest co-signed note the principal may read, if any."""
+    with uow:
+        row = uow.session.execute(
+            select(ChartNote.client_id, ChartNote.id)
+            .join(NoteReview, NoteReview.note_id == ChartNote.id)
+            .where(NoteReview.cosigner_id.is_not(None), readable_notes(principal, uow.now()))
+            .order_by(NoteReview.cosigned_at.desc(), ChartNote.id.desc())
+            .limit(1)
+        ).first()
+        return (row[0], row[1]) if row else None

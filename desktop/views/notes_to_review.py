@@ -51,8 +51,10 @@ class NotesToReviewScreen(QWidget):
         )
         self.list = QListWidget()
         self.list.setAccessibleName("Notes waiting for your review")
-        self.list.setMinimumWidth(280)
-        self.list.setMaximumWidth(360)
+        self.list.setMinimumWidth(260)
+        self.list.setMaximumWidth(320)
+        self.list.setWordWrap(True)
+        self.list.setSpacing(2)
         self.list.currentRowChanged.connect(self._show)
 
         self.title = ElidedLabel("")

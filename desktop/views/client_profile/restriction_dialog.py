@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -36,7 +37,10 @@ class RestrictionDialog(FormDialog):
         )
         self.current = QListWidget()
         self.current.setAccessibleName("Restricted from")
-        self.current.setMinimumHeight(96)
+        self.current.setWordWrap(True)
+        self.current.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.current.setMinimumHeight(72)
+        self.current.setMaximumHeight(120)
         self.lift_button = button("&Lift restriction")
         self.lift_button.clicked.connect(self.lift_selected)
         self.person = QComboBox()
@@ -49,9 +53,12 @@ class RestrictionDialog(FormDialog):
         self.reason.setAccessibleName("Reason")
         self.reason.setMaxLength(restrictions.MAX_REASON)
         self.reason.setPlaceholderText("For example: a staff member's relative")
+        lift_row = QHBoxLayout()
+        lift_row.addStretch(1)
+        lift_row.addWidget(self.lift_button)
         form = QFormLayout()
         form.addRow("Restricted &from", self.current)
-        form.addRow("", self.lift_button)
+        form.addRow("", lift_row)
         form.addRow("&Staff member", self.person)
         form.addRow("R&eason", self.reason)
         self.body.addLayout(form)
@@ -89,9 +96,14 @@ class RestrictionDialog(FormDialog):
 
     def submit(self) -> None:
         staff_id = self.person.currentData()
+        problems = []
         if staff_id is None:
-            self.message.show_text("Choose the staff member to restrict this client from.")
-            self.person.setFocus()
+            problems.append("Choose the staff member to restrict this client from.")
+        if not self.reason.text().strip():
+            problems.append("Write the reason: it is kept with the restriction.")
+        if problems:
+            self.message.show_text("\n".join(problems))
+            (self.person if staff_id is None else self.reason).setFocus()
             return
         made = self.attempt(
             lambda: restrictions.restrict_client(
