@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.notifications.client_requested.connect(self.open_client)
         self.statusBar().addPermanentWidget(self.notifications)
         self.screens["review"].count_changed.connect(self.show_review_count)
+        self.screens["review"].client_requested.connect(self.open_client)
         self.show_review_count(self.screens["review"].count())
         self._build_menus()
         self._focused_once = False

@@ -35,6 +35,8 @@ class NotesToReviewScreen(QWidget):
 
     #: the number of notes waiting changed (the navigation shows it).
     count_changed = Signal(int)
+    #: asks the main window to open the client of the chosen note (the supervisee's chart).
+    client_requested = Signal(int)
 
     def __init__(self, ctx: AppContext, principal: Principal, time_zone: str, parent=None) -> None:
         super().__init__(parent)
@@ -79,9 +81,13 @@ class NotesToReviewScreen(QWidget):
         self.done = InlineMessage("Review done", kind="notice")
         self.approve_button = primary_button("&Approve and sign")
         self.return_button = button("&Return with comment")
+        self.chart_button = button("Open the &chart")
+        self.chart_button.setToolTip("Read the supervisee's chart of this client")
+        self.chart_button.clicked.connect(self._open_chart)
         self.approve_button.clicked.connect(self.approve)
         self.return_button.clicked.connect(self.return_note)
         actions = QHBoxLayout()
+        actions.addWidget(self.chart_button)
         actions.addStretch(1)
         actions.addWidget(self.return_button)
         actions.addWidget(self.approve_button)
@@ -160,7 +166,7 @@ class NotesToReviewScreen(QWidget):
         note = self.selected()
         self.message.clear_text()
         self.comment.clear()
-        for control in (self.approve_button, self.return_button):
+        for control in (self.approve_button, self.return_button, self.chart_button):
             control.setEnabled(note is not None)
         if note is None:
             return
@@ -177,6 +183,11 @@ class NotesToReviewScreen(QWidget):
             if cosign
             else "Sign the note as approved"
         )
+
+    def _open_chart(self) -> None:
+        note = self.selected()
+        if note is not None:
+            self.client_requested.emit(note.client_id)
 
     def approve(self) -> None:
         note = self.selected()

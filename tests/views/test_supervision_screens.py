@@ -160,3 +160,24 @@ def test_R17_restricting_a_client_hides_them_from_the_persons_list_search_and_ca
     assert "Chen, Kim" in shown(open_clients(qtbot, ctx, owner))
     other = open_profile(qtbot, ctx, tess, client, tab="records")
     assert not other.records_tab.sharing.restrict_button.isVisible()
+
+
+def test_R16_the_supervisor_opens_the_supervisees_chart_from_the_note(
+    qtbot, ctx, owner, add_member
+):
+    tess, rosa, client = _practice(ctx, owner, add_member)
+    supervision.set_supervision(ctx.uow(), owner, tess.staff_id, rosa.staff_id, "approve")
+    private = charts.create_note(
+        ctx.uow(), tess, client, kind="private", title="Private", body="x", session_date=None
+    )
+    charts.sign_note(ctx.uow(), tess, private.id, private.version)
+    note = _draft(ctx, tess, client)
+    charts.sign_note(ctx.uow(), tess, note.id, note.version)
+    window = MainWindow(ctx, rosa, None)
+    qtbot.addWidget(window)
+    screen = window.show_screen("review")
+    qtbot.mouseClick(screen.chart_button, Qt.MouseButton.LeftButton)
+    profile = window.profile_windows[client]
+    assert profile.facts_label.text().startswith("You supervise a provider of this client")
+    (chart,) = profile.records_tab.records.charts
+    assert [n.id for n in chart.notes] == [note.id] and chart.private_notes is None
