@@ -78,6 +78,8 @@ def add_supervision(
     session.add(
         NoteReview(
             note_id=done.id,
+            author_id=supervisee.id,
+            client_id=first.id,
             supervisor_id=supervisor.id,
             mode="cosign",
             state="approved",
@@ -92,6 +94,8 @@ def add_supervision(
     session.add(
         NoteReview(
             note_id=waiting.id,
+            author_id=supervisee.id,
+            client_id=second.id,
             supervisor_id=supervisor.id,
             mode="cosign",
             state="awaiting",

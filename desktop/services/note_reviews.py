@@ -92,7 +92,13 @@ def send_for_review(uow: UnitOfWork, author: Principal, note: ChartNote) -> bool
     now = uow.now()
     review = uow.session.get(NoteReview, note.id)
     if review is None:
-        review = NoteReview(note_id=note.id, submitted_at=now, comment="")
+        review = NoteReview(
+            note_id=note.id,
+            author_id=note.author_id,
+            client_id=note.client_id,
+            submitted_at=now,
+            comment="",
+        )
         uow.session.add(review)
     review.supervisor_id, review.mode, review.state = (
         supervision.supervisor_id,

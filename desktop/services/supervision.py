@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import literal, select
 
-from ..db.tables import ChartNote, Client, NoteReview, Notification, Staff, Supervision
+from ..db.tables import Client, NoteReview, Notification, Staff, Supervision
 from ..db.uow import UnitOfWork
 from . import audit
 from .boundary import checked
@@ -177,17 +177,15 @@ def _follow_reviews(
     uow: UnitOfWork, principal: Principal, supervisee_id: int, client_id: int | None
 ) -> None:
     """Move each of the supervisee's notes awaiting review to the supervision now in force."""
-    query = (
-        select(NoteReview, ChartNote)
-        .join(ChartNote, ChartNote.id == NoteReview.note_id)
-        .where(ChartNote.author_id == supervisee_id, NoteReview.state == "awaiting")
+    query = select(NoteReview).where(
+        NoteReview.author_id == supervisee_id, NoteReview.state == "awaiting"
     )
     if client_id is not None:
-        query = query.where(ChartNote.client_id == client_id)
-    for review, note in uow.session.execute(query).all():
+        query = query.where(NoteReview.client_id == client_id)
+    for review in uow.session.scalars(query).all():
         now_in_force = uow.session.scalars(
             select(Supervision).where(
-                supervision_in_force(literal(supervisee_id), literal(note.client_id))
+                supervision_in_force(literal(supervisee_id), literal(review.client_id))
             )
         ).first()
         details = {"from_supervisor_id": review.supervisor_id}
@@ -202,11 +200,11 @@ def _follow_reviews(
             action = REVIEW_MOVED
         else:
             review.state, review.comment, review.decided_at = "returned", BACK_TO_DRAFT, uow.now()
-            client = uow.session.get(Client, note.client_id)
+            client = uow.session.get(Client, review.client_id)
             uow.session.add(
                 Notification(
                     recipient_id=supervisee_id,
-                    client_id=note.client_id,
+                    client_id=review.client_id,
                     created_at=uow.now(),
                     message=f"Your note for {client_name(client)} is a draft again: "
                     "nobody supervises it now. Sign it when it is ready.",
@@ -217,7 +215,7 @@ def _follow_reviews(
             uow,
             principal,
             action,
-            client_id=note.client_id,
-            subject=f"note:{note.id}",
+            client_id=review.client_id,
+            subject=f"note:{review.note_id}",
             details=details,
         )

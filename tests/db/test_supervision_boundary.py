@@ -40,6 +40,8 @@ def world(postgres_server, _postgres_template) -> Iterator[World]:
             s.add(
                 NoteReview(
                     note_id=waiting,
+                    author_id=p["own"],
+                    client_id=w.clients["own"],
                     supervisor_id=p["none"],
                     mode="cosign",
                     state="awaiting",

@@ -142,6 +142,8 @@ def build(engine, mode: str) -> World:
                     s.add(
                         NoteReview(
                             note_id=note,
+                            author_id=a,
+                            client_id=clients[client],
                             supervisor_id=supervisor,
                             mode="cosign" if client == "K" else mode,
                             state=state,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QImage
 
-from desktop.services import clients
+from desktop.services import charts, clients, note_reviews, provider_links, supervision
 from desktop.services.clients import ClientDraft
 from desktop.services.principal import Role
 from desktop.views.screenshots import STEPS, save_screenshots
@@ -13,8 +13,16 @@ from .conftest import OWNER_EMAIL, OWNER_PASSWORD, STAFF_PASSWORD
 
 
 def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path):
-    add_member("Dr. Rosa Lindqvist", Role.PROVIDER)
-    clients.create_client(ctx.uow(), owner, ClientDraft(first_name="Kim", last_name="Chen"))
+    _member, rosa = add_member("Dr. Rosa Lindqvist", Role.PROVIDER)
+    kim = clients.create_client(ctx.uow(), owner, ClientDraft(first_name="Kim", last_name="Chen"))
+    # The Owner, also a provider, co-signs one of Rosa's notes (R16).
+    provider_links.add_to_provider_list(ctx.uow(), owner, kim.id, rosa.staff_id)
+    supervision.set_supervision(ctx.uow(), owner, rosa.staff_id, owner.staff_id, "cosign")
+    note = charts.create_note(
+        ctx.uow(), rosa, kim.id, kind="progress", title="Session", body="Well.", session_date=None
+    )
+    sent = charts.sign_note(ctx.uow(), rosa, note.id, note.version)
+    note_reviews.approve_note(ctx.uow(), owner, sent.id, sent.version)
     written = save_screenshots(ctx, tmp_path / "shots", OWNER_EMAIL, OWNER_PASSWORD)
 
     names = [path.name for path in written]
@@ -33,6 +41,10 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path)
         "calendar-week.png",
         "booking-new-provider-alert.png",
         "find-availability.png",
+        "supervision-settings.png",
+        "notes-to-review.png",
+        "co-signed-note.png",
+        "restriction-dialog.png",
     ]
     assert len(STEPS) == len(written)
     for path in written:

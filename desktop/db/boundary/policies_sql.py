@@ -303,8 +303,13 @@ def _supervision_policies() -> list[tuple[str, str, str, str | None, str | None]
     R17: restrictions are for the Owner and Record Custodians only."""
     admins = has_role("owner", "manager")
     restricters = has_role("owner", "record_custodian")
-    my_notes = f"note_reviews.note_id IN (SELECT n.id FROM chart_notes n WHERE n.author_id = {ME})"
+    my_notes = f"(note_reviews.author_id = {ME})"
     review_hands = f"({my_notes} OR note_reviews.supervisor_id = {ME} OR {admins})"
+    sent = (
+        f"({my_notes} AND {has_role('provider')} AND note_reviews.note_id IN"
+        f" (SELECT n.id FROM chart_notes n WHERE n.author_id = {ME}"
+        " AND n.client_id = note_reviews.client_id))"
+    )
     return [
         ("supervisions", "read", "SELECT", f"({ME} IS NOT NULL)", None),
         ("supervisions", "set", "INSERT", None, admins),
@@ -316,7 +321,7 @@ def _supervision_policies() -> list[tuple[str, str, str, str | None, str | None]
             f"({review_hands} OR note_reviews.note_id IN (SELECT n.id FROM chart_notes n))",
             None,
         ),
-        ("note_reviews", "send", "INSERT", None, f"({my_notes} AND {has_role('provider')})"),
+        ("note_reviews", "send", "INSERT", None, sent),
         ("note_reviews", "decide", "UPDATE", review_hands, None),
         # The supervisor signs the note they approve (R16).
         (

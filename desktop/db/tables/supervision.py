@@ -55,9 +55,14 @@ class NoteReview(Base):
         CheckConstraint("(cosigner_id IS NULL) = (cosigned_at IS NULL)", name="cosign_has_time"),
         CheckConstraint("length(comment) <= 4000", name="comment_length"),
         Index("ix_note_reviews_supervisor", "supervisor_id", "state"),
+        Index("ix_note_reviews_author", "author_id", "state"),
     )
 
     note_id: Mapped[int] = mapped_column(ForeignKey("chart_notes.id"), primary_key=True)
+    #: the note's author and client, kept here so whoever moves a review when supervision
+    #: changes finds it without reading the draft itself.
+    author_id: Mapped[int] = mapped_column(ForeignKey("provider_profiles.staff_id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
     supervisor_id: Mapped[int] = mapped_column(ForeignKey("provider_profiles.staff_id"))
     #: "approve" or "cosign": the supervision's mode when the note was sent.
     mode: Mapped[str] = mapped_column(String(16))

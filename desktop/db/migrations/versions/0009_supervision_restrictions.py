@@ -64,6 +64,8 @@ def upgrade() -> None:
     op.create_table(
         "note_reviews",
         sa.Column("note_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sa.Integer(), nullable=False),
         sa.Column("supervisor_id", sa.Integer(), nullable=False),
         sa.Column("mode", sa.String(length=16), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
@@ -86,11 +88,14 @@ def upgrade() -> None:
         ),
         sa.CheckConstraint("length(comment) <= 4000", name=op.f("ck_note_reviews_comment_length")),
         _fk("note_reviews", "note_id", "chart_notes.id"),
+        _fk("note_reviews", "author_id", "provider_profiles.staff_id"),
+        _fk("note_reviews", "client_id", "clients.id"),
         _fk("note_reviews", "supervisor_id", "provider_profiles.staff_id"),
         _fk("note_reviews", "cosigner_id", "staff.id"),
         sa.PrimaryKeyConstraint("note_id", name=op.f("pk_note_reviews")),
     )
     op.create_index("ix_note_reviews_supervisor", "note_reviews", ["supervisor_id", "state"])
+    op.create_index("ix_note_reviews_author", "note_reviews", ["author_id", "state"])
 
     op.create_table(
         "client_restrictions",
