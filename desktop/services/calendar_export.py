@@ -30,7 +30,8 @@ from .errors import Conflict, InvalidInput
 from .policy import Decision, ProviderFacts, may_see_client
 from .policy.scopes import visible_clients
 from .principal import Principal
-from .record_facts import is_linked, load_client, require_provider
+from .record_facts import is_linked, require_provider
+from .supervision_facts import load_client_for
 
 CALENDAR_EXPORTED = "calendar.exported"
 #: roles that book for every provider (R10); a provider books on their own calendar.
@@ -310,7 +311,7 @@ def appointments_of_client(
     """The client profile's Appointments tab (R2): every appointment with every provider,
     cancelled ones included, by start time."""
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         linked = is_linked(uow, client.id, principal.staff_id)
         may_see_client(principal, principal_linked=linked).require()
         return _views(uow, principal, Appointment.client_id == client.id)

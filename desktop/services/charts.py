@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..db.tables import ChartNote, ClientProviderLink, Document, ProviderProfile, Staff
 from ..db.uow import UnitOfWork
-from . import audit, emergency_reads
+from . import audit, emergency_reads, note_reviews
 from .boundary import checked
 from .documents import (
     DocumentInfo,
@@ -31,7 +31,8 @@ from .policy import (
 )
 from .policy.scopes import readable_charts, readable_notes
 from .principal import Principal
-from .record_facts import chart_facts, has_own_chart, is_linked, load_client
+from .record_facts import chart_facts, has_own_chart, is_linked
+from .supervision_facts import is_restricted, load_client_for, supervises_client
 from .validation import clean_text
 
 NOTE_KINDS = ("progress", "private")
@@ -39,6 +40,7 @@ MAX_TITLE = 200
 MAX_BODY = 200_000
 ADDENDUM_TITLE = "Addendum"
 SIGNED_NEVER_CHANGES = "A signed note never changes; add an addendum instead."
+AWAITING_REVIEW = "This note is waiting for your supervisor's review; it changes once returned."
 CHANGED_ELSEWHERE = (
     "This note was changed in another window a moment ago. Open it again, then repeat your change."
 )
@@ -172,7 +174,7 @@ def read_records(uow: UnitOfWork, principal: Principal, client_id: int) -> Clien
     returned is audited as CHART_READ, and PRIVATE_NOTES_READ is added for a chart whose private
     notes were shown (at least one), in the same transaction (R13)."""
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         linked = is_linked(uow, client.id, principal.staff_id)
         access = emergency_reads.open_access_in_transaction(uow, principal, client.id)
         may_open_records(
@@ -180,6 +182,8 @@ def read_records(uow: UnitOfWork, principal: Principal, client_id: int) -> Clien
             principal_linked=linked,
             has_own_chart=has_own_chart(uow, client.id, principal.staff_id),
             emergency=access is not None,
+            supervises=supervises_client(uow, principal, client.id),
+            restricted=is_restricted(uow, client.id, principal.staff_id),
         ).require()
         now = uow.now()
         authors = _readable_chart_authors(uow, principal, client.id)
@@ -336,7 +340,7 @@ def _load_note(uow: UnitOfWork, note_id: int) -> ChartNote:
 
 def _require_author(uow: UnitOfWork, principal: Principal, note: ChartNote) -> None:
     """R3: only the note's author finishes, signs or amends it (even after a transfer)."""
-    client = load_client(uow, note.client_id)
+    client = load_client_for(uow, principal, note.client_id)
     author = author_facts(uow, note.author_id)
     may_complete_own_note(principal, chart_facts(uow, principal, client, author)).require()
 
@@ -366,7 +370,7 @@ def create_note(
 ) -> NoteView:
     """Start a draft note in the principal's own chart of the client (R3); only they see it."""
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         may_write_chart(principal, own_chart_facts(uow, principal, client)).require()
         now = uow.now()
         note = ChartNote(
@@ -403,6 +407,8 @@ def update_draft(
         _require_author(uow, principal, note)
         if note.status == "signed":
             raise InvalidInput(SIGNED_NEVER_CHANGES)
+        if note_reviews.is_awaiting_review(uow, note.id):
+            raise InvalidInput(AWAITING_REVIEW)
         _require_version(note, expected_version)
         now = uow.now()
         note.title = _clean_title(title)
@@ -419,7 +425,9 @@ def update_draft(
 def sign_note(
     uow: UnitOfWork, principal: Principal, note_id: int, expected_version: int
 ) -> NoteView:
-    """Sign a draft (R3): the author only. It never changes again; corrections are addenda."""
+    """Sign a draft (R3): the author only. It never changes again; corrections are addenda.
+    Under supervision in approve or co-sign mode a progress note goes "awaiting review" instead
+    (R16): the returned note is still a draft, and its review says so."""
     with uow:
         note = _load_note(uow, note_id)
         _require_author(uow, principal, note)
@@ -428,6 +436,12 @@ def sign_note(
         _require_version(note, expected_version)
         if not note.body.strip():
             raise InvalidInput("Write the note's text before signing it.", field="body")
+        if note_reviews.is_awaiting_review(uow, note.id):
+            raise InvalidInput(AWAITING_REVIEW)
+        if note_reviews.send_for_review(uow, principal, note):
+            _flush(uow)
+            uow.commit()
+            return _view(note)
         now = uow.now()
         note.status = "signed"
         note.signed_at = now

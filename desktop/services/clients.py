@@ -31,8 +31,9 @@ from .policy import (
     may_use_billing,
 )
 from .principal import Principal, Role
-from .record_facts import client_name, is_linked, load_client, provider_facts
+from .record_facts import client_name, is_linked, provider_facts
 from .sharing import ensure_link
+from .supervision_facts import load_client_for
 from .validation import clean_text, require_id
 
 MAX_BILLING_NOTES = 10_000
@@ -174,13 +175,13 @@ def profile_of(uow: UnitOfWork, client: Client) -> ClientProfile:
 def _require_seen(uow: UnitOfWork, principal: Principal, client_id: int) -> Client:
     linked = is_linked(uow, client_id, principal.staff_id)
     may_see_client(principal, principal_linked=linked).require()
-    return load_client(uow, client_id)
+    return load_client_for(uow, principal, client_id)
 
 
 def _require_editable(uow: UnitOfWork, principal: Principal, client_id: int) -> Client:
     linked = is_linked(uow, client_id, principal.staff_id)
     may_edit_client(principal, principal_linked=linked).require()
-    return load_client(uow, client_id)
+    return load_client_for(uow, principal, client_id)
 
 
 @checked
@@ -188,12 +189,13 @@ def get_client(uow: UnitOfWork, principal: Principal, client_id: int) -> ClientP
     """The profile (R2): group-wide roles and linked providers. Not chart content: not audited,
     except when it is read under an emergency access (R18), which records every read."""
     with uow:
+        client = load_client_for(uow, principal, client_id)  # R17: "not found" when restricted
         linked = is_linked(uow, client_id, principal.staff_id)
         if may_see_client(principal, principal_linked=linked):
-            return profile_of(uow, load_client(uow, client_id))
+            return profile_of(uow, client)
         access = emergency_reads.open_access_in_transaction(uow, principal, client_id)
         may_see_client(principal, principal_linked=linked, emergency=access is not None).require()
-        profile = profile_of(uow, load_client(uow, client_id))
+        profile = profile_of(uow, client)
         emergency_reads.record_read_in_transaction(uow, principal, access, "profile")
         uow.commit()
         return profile

@@ -26,6 +26,7 @@ from ..db.tables import (
 )
 from ..db.uow import UnitOfWork
 from . import audit, server_logins
+from .demo_supervision import add_restriction, add_supervision
 from .passwords import Passwords
 from .principal import Principal, Role
 
@@ -54,6 +55,8 @@ DEMO_LOGINS = (
     DemoLogin("ben@demo.clinic", "Ben Adeyemi, PT", (Role.PROVIDER,), "group"),
     DemoLogin("lee@demo.clinic", "Dr. Daniel Lee", (Role.PROVIDER,), "provider"),
     DemoLogin("rosa@demo.clinic", "Dr. Rosa Lindqvist", (Role.PROVIDER,), "provider"),
+    # pre-licensed: supervised by Dr. Lindqvist in co-sign mode (R16).
+    DemoLogin("tess@demo.clinic", "Tess Morgan, LMSW", (Role.PROVIDER,), "group"),
 )
 
 _FIRST = (
@@ -166,6 +169,9 @@ def _seed(uow: UnitOfWork, passwords: Passwords, rng: random.Random) -> None:
         _document(session, now, client.id, owner.id, "intake-form.txt", "non_clinical", None)
     session.flush()
     _shares(session, clients, links, providers, owner, now)
+    rosa, tess = staff["rosa@demo.clinic"], staff["tess@demo.clinic"]
+    add_supervision(session, now, tess, rosa, owner, [clients[3], clients[7]])
+    add_restriction(session, now, clients[-1], staff["scheduler@demo.clinic"], owner)
     _audit_shares(uow, staff)
     _appointments(session, rng, links, owner.id, now, zone)
     principal = Principal(

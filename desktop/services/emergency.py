@@ -32,7 +32,8 @@ from .policy import (
 )
 from .policy.scopes import readable_charts
 from .principal import Principal
-from .record_facts import client_name, is_linked, load_client
+from .record_facts import client_name, is_linked
+from .supervision_facts import is_restricted, load_client_for
 from .validation import clean_text, require_text
 
 MAX_REASON = 1000
@@ -70,11 +71,14 @@ def _name_of(uow: UnitOfWork, client_id: int) -> str:
     return client_name(client) if client is not None else "this client"
 
 
-def _require_client(uow: UnitOfWork, client_id: int) -> None:
-    """The client exists. On the server a person does not see a client closed to them, so the
-    database's foreign key checks it when the access is written instead."""
+def _require_client(uow: UnitOfWork, principal: Principal, client_id: int) -> None:
+    """The client exists, and is not restricted from the person (R17: for them it does not).
+    On the server a person does not see a client closed to them, so the database's foreign key
+    checks it when the access is written instead."""
     if not _signed_in_on_server(uow):
-        load_client(uow, client_id)
+        load_client_for(uow, principal, client_id)
+    elif is_restricted(uow, client_id, principal.staff_id):
+        raise NotFound("That client no longer exists. The list may be out of date: refresh it.")
 
 
 def _view(uow: UnitOfWork, access: EmergencyAccess, name: str | None = None) -> EmergencyAccessView:
@@ -122,7 +126,7 @@ def emergency_decision(uow: UnitOfWork, principal: Principal, client_id: int) ->
     """Whether the principal may open an emergency access to the client now, and if not why:
     what a screen asks to enable "Emergency access…" and to explain a refusal."""
     with uow:
-        _require_client(uow, client_id)
+        _require_client(uow, principal, client_id)
         return may_open_emergency_access(principal, _facts(uow, principal, client_id))
 
 
@@ -254,7 +258,7 @@ def open_emergency_access(
     the Owner and the Record Custodians get a notice in the same transaction."""
     text = _clean_reason(reason)
     with uow:
-        _require_client(uow, client_id)
+        _require_client(uow, principal, client_id)
         facts = _facts(uow, principal, client_id)
         may_open_emergency_access(principal, facts).require()
         now = uow.now()
@@ -274,7 +278,7 @@ def open_emergency_access(
                 "That client no longer exists. The list may be out of date: refresh it."
             ) from None
         # Open now: the client's name and charts are readable to the principal from here on.
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         told = _notify(uow, principal, access, client_name(client))
         audit.record(
             uow,

@@ -26,16 +26,17 @@ from .boundary import checked
 from .errors import Conflict, InvalidInput, NotFound
 from .policy import ProviderFacts, may_receive_chart, may_share_chart
 from .policy.scopes import share_is_active
+from .policy.supervision_rules import may_join_client
 from .principal import Principal
 from .record_facts import (
     active_share,
     chart_facts,
     client_name,
     is_linked,
-    load_client,
     provider_facts,
     require_provider,
 )
+from .supervision_facts import is_restricted, load_client_for, provider_name
 from .validation import clean_text
 
 SHARE_STARTED_BANNER = "Chart sharing has been activated"
@@ -175,6 +176,9 @@ def ensure_link(
                 .values(is_treating=True, version=ClientProviderLink.version + 1)
             )
         return False
+    may_join_client(
+        provider_name(uow, provider_id), restricted=is_restricted(uow, client.id, provider_id)
+    ).require()
     now = uow.now()
     uow.session.add(
         ClientProviderLink(
@@ -330,7 +334,7 @@ def start_chart_share(
     optional `purpose` appears in the client's accounting of disclosures (B7)."""
     purpose = clean_purpose(purpose)
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         author, recipient = check_share(uow, principal, client, from_provider_id, to_provider_id)
         until = _clean_until(uow, until)
         share = start_share_in_transaction(
@@ -372,7 +376,7 @@ def end_chart_share(uow: UnitOfWork, principal: Principal, share_id: int) -> Sha
         share = uow.session.get(ChartShare, share_id)
         if share is None:
             raise NotFound("That chart share no longer exists.")
-        client = load_client(uow, share.client_id)
+        client = load_client_for(uow, principal, share.client_id)
         author = require_provider(uow, share.from_provider_id)
         may_share_chart(principal, chart_facts(uow, principal, client, author)).require()
         if share.ended_at is not None or (share.expires_at and share.expires_at <= uow.now()):
@@ -395,7 +399,7 @@ def preview_share(
 ) -> SharePreview:
     """Exactly what B would gain (B3), for the review screen; counts only, so nothing is read."""
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         author, recipient = check_share(uow, principal, client, from_provider_id, to_provider_id)
 
         def count_notes(kind: str) -> int:

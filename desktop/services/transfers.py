@@ -18,9 +18,11 @@ from .boundary import checked
 from .errors import InvalidInput
 from .policy import ProviderFacts
 from .policy.scopes import share_is_active
+from .policy.supervision_rules import may_join_client
 from .principal import Principal
-from .record_facts import client_name, is_linked, load_client
+from .record_facts import client_name, is_linked
 from .sharing import check_share, clean_purpose, end_expired_shares, share_notice
+from .supervision_facts import is_restricted, load_client_for
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,9 @@ def transfer_clients_in_transaction(
     the same order. A few statements for the lot rather than a score per client."""
     if not clients:
         return
+    for client in clients:  # R17: never to a colleague the client is restricted from
+        restricted = is_restricted(uow, client.id, recipient.staff_id)
+        may_join_client(recipient.name, restricted=restricted).require()
     ids = [c.id for c in clients]
     now, me = uow.now(), principal.staff_id
     end_expired_shares(uow)
@@ -228,7 +233,7 @@ def transfer_client(
     `purpose` appears in the client's accounting of disclosures (B7)."""
     purpose = clean_purpose(purpose)
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         author, recipient = check_share(uow, principal, client, from_provider_id, to_provider_id)
         transfer_in_transaction(
             uow, principal, client, author, recipient, include_private, purpose=purpose

@@ -33,6 +33,7 @@ from .client_profile import ClientProfileWindow
 from .clients_screen import ClientsScreen
 from .emergency_report_dialog import EmergencyReportDialog
 from .messages import refusal_text
+from .notes_to_review import NotesToReviewScreen
 from .notifications_panel import SHORTCUT as NOTICES_SHORTCUT
 from .notifications_panel import NotificationsPanel
 from .password_dialog import ChangePasswordDialog
@@ -45,7 +46,13 @@ from .widgets import ElidedLabel
 from .window_places import WindowPlace
 
 #: the screens in navigation order: (key, label). Ctrl+1.. follow this order.
-SCREENS = (("clients", "Clients"), ("calendar", "Calendar"), ("staff", "Staff"), ("audit", "Audit"))
+SCREENS = (
+    ("clients", "Clients"),
+    ("calendar", "Calendar"),
+    ("staff", "Staff"),
+    ("audit", "Audit"),
+    ("review", "Notes to review"),
+)
 DEFAULT_TIME_ZONE = "UTC"
 #: the first size (then the person's own, remembered); never more than the screen holds.
 DEFAULT_SIZE = (1280, 800)
@@ -97,6 +104,7 @@ class MainWindow(QMainWindow):
             "calendar": CalendarScreen(ctx, principal, time_zone),
             "staff": StaffScreen(ctx, principal),
             "audit": AuditScreen(ctx, principal, time_zone),
+            "review": NotesToReviewScreen(ctx, principal, time_zone),
         }
         self.stack = QStackedWidget()
         self.stack.setObjectName("content")
@@ -128,6 +136,9 @@ class MainWindow(QMainWindow):
         self.notifications = NotificationsPanel(ctx, principal, time_zone=time_zone)
         self.notifications.client_requested.connect(self.open_client)
         self.statusBar().addPermanentWidget(self.notifications)
+        self.screens["review"].count_changed.connect(self.show_review_count)
+        self.screens["review"].client_requested.connect(self.open_client)
+        self.show_review_count(self.screens["review"].count())
         self._build_menus()
         self._focused_once = False
         self.show_screen("clients")
@@ -254,8 +265,15 @@ class MainWindow(QMainWindow):
             f"It is encrypted like the database. The newest {made.kept} backups are kept.",
         )
 
+    def show_review_count(self, count: int) -> None:
+        """R16: the navigation says how many notes wait for the signed-in supervisor."""
+        row = [k for k, _label in SCREENS].index("review")
+        item = self.navigation.item(row)
+        item.setText(f"Notes to review ({count})" if count else "Notes to review")
+        item.setToolTip(f"Notes to review: {count} waiting (Ctrl+{row + 1})")
+
     def show_screen(self, key: str) -> QWidget:
-        """Bring a screen forward ("clients", "calendar", "staff", "audit")."""
+        """Bring a screen forward ("clients", "calendar", "staff", "audit", "review")."""
         row = [k for k, _label in SCREENS].index(key)
         self.navigation.setCurrentRow(row)
         return self.screens[key]

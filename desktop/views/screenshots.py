@@ -11,14 +11,28 @@ from PySide6.QtCore import QEvent, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ..app import AppContext
-from ..services import access_report, audit_query, auth, client_list, clients, emergency, practice
+from ..services import (
+    access_report,
+    audit_query,
+    auth,
+    client_list,
+    clients,
+    emergency,
+    note_reviews,
+    practice,
+    restrictions,
+    staff,
+    supervision,
+)
 from ..services.audit import Action
 from ..services.audit_query import AuditFilter
 from ..services.policy import (
     may_administer_staff,
     may_read_audit,
+    may_restrict_clients,
     may_review_emergency_access,
     may_see_all_clients,
+    may_set_supervision,
     may_use_booking,
 )
 from ..services.policy.session_rules import may_change_practice_settings
@@ -40,6 +54,7 @@ from .session import build_main_window
 from .setup_dialog import SetupDialog
 from .staff_dialogs import AddStaffDialog
 from .style import ensure_application
+from .supervision_dialog import SupervisionDialog
 
 #: the size of the main window in the pictures.
 WINDOW_SIZE = (1200, 760)
@@ -55,6 +70,8 @@ class Shots:
     profile: ClientProfileWindow | None = None
     #: other windows a picture needed (closed at the end).
     others: list[QWidget] = field(default_factory=list)
+    #: other windows a picture needed, closed at the end.
+    extra: list[QWidget] = field(default_factory=list)
 
     def profile_window(self) -> ClientProfileWindow | None:
         """A client's profile on the Records tab, scrolled to Chart Sharing (None: no client)."""
@@ -293,6 +310,73 @@ def _settings_owner(principal: Principal) -> bool:
     return bool(may_change_practice_settings(principal))
 
 
+def _supervision_settings(shots: Shots) -> QWidget | None:
+    """R16: the Supervision… dialog for a supervised provider (or the first provider)."""
+    members = [
+        m
+        for m in staff.list_staff(shots.ctx.uow(), shots.principal)
+        if m.active and Role.PROVIDER in m.roles
+    ]
+    if not members:
+        return None
+    chosen = next(
+        (m for m in members if supervision.supervisions_of(shots.ctx.uow(), shots.principal, m.id)),
+        members[0],
+    )
+    window = shots.main_window()
+    screen = window.show_screen("staff")
+    screen.select_email(chosen.email)
+    return SupervisionDialog(shots.ctx, shots.principal, chosen.id, chosen.display_name, window)
+
+
+def _profile_of(shots: Shots, client_id: int) -> ClientProfileWindow:
+    window = ClientProfileWindow(shots.ctx, shots.principal, client_id)
+    window.resize(*WINDOW_SIZE)
+    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    window.show()
+    window.show_tab("records")
+    for _ in range(3):
+        QApplication.processEvents()
+    return window
+
+
+def _cosigned_note(shots: Shots) -> QWidget | None:
+    """R16: a co-signed note in its chart: the author's signature and the supervisor's."""
+    found = note_reviews.latest_cosigned_note(shots.ctx.uow(), shots.principal)
+    if found is None:
+        return None
+    window = _profile_of(shots, found[0])
+    window.records_tab.select_note(found[1])
+    shots.extra.append(window)
+    return window
+
+
+def _restriction(shots: Shots) -> QWidget | None:
+    """R17: Restrict… on a client already restricted from someone (else any client)."""
+    ids = client_list.client_ids(shots.ctx.uow(), shots.principal, "all")
+    if not ids:
+        return None
+    chosen = next(
+        (c for c in ids if restrictions.restrictions_of(shots.ctx.uow(), shots.principal, c)),
+        ids[0],
+    )
+    window = _profile_of(shots, chosen)
+    shots.extra.append(window)
+    return window.records_tab.sharing.open_restriction()
+
+
+def _reviewer(principal: Principal) -> bool:
+    return principal.has(Role.PROVIDER)
+
+
+def _restricter(principal: Principal) -> bool:
+    return bool(may_restrict_clients(principal))
+
+
+def _supervision_admin(principal: Principal) -> bool:
+    return bool(may_set_supervision(principal))
+
+
 def _anyone(_principal: Principal) -> bool:
     return True
 
@@ -341,6 +425,10 @@ STEPS: list[tuple[str, Callable[[Shots], QWidget | None], Callable[[Principal], 
     ("change-password", _change_password, _anyone),
     ("second-factor-enrolment", _second_factor, _anyone),
     ("practice-settings", _practice_settings, _settings_owner),
+    ("supervision-settings", _supervision_settings, _supervision_admin),
+    ("notes-to-review", _screen("review"), _reviewer),
+    ("co-signed-note", _cosigned_note, _anyone),
+    ("restriction-dialog", _restriction, _restricter),
 ]
 
 #: what an offscreen platform says about every window it sizes; nothing is wrong.
@@ -394,7 +482,7 @@ def save_screenshots(ctx: AppContext, out_dir: Path, email: str, password: str) 
                 continue
             path = out_dir / f"{name}.png"
             _grab(widget, path)
-            if widget is not shots.window and widget is not shots.profile:
+            if widget not in (shots.window, shots.profile, *shots.extra):
                 widget.close()
                 widget.deleteLater()
             written.append(path)
@@ -402,6 +490,9 @@ def save_screenshots(ctx: AppContext, out_dir: Path, email: str, password: str) 
         for other in shots.others:
             other.close()
             other.deleteLater()
+        for widget in reversed(shots.extra):
+            widget.close()
+            widget.deleteLater()
         if shots.profile is not None:
             shots.profile.close()
             shots.profile.deleteLater()

@@ -61,10 +61,10 @@ def test_a_demo_practice_says_so(qtbot, ctx, owner):
     assert window.status_label.text().endswith(" · Demo practice")
 
 
-def test_the_four_screens_in_order_with_clients_first(qtbot, ctx, owner):
+def test_the_five_screens_in_order_with_clients_first(qtbot, ctx, owner):
     window = open_window(qtbot, ctx, owner)
     labels = [window.navigation.item(row).text() for row in range(window.navigation.count())]
-    assert labels == ["Clients", "Calendar", "Staff", "Audit"]
+    assert labels == ["Clients", "Calendar", "Staff", "Audit", "Notes to review"]
     assert window.current_screen_key() == "clients"
     assert isinstance(window.stack.currentWidget(), ClientsScreen)
     assert isinstance(window.screens["calendar"], CalendarScreen)

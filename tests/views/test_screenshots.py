@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QImage
 
-from desktop.services import clients, sharing
+from desktop.services import charts, clients, note_reviews, provider_links, sharing, supervision
 from desktop.services.clients import ClientDraft
 from desktop.services.principal import Role
 from desktop.views.screenshots import STEPS, save_screenshots
@@ -13,12 +13,22 @@ from .conftest import OWNER_EMAIL, OWNER_PASSWORD, STAFF_PASSWORD
 
 
 def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path):
-    rosa, _ = add_member("Dr. Rosa Lindqvist", Role.PROVIDER)
+    _member, rosa = add_member("Dr. Rosa Lindqvist", Role.PROVIDER)
     add_member("Ben Adeyemi", Role.PROVIDER)
     _m, ivan = add_member("Dr. Ivan Petrov", Role.PROVIDER, records_owner="provider")
     kim = clients.create_client(ctx.uow(), owner, ClientDraft(first_name="Kim", last_name="Chen"))
+    # The Owner, also a provider, co-signs one of Rosa's notes (R16).
+    provider_links.add_to_provider_list(ctx.uow(), owner, kim.id, rosa.staff_id)
+    supervision.set_supervision(ctx.uow(), owner, rosa.staff_id, owner.staff_id, "cosign")
+    note = charts.create_note(
+        ctx.uow(), rosa, kim.id, kind="progress", title="Session", body="Well.", session_date=None
+    )
+    sent = charts.sign_note(ctx.uow(), rosa, note.id, note.version)
+    note_reviews.approve_note(ctx.uow(), owner, sent.id, sent.version)
     # a share, so the filtered Audit screen and the accounting of disclosures have a client
-    sharing.start_chart_share(ctx.uow(), owner, kim.id, owner.staff_id, rosa.id, purpose="Cover")
+    sharing.start_chart_share(
+        ctx.uow(), owner, kim.id, owner.staff_id, rosa.staff_id, purpose="Cover"
+    )
     # A client whose chart the Owner does not read (R3): emergency access has something to open.
     clients.create_client(ctx.uow(), ivan, ClientDraft(first_name="Lina", last_name="Abbott"))
     written = save_screenshots(ctx, tmp_path / "shots", OWNER_EMAIL, OWNER_PASSWORD)
@@ -49,12 +59,16 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path)
         "change-password.png",
         "second-factor-enrolment.png",
         "practice-settings.png",
+        "supervision-settings.png",
+        "notes-to-review.png",
+        "co-signed-note.png",
+        "restriction-dialog.png",
     ]
     assert len(STEPS) == len(written)
     for path in written:
         image = QImage(str(path))
         assert not image.isNull(), path.name
-        assert image.width() >= 300 and image.height() >= 300, path.name
+        assert image.width() >= 300 and image.height() >= 250, path.name  # small dialogs too
     main = QImage(str(written[2]))
     assert (main.width(), main.height()) == (1200, 760)
     # Dialogs sized for their columns are pictured at that size, not shrunk to their minimum.

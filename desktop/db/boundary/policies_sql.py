@@ -31,9 +31,19 @@ def on_my_list(client: str) -> str:
     return f"{client} IN (SELECT app.my_client_ids())"
 
 
+def unrestricted(client: str) -> str:
+    """R17: the client is not hidden from me."""
+    return f"{client} NOT IN (SELECT app.restricted_client_ids())"
+
+
 def visible_client(client: str) -> str:
-    """R1, R2: group-wide roles see every client, a provider their own list."""
-    return f"({SEES_ALL} OR {on_my_list(client)})"
+    """R1, R2: group-wide roles see every client, a provider their own list; R17 first."""
+    return f"(({SEES_ALL} OR {on_my_list(client)}) AND {unrestricted(client)})"
+
+
+def supervised_chart(client: str, author: str) -> str:
+    """R16: I supervise the author's work with the client now."""
+    return f"({author} IN (SELECT app.my_supervisees()) AND app.supervises({client}, {author}))"
 
 
 def group_owned(author: str) -> str:
@@ -42,18 +52,20 @@ def group_owned(author: str) -> str:
 
 def readable_profile(client: str) -> str:
     """R2, R18: the clients I see, and those of my emergency accesses open now."""
-    return f"({visible_client(client)} OR {open_emergency(client)})"
+    return f"({visible_client(client)} OR ({open_emergency(client)} AND {unrestricted(client)}))"
 
 
 def readable_chart(client: str, author: str) -> str:
     """R3: the author; a colleague with an active share; record keepers if the group owns it;
-    R18: every chart of a client of my emergency access open now."""
+    R16: the author's supervisor; R18: every chart of a client of my emergency access open now;
+    R17: never a person the client is restricted from."""
     return (
-        f"({author} = {ME}"
+        f"(({author} = {ME}"
         f" OR ({client}, {author}) IN (SELECT s.client_id, s.from_provider_id"
         f" FROM app.shares_to_me(false) s)"
         f" OR ({RECORD_KEEPER} AND {group_owned(author)})"
-        f" OR {open_emergency(client)})"
+        f" OR {supervised_chart(client, author)} OR {open_emergency(client)})"
+        f" AND {unrestricted(client)})"
     )
 
 
@@ -71,10 +83,15 @@ def _notes_read() -> str:
         f"({t}.client_id, {t}.author_id) IN (SELECT s.client_id, s.from_provider_id"
         " FROM app.shares_to_me(true) s)"
     )
+    in_review = (
+        f"({t}.kind = 'progress' AND {t}.status = 'draft'"
+        f" AND {t}.id IN (SELECT app.notes_to_review()))"
+    )
     return (
-        f"({t}.author_id = {ME} OR ({t}.status = 'signed' AND ("
+        f"(({t}.author_id = {ME} OR ({t}.status = 'signed' AND ("
         f"({t}.kind = 'progress' AND {readable_chart(f'{t}.client_id', f'{t}.author_id')})"
-        f" OR ({t}.kind = 'private' AND {private_share}))))"
+        f" OR ({t}.kind = 'private' AND {private_share}))) OR {in_review})"
+        f" AND {unrestricted(f'{t}.client_id')})"
     )
 
 
@@ -155,7 +172,8 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
             "read",
             "SELECT",
             f"({readable_profile('clients.id')}"
-            " OR clients.id IN (SELECT app.own_chart_client_ids()))",
+            " OR (clients.id IN (SELECT app.own_chart_client_ids())"
+            f" AND {unrestricted('clients.id')}))",
             None,
         ),
         ("clients", "add", "INSERT", None, EDITS_PROFILES),
@@ -185,7 +203,14 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
             readable_profile("client_provider_links.client_id"),
             None,
         ),
-        ("client_provider_links", "add", "INSERT", None, new_client_links),
+        (
+            "client_provider_links",
+            "add",
+            "INSERT",
+            None,
+            f"({new_client_links} AND NOT app.is_restricted(client_provider_links.client_id,"
+            " client_provider_links.provider_id))",
+        ),
         ("client_provider_links", "change", "UPDATE", link_rights, None),
         (
             "linked_profiles",
@@ -220,7 +245,14 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
         ("chart_shares", "start", "INSERT", None, share_sharer),
         # Only the end columns are granted; a share once ended stays ended.
         ("chart_shares", "finish", "UPDATE", share_ender, "(chart_shares.ended_at IS NOT NULL)"),
-        ("notifications", "read", "SELECT", f"(notifications.recipient_id = {ME})", None),
+        (
+            "notifications",
+            "read",
+            "SELECT",
+            f"(notifications.recipient_id = {ME} AND (notifications.client_id IS NULL"
+            f" OR {unrestricted('notifications.client_id')}))",
+            None,
+        ),
         ("notifications", "send", "INSERT", None, signed_in),
         ("notifications", "mark", "UPDATE", f"(notifications.recipient_id = {ME})", None),
         (
@@ -259,6 +291,7 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
             "caseload_transfer_items.transfer_id IN (SELECT t.id FROM caseload_transfers t)",
             "caseload_transfer_items.transfer_id IN (SELECT t.id FROM caseload_transfers t)",
         ),
+        *_supervision_policies(),
         # R13: the Owner and Record Custodians read the trail; nobody writes it but app.append_audit.
         ("audit_events", "read", "SELECT", has_role("owner", "record_custodian"), None),
         # B8: signed checkpoints hold no client data; a workstation reads when the last was
@@ -304,6 +337,47 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
             _hours_write("provider_time_off"),
         ),
         *emergency_sql.policies(ME, has_role),
+    ]
+
+
+def _supervision_policies() -> list[tuple[str, str, str, str | None, str | None]]:
+    """R16: supervisions are set by the Owner or a Manager and read by everyone signed in (the
+    Staff screen); a note's review is the author's and the supervisor's (and the Owner's or a
+    Manager's, who move it when supervision changes); it is read by whoever reads the note.
+    R17: restrictions are for the Owner and Record Custodians only."""
+    admins = has_role("owner", "manager")
+    restricters = has_role("owner", "record_custodian")
+    my_notes = f"(note_reviews.author_id = {ME})"
+    review_hands = f"({my_notes} OR note_reviews.supervisor_id = {ME} OR {admins})"
+    sent = (
+        f"({my_notes} AND {has_role('provider')} AND note_reviews.note_id IN"
+        f" (SELECT n.id FROM chart_notes n WHERE n.author_id = {ME}"
+        " AND n.client_id = note_reviews.client_id))"
+    )
+    return [
+        ("supervisions", "read", "SELECT", f"({ME} IS NOT NULL)", None),
+        ("supervisions", "set", "INSERT", None, admins),
+        ("supervisions", "finish", "UPDATE", admins, None),
+        (
+            "note_reviews",
+            "read",
+            "SELECT",
+            f"({review_hands} OR note_reviews.note_id IN (SELECT n.id FROM chart_notes n))",
+            None,
+        ),
+        ("note_reviews", "send", "INSERT", None, sent),
+        ("note_reviews", "decide", "UPDATE", review_hands, None),
+        # The supervisor signs the note they approve (R16).
+        (
+            "chart_notes",
+            "approve",
+            "UPDATE",
+            "(chart_notes.id IN (SELECT app.notes_to_review()))",
+            "(chart_notes.status = 'signed')",
+        ),
+        ("client_restrictions", "read", "SELECT", restricters, None),
+        ("client_restrictions", "restrict", "INSERT", None, restricters),
+        ("client_restrictions", "lift", "UPDATE", restricters, None),
     ]
 
 

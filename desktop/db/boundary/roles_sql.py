@@ -23,6 +23,9 @@ CLIENT_TABLES = (
     "caseload_transfer_items",
     "audit_events",
     "emergency_accesses",
+    "supervisions",
+    "note_reviews",
+    "client_restrictions",
 )
 #: tables about the practice and its staff: every signed-in person reads them; policies decide
 #: who changes them (R10, R12).
@@ -182,6 +185,45 @@ def function_statements(roles: BoundaryRoles) -> list[str]:
             SELECT EXISTS (SELECT 1 FROM public.clients c
                             WHERE c.id = p_client AND c.created_by = app.current_staff_id()
                               AND c.xmin = pg_current_xact_id()::xid) $$""",
+        *supervision_functions(definer),
+    ]
+
+
+def supervision_functions(definer: str) -> list[str]:
+    """R16, R17: the supervisions I hold, the notes awaiting my review, the clients hidden from
+    me (`supervision_scopes.py` says the same in the application)."""
+    return [
+        f"""CREATE OR REPLACE FUNCTION app.restricted_client_ids() RETURNS SETOF integer
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT r.client_id FROM public.client_restrictions r
+             WHERE r.staff_id = app.current_staff_id() AND r.lifted_at IS NULL $$""",
+        # Whether a client is hidden from a staff member: a yes or no only, so a link or share
+        # to them is refused (R17) without showing anyone the list of restrictions.
+        f"""CREATE OR REPLACE FUNCTION app.is_restricted(p_client integer, p_staff integer)
+            RETURNS boolean LANGUAGE sql STABLE {definer} AS $$
+            SELECT EXISTS (
+                SELECT 1 FROM public.client_restrictions r
+                 WHERE r.client_id = p_client AND r.staff_id = p_staff AND r.lifted_at IS NULL) $$""",
+        f"""CREATE OR REPLACE FUNCTION app.my_supervisees() RETURNS SETOF integer
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT DISTINCT s.supervisee_id FROM public.supervisions s
+             WHERE s.supervisor_id = app.current_staff_id() AND s.ended_at IS NULL
+               AND app.has_role('provider') $$""",
+        # The per-client choice wins over the supervisee's default.
+        f"""CREATE OR REPLACE FUNCTION app.supervises(p_client integer, p_author integer)
+            RETURNS boolean LANGUAGE sql STABLE {definer} AS $$
+            SELECT app.has_role('provider') AND EXISTS (
+                SELECT 1 FROM public.supervisions s
+                 WHERE s.supervisee_id = p_author AND s.ended_at IS NULL
+                   AND s.supervisor_id = app.current_staff_id()
+                   AND (s.client_id = p_client OR (s.client_id IS NULL AND NOT EXISTS (
+                        SELECT 1 FROM public.supervisions o
+                         WHERE o.supervisee_id = p_author AND o.client_id = p_client
+                           AND o.ended_at IS NULL)))) $$""",
+        f"""CREATE OR REPLACE FUNCTION app.notes_to_review() RETURNS SETOF integer
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT r.note_id FROM public.note_reviews r
+             WHERE r.supervisor_id = app.current_staff_id() AND r.state = 'awaiting' $$""",
     ]
 
 
@@ -246,7 +288,9 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
         f" app.group_owned_providers(), app.busy_times(timestamptz, timestamptz),"
         f" app.login_name(text), app.hidden_by_rule(text, integer),"
         f" app.client_added_now(integer), app.own_chart_client_ids(),"
-        f" app.calendar_busy(timestamptz, timestamptz) TO {s}",
+        f" app.calendar_busy(timestamptz, timestamptz),"
+        f" app.restricted_client_ids(), app.is_restricted(integer, integer),"
+        f" app.my_supervisees(), app.supervises(integer, integer), app.notes_to_review() TO {s}",
         f"GRANT EXECUTE ON FUNCTION app.current_staff_id(), app.has_role(text[]),"
         f' app.login_name(text), app.is_administrator() TO "{roles.logins}"',
         f'GRANT SELECT ON app.boundary_roles TO "{roles.logins}"',

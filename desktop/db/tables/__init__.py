@@ -16,6 +16,7 @@ from .emergency import EmergencyAccess, EmergencyAllowedStaff, EmergencySettings
 from .practice import RECORD_OWNERS, ROLES, Practice, ProviderProfile, Staff, StaffRole
 from .scheduling import Appointment, AppointmentSeries, ProviderAvailability, ProviderTimeOff
 from .second_factor import RecoveryCode, SecondFactor
+from .supervision import ClientRestriction, NoteReview, Supervision
 
 # Keeps client_name_words in step with every client written through the ORM.
 from .. import name_index  # noqa: E402, F401  isort: skip
@@ -37,11 +38,13 @@ __all__ = [
     "Client",
     "ClientNameWord",
     "ClientProviderLink",
+    "ClientRestriction",
     "Document",
     "EmergencyAccess",
     "EmergencyAllowedStaff",
     "EmergencySettings",
     "LinkedProfile",
+    "NoteReview",
     "Notification",
     "Practice",
     "ProviderAvailability",
@@ -51,4 +54,5 @@ __all__ = [
     "SecondFactor",
     "Staff",
     "StaffRole",
+    "Supervision",
 ]

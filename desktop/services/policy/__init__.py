@@ -58,6 +58,14 @@ from .staff_rules import (
     may_read_audit,
     may_use_billing,
 )
+from .supervision_rules import (
+    may_join_client,
+    may_restrict_clients,
+    may_restrict_person,
+    may_review_note,
+    may_set_supervision,
+    may_supervise,
+)
 
 __all__ = [
     "ALLOWED",
@@ -104,6 +112,12 @@ __all__ = [
     "may_share_chart",
     "may_transfer_caseload",
     "may_use_billing",
+    "may_join_client",
+    "may_restrict_clients",
+    "may_restrict_person",
+    "may_review_note",
+    "may_set_supervision",
+    "may_supervise",
     "may_write_chart",
     "refused",
 ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ...services.charts import ChartView, NoteView
+from ...services import note_reviews
+from ...services.charts import ChartView, ClientRecords, NoteView
+from ...services.note_reviews import ReviewState
 from ..widgets import ElidedLabel
 from .look import PRIVATE_LABEL, PROGRESS_LABEL, day
 
@@ -28,6 +30,15 @@ class NoteReader(QFrame):
         self.draft_badge.setObjectName("draftBadge")
         self.signed_badge = QLabel("Signed")
         self.signed_badge.setObjectName("signedBadge")
+        #: R16: "Awaiting review by …", "Returned by …", "Co-signed by …".
+        self.review_badge = QLabel("")
+        self.review_badge.setObjectName("signedBadge")
+        self.review_badge.setAccessibleName("Supervisor's review")
+        self.review_comment = QLabel("")
+        self.review_comment.setObjectName("alert")
+        self.review_comment.setWordWrap(True)
+        self.review_comment.setTextFormat(Qt.TextFormat.PlainText)
+        self.review_comment.setAccessibleName("Supervisor's comment")
         for badge, name in (
             (self.private_badge, "Kind of note"),
             (self.progress_badge, "Kind of note"),
@@ -40,7 +51,13 @@ class NoteReader(QFrame):
         self.meta.setAccessibleName("Session and chart")
         badges = QHBoxLayout()
         badges.setSpacing(8)
-        for badge in (self.private_badge, self.progress_badge, self.draft_badge, self.signed_badge):
+        for badge in (
+            self.private_badge,
+            self.progress_badge,
+            self.draft_badge,
+            self.signed_badge,
+            self.review_badge,
+        ):
             badges.addWidget(badge)
         badges.addWidget(self.meta, 1)
         self.text = QLabel()
@@ -61,12 +78,25 @@ class NoteReader(QFrame):
         layout.addWidget(self.placeholder)
         layout.addWidget(self.title)
         layout.addLayout(badges)
+        layout.addWidget(self.review_comment)
         layout.addWidget(self.text)
         layout.addWidget(self.addenda)
         self.show_note(None, None)
 
-    def show_note(self, note: NoteView | None, chart: ChartView | None, zone=None) -> None:
+    def show_note(
+        self,
+        note: NoteView | None,
+        chart: ChartView | None,
+        zone=None,
+        *,
+        review: ReviewState | None = None,
+    ) -> None:
         shown = note is not None
+        self.review_badge.setVisible(shown and review is not None)
+        self.review_badge.setText(review.label if review else "")
+        returned = review is not None and review.state == "returned" and bool(review.comment)
+        self.review_comment.setVisible(shown and returned)
+        self.review_comment.setText(f"Comment: {review.comment}" if returned else "")
         self.placeholder.setVisible(not shown)
         for widget in (self.title, self.meta, self.text):
             widget.setVisible(shown)
@@ -91,3 +121,14 @@ class NoteReader(QFrame):
                 f"Addendum, signed {day(a.signed_at, zone)}:\n{a.body}" for a in note.addenda
             )
         )
+
+
+def review_states_of(ctx, principal, records: ClientRecords) -> dict[int, ReviewState]:
+    """R16: the review of each note shown (awaiting, returned with a comment, co-signed)."""
+    ids = [n.id for chart in records.charts for n in chart.notes]
+    if not ids:
+        return {}
+    try:
+        return note_reviews.review_states(ctx.uow(), principal, ids)
+    except Exception:  # the notes still show; only the review line is missing
+        return {}

@@ -200,7 +200,10 @@ class ClientProfileWindow(QMainWindow):
         self.setWindowTitle(f"{past.full_name} — {APP_NAME}")
         self.name_label.setText(past.full_name)
         self.facts_label.setText(
-            "No longer on your list · You read your own chart and finish your drafts; "
+            "You supervise a provider of this client · You read their charts (not private "
+            "notes); the profile, appointments and documents are closed to you"
+            if past.supervising
+            else "No longer on your list · You read your own chart and finish your drafts; "
             "the profile, appointments and documents are closed to you"
         )
         for index in range(self.tabs.count()):
