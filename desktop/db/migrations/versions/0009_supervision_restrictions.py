@@ -1,7 +1,7 @@
 """Clinical supervision (R16): supervisions and note reviews; restricted clients (R17).
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0008
 Create Date: 2026-12-03 13:10:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import desktop.db.types
 
 revision = "0009"
-down_revision = "0005"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

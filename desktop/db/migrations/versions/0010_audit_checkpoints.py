@@ -2,7 +2,7 @@
 outside the database; append-only like the trail.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-03 13:30:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from desktop.db.types import UTCDateTime
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
