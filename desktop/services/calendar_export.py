@@ -204,6 +204,9 @@ class AppointmentView:
     note: str | None
     cancel_reason: str | None
     version: int
+    #: what became of the session: scheduled, arrived, attended, no_show, late_cancel or
+    #: cancelled (see `appointment_status`); empty when "Busy", like the client.
+    visit_status: str = "scheduled"
 
     @property
     def is_busy(self) -> bool:
@@ -232,7 +235,16 @@ def appointment_view(
         note=None if hidden else row.note,
         cancel_reason=None if hidden else row.cancel_reason,
         version=row.version,
+        visit_status="" if hidden else visit_status(row.status, row.attendance),
     )
+
+
+def visit_status(status: str, attendance: str | None) -> str:
+    """One status for the screens: a cancelled appointment is "cancelled" unless it was a late
+    cancel; a booked one is what the front desk or the provider last recorded."""
+    if status == "cancelled":
+        return "late_cancel" if attendance == "late_cancel" else "cancelled"
+    return attendance or "scheduled"
 
 
 def _clean_period(start: datetime, end: datetime) -> None:

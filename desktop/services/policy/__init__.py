@@ -12,6 +12,7 @@ from .calendar_rules import (
     may_book_for,
     may_change_calendar,
     may_manage_availability,
+    may_record_attendance,
     may_use_booking,
 )
 from .decision import ALLOWED, Decision, refused
@@ -56,6 +57,7 @@ __all__ = [
     "may_book_for",
     "may_change_calendar",
     "may_manage_availability",
+    "may_record_attendance",
     "may_use_booking",
     "LIST_SHARING_ROLES",
     "RECORD_KEEPING_ROLES",

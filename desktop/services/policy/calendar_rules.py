@@ -62,3 +62,18 @@ def may_manage_availability(principal: Principal, provider: ProviderFacts) -> De
         f"Only {provider.name}, the Owner, a Manager or a Scheduler can change "
         f"{provider.name}'s working hours and time off.",
     )
+
+
+def may_record_attendance(principal: Principal, provider: ProviderFacts) -> Decision:
+    """R10: who marks a session arrived, attended, no-show, late cancel or cancelled: the front
+    desk (Owner, Managers, Record Custodians, Schedulers) for every provider, and the provider
+    on their own calendar. Billers read the outcome; they do not record it."""
+    if principal.has(*BOOKING_ROLES):
+        return ALLOWED
+    if principal.has(Role.PROVIDER) and principal.staff_id == provider.staff_id:
+        return ALLOWED
+    return refused(
+        "R10",
+        f"Only the front desk or {provider.name} can record what became of "
+        f"{provider.name}'s sessions.",
+    )
