@@ -19,10 +19,10 @@ from importlib import resources
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
-from sqlalchemy import and_, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError
 
-from ..db.tables import Appointment, Client, Practice, ProviderProfile, Staff
+from ..db.tables import Appointment, ChartNote, Client, Practice, ProviderProfile, Staff
 from ..db.uow import UnitOfWork
 from . import audit
 from .boundary import checked
@@ -207,6 +207,8 @@ class AppointmentView:
     #: what became of the session: scheduled, arrived, attended, no_show, late_cancel or
     #: cancelled (see `appointment_status`); empty when "Busy", like the client.
     visit_status: str = "scheduled"
+    #: the session has its signed progress note (written from it); False when "Busy".
+    has_note: bool = False
 
     @property
     def is_busy(self) -> bool:
@@ -215,7 +217,7 @@ class AppointmentView:
 
 
 def appointment_view(
-    row: Appointment, provider_name: str, client_label: str | None
+    row: Appointment, provider_name: str, client_label: str | None, has_note: bool = False
 ) -> AppointmentView:
     """`client_label` None means the viewer may not see the client: the view says "Busy"."""
     hidden = client_label is None
@@ -236,6 +238,7 @@ def appointment_view(
         cancel_reason=None if hidden else row.cancel_reason,
         version=row.version,
         visit_status="" if hidden else visit_status(row.status, row.attendance),
+        has_note=has_note and not hidden,
     )
 
 
@@ -259,16 +262,27 @@ def _clean_period(start: datetime, end: datetime) -> None:
 def _views(uow: UnitOfWork, principal: Principal, *conditions) -> list[AppointmentView]:
     """Appointments matching `conditions`, by start; client names only where visible (SQL)."""
     seen = and_(Client.id == Appointment.client_id, visible_clients(principal, Client.id))
+    noted = (
+        exists()
+        .where(
+            ChartNote.appointment_id == Appointment.id,
+            ChartNote.kind == "progress",
+            ChartNote.status == "signed",
+        )
+        .label("noted")
+    )
     rows = uow.session.execute(
-        select(Appointment, Staff.display_name, Client.first_name, Client.last_name)
+        select(Appointment, Staff.display_name, Client.first_name, Client.last_name, noted)
         .join(Staff, Staff.id == Appointment.provider_id)
         .outerjoin(Client, seen)
         .where(*conditions)
         .order_by(Appointment.starts_at, Staff.display_name, Appointment.id)
     )
     return [
-        appointment_view(row, provider, f"{first} {last}" if first is not None else None)
-        for row, provider, first, last in rows
+        appointment_view(
+            row, provider, f"{first} {last}" if first is not None else None, bool(noted)
+        )
+        for row, provider, first, last, noted in rows
     ]
 
 

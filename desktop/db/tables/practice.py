@@ -24,6 +24,9 @@ class Practice(Base):
     name: Mapped[str] = mapped_column(String(200))
     time_zone: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: an attended session without a signed note is listed in "Notes to write" this many hours
+    #: after it began (migration 0012).
+    note_due_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -13,7 +13,10 @@ from .calendar_rules import (
     may_change_calendar,
     may_manage_availability,
     may_record_attendance,
+    may_see_notes_to_write,
+    may_set_note_due_hours,
     may_use_booking,
+    may_write_session_note,
 )
 from .decision import ALLOWED, Decision, refused
 from .record_rules import (
@@ -58,6 +61,9 @@ __all__ = [
     "may_change_calendar",
     "may_manage_availability",
     "may_record_attendance",
+    "may_see_notes_to_write",
+    "may_set_note_due_hours",
+    "may_write_session_note",
     "may_use_booking",
     "LIST_SHARING_ROLES",
     "RECORD_KEEPING_ROLES",

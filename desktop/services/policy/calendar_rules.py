@@ -77,3 +77,34 @@ def may_record_attendance(principal: Principal, provider: ProviderFacts) -> Deci
         f"Only the front desk or {provider.name} can record what became of "
         f"{provider.name}'s sessions.",
     )
+
+
+def may_see_notes_to_write(principal: Principal, provider: ProviderFacts) -> Decision:
+    """Notes to write: a provider sees their own sessions waiting for a note; the Owner and
+    Managers see every provider's, to follow up."""
+    if principal.has(Role.OWNER, Role.MANAGER):
+        return ALLOWED
+    if principal.has(Role.PROVIDER) and principal.staff_id == provider.staff_id:
+        return ALLOWED
+    return refused(
+        "R3",
+        f"Only {provider.name}, the Owner or a Manager can see which of {provider.name}'s "
+        "sessions still need a note.",
+    )
+
+
+def may_set_note_due_hours(principal: Principal) -> Decision:
+    """How long a practice gives for a session's note is a practice setting: the Owner's."""
+    if principal.has(Role.OWNER):
+        return ALLOWED
+    return refused("R12", "Only the Owner changes the practice's settings.")
+
+
+def may_write_session_note(principal: Principal, provider: ProviderFacts) -> Decision:
+    """R3: a session's note goes into the chart of the provider who held the session, and only
+    they write it."""
+    if principal.has(Role.PROVIDER) and principal.staff_id == provider.staff_id:
+        return ALLOWED
+    return refused(
+        "R3", f"Only {provider.name} writes the note of {provider.name}'s session, in their chart."
+    )
