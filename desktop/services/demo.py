@@ -24,6 +24,7 @@ from ..db.tables import (
 )
 from ..db.uow import UnitOfWork
 from . import audit
+from .demo_sessions import add_session_notes, visit_outcome
 from .passwords import Passwords
 from .principal import Principal, Role
 
@@ -163,6 +164,8 @@ def _seed(uow: UnitOfWork, passwords: Passwords, rng: random.Random) -> None:
     session.flush()
     _shares(session, clients, links, providers, owner, now)
     _appointments(session, rng, links, owner.id, now, zone)
+    session.flush()
+    add_session_notes(session, rng, now, zone)
     principal = Principal(
         owner.id, owner.email, owner.display_name, frozenset({Role.OWNER}), "demo"
     )
@@ -321,20 +324,6 @@ def _shares(session, clients, links, providers, owner, now) -> None:
         )
 
 
-def _demo_status(rng, start: datetime, now: datetime) -> dict:
-    """What became of a demo session: past ones mostly attended, a few no-shows and late
-    cancels; one that began in the last hour has the client arrived."""
-    if start > now:
-        return {"status": "booked", "attendance": "scheduled"}
-    if now - start < timedelta(hours=1):
-        return {"status": "booked", "attendance": "arrived"}
-    outcome = rng.choices(("attended", "no_show", "late_cancel"), (16, 2, 1))[0]
-    if outcome == "late_cancel":
-        reason = "Called an hour before: unwell"
-        return {"status": "cancelled", "attendance": outcome, "cancel_reason": reason}
-    return {"status": "booked", "attendance": outcome}
-
-
 def _appointments(session, rng, links, created_by: int, now: datetime, zone: ZoneInfo) -> None:
     """This week and next, Monday to Friday, so the calendar and "next appointment" always show
     something whatever day the demo is opened; and working hours for Find Availability."""
@@ -368,6 +357,6 @@ def _appointments(session, rng, links, created_by: int, now: datetime, zone: Zon
                         pos_code=rng.choice(("11", "11", "11", "10", "02")),
                         created_by=created_by,
                         created_at=now,
-                        **_demo_status(rng, start, now),
+                        **visit_outcome(rng, start, now),
                     )
                 )

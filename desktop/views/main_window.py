@@ -27,7 +27,9 @@ from ..services.principal import Principal
 from .audit_screen import AuditScreen
 from .calendar import CalendarScreen
 from .client_profile import ClientProfileWindow
+from .client_profile.session_note import open_session_note
 from .clients_screen import ClientsScreen
+from .notes_to_write_screen import NotesToWriteScreen
 from .notifications_panel import SHORTCUT as NOTICES_SHORTCUT
 from .notifications_panel import NotificationsPanel
 from .staff_screen import StaffScreen
@@ -36,7 +38,13 @@ from .widgets import ElidedLabel
 from .window_places import WindowPlace
 
 #: the screens in navigation order: (key, label). Ctrl+1.. follow this order.
-SCREENS = (("clients", "Clients"), ("calendar", "Calendar"), ("staff", "Staff"), ("audit", "Audit"))
+SCREENS = (
+    ("clients", "Clients"),
+    ("calendar", "Calendar"),
+    ("staff", "Staff"),
+    ("audit", "Audit"),
+    ("notes", "Notes to write"),
+)
 DEFAULT_TIME_ZONE = "UTC"
 #: the first size (then the person's own, remembered); never more than the screen holds.
 DEFAULT_SIZE = (1280, 800)
@@ -86,7 +94,9 @@ class MainWindow(QMainWindow):
             "calendar": CalendarScreen(ctx, principal, time_zone),
             "staff": StaffScreen(ctx, principal),
             "audit": AuditScreen(ctx, principal, time_zone),
+            "notes": NotesToWriteScreen(ctx, principal, time_zone),
         }
+        self.screens["calendar"].note_opener = open_session_note
         self.stack = QStackedWidget()
         self.stack.setObjectName("content")
         for key, _label in SCREENS:
@@ -105,6 +115,8 @@ class MainWindow(QMainWindow):
             item.setSizeHint(QSize(0, 40))
             self.navigation.addItem(item)
         self.navigation.currentRowChanged.connect(self._row_changed)
+        self.screens["notes"].count_changed.connect(self._show_notes_count)
+        self._show_notes_count(self.screens["notes"].model.rowCount())
 
         self.setCentralWidget(self._central(practice_name))
         self.status_label = ElidedLabel(status_text(ctx, principal))
@@ -247,6 +259,14 @@ class MainWindow(QMainWindow):
         if not self._focused_once:
             self._focused_once = True
             self.focus_screen()
+
+    def _show_notes_count(self, count: int) -> None:
+        """ "Notes to write · 3" in the navigation while sessions wait for their note."""
+        row = [k for k, _label in SCREENS].index("notes")
+        item = self.navigation.item(row)
+        label = dict(SCREENS)["notes"]
+        item.setText(f"{label} · {count}" if count else label)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{label}, {count} waiting")
 
     def current_screen_key(self) -> str:
         return SCREENS[self.stack.currentIndex()][0]

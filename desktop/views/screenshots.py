@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ..app import AppContext
-from ..services import access_report, auth, client_list, practice
+from ..services import access_report, auth, client_list, practice, session_notes
 from ..services.policy import (
     may_administer_staff,
     may_read_audit,
@@ -21,7 +21,9 @@ from ..services.policy import (
 from ..services.principal import Principal, Role
 from .calendar import BookingDialog, FindAvailabilityDialog
 from .calendar.calendar_screen import CalendarScreen
+from .calendar.common import practice_zone
 from .client_profile import ClientProfileWindow
+from .client_profile.session_note import session_note_dialog
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
 from .session import build_main_window
@@ -165,6 +167,35 @@ def _find_availability(shots: Shots) -> QWidget:
     return dialog
 
 
+def _notes_to_write(shots: Shots) -> QWidget:
+    """Notes to write, the first session chosen."""
+    window = shots.main_window()
+    window.show_screen("notes")
+    return window
+
+
+def _session_note(shots: Shots) -> QWidget | None:
+    """Write note from an appointment: the note editor on the signed-in provider's first
+    session waiting for its note (None when they have none)."""
+    waiting = session_notes.notes_to_write(shots.ctx.uow(), shots.principal)
+    own = [w for w in waiting if w.provider_id == shots.principal.staff_id]
+    if not own:
+        return None
+    zone = practice_zone(shots.ctx)
+    return session_note_dialog(
+        shots.ctx,
+        shots.principal,
+        own[0].appointment_id,
+        own[0].client_id,
+        own[0].client_name,
+        zone,
+    )
+
+
+def _note_writer(principal: Principal) -> bool:
+    return principal.has(Role.PROVIDER, Role.OWNER, Role.MANAGER)
+
+
 def _anyone(_principal: Principal) -> bool:
     return True
 
@@ -197,6 +228,8 @@ STEPS: list[tuple[str, Callable[[Shots], QWidget | None], Callable[[Principal], 
     ("transfer-client", _transfer, _anyone),
     ("who-can-see", _who_can_see, _anyone),
     ("calendar-week", _calendar_week, _anyone),
+    ("notes-to-write", _notes_to_write, _note_writer),
+    ("write-session-note", _session_note, _note_writer),
     ("booking-new-provider-alert", _booking_alert, _booker),
     ("find-availability", _find_availability, _booker),
 ]

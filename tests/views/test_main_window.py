@@ -18,6 +18,7 @@ from desktop.views.calendar import CalendarScreen
 from desktop.views.clients_screen import ClientsScreen
 from desktop.views.login_dialog import LoginDialog
 from desktop.views.main_window import MINIMUM_SIZE, MainWindow
+from desktop.views.notes_to_write_screen import NotesToWriteScreen
 from desktop.views.session import build_main_window
 from desktop.views.setup_dialog import SetupDialog
 from desktop.views.staff_dialogs import AddStaffDialog, EditRolesDialog, RecordsOwnerDialog
@@ -61,15 +62,16 @@ def test_a_demo_practice_says_so(qtbot, ctx, owner):
     assert window.status_label.text().endswith(" · Demo practice")
 
 
-def test_the_four_screens_in_order_with_clients_first(qtbot, ctx, owner):
+def test_the_five_screens_in_order_with_clients_first(qtbot, ctx, owner):
     window = open_window(qtbot, ctx, owner)
     labels = [window.navigation.item(row).text() for row in range(window.navigation.count())]
-    assert labels == ["Clients", "Calendar", "Staff", "Audit"]
+    assert labels == ["Clients", "Calendar", "Staff", "Audit", "Notes to write"]
     assert window.current_screen_key() == "clients"
     assert isinstance(window.stack.currentWidget(), ClientsScreen)
     assert isinstance(window.screens["calendar"], CalendarScreen)
     assert isinstance(window.screens["staff"], StaffScreen)
     assert isinstance(window.screens["audit"], AuditScreen)
+    assert isinstance(window.screens["notes"], NotesToWriteScreen)
 
 
 def test_ctrl_and_a_number_jump_to_a_screen(qtbot, ctx, owner):

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from PySide6.QtGui import QImage
 
-from desktop.services import clients
+from desktop.services import appointment_status, clients, scheduling
 from desktop.services.clients import ClientDraft
 from desktop.services.principal import Role
 from desktop.views.screenshots import STEPS, save_screenshots
 
-from .conftest import OWNER_EMAIL, OWNER_PASSWORD, STAFF_PASSWORD
+from .conftest import OWNER_EMAIL, OWNER_PASSWORD, PRACTICE_ZONE, STAFF_PASSWORD
 
 
 def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path):
     add_member("Dr. Rosa Lindqvist", Role.PROVIDER)
-    clients.create_client(ctx.uow(), owner, ClientDraft(first_name="Kim", last_name="Chen"))
+    kim = clients.create_client(
+        ctx.uow(),
+        owner,
+        ClientDraft(first_name="Kim", last_name="Chen"),
+        treating_provider_id=owner.staff_id,
+    )
+    # a session of the Owner (a provider too) yesterday, attended, still without its note
+    start = datetime(2025, 3, 3, 8, tzinfo=ZoneInfo(PRACTICE_ZONE))
+    booking = scheduling.book_appointment(
+        ctx.uow(), owner, scheduling.BookingRequest(owner.staff_id, kim.id, start)
+    )
+    appointment_status.set_appointment_status(
+        ctx.uow(), owner, booking.appointments[0].id, "attended"
+    )
     written = save_screenshots(ctx, tmp_path / "shots", OWNER_EMAIL, OWNER_PASSWORD)
 
     names = [path.name for path in written]
@@ -31,6 +47,8 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path)
         "transfer-client.png",
         "who-can-see.png",
         "calendar-week.png",
+        "notes-to-write.png",
+        "write-session-note.png",
         "booking-new-provider-alert.png",
         "find-availability.png",
     ]

@@ -59,6 +59,10 @@ class CalendarScreen(QWidget):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.principal = ctx, principal
+        #: opens a session's note: (ctx, principal, appointment id, client id, client name,
+        #: zone, parent) -> (message, failed); given by the main window, None where notes are
+        #: not written.
+        self.note_opener = None
         self.setObjectName("screen")
         self.setAccessibleName("Calendar")
         self.setStyleSheet(CALENDAR_STYLE)
@@ -388,7 +392,25 @@ class CalendarScreen(QWidget):
             self.zone,
             self._status_done,
             self,
+            write_note=self.write_note if self.note_opener else None,
         )
+
+    def write_note(self, appointment) -> None:
+        """The session's progress note, from "Write note…" on an attended appointment, through
+        the note editor the main window hands over (`note_opener`: the chart's own editor)."""
+        if self.note_opener is None:
+            return
+        message, failed = self.note_opener(
+            self.ctx,
+            self.principal,
+            appointment.id,
+            appointment.client_id,
+            appointment.client_name,
+            self.zone,
+            self,
+        )
+        if message:
+            self._status_done(message, failed)
 
     def open_status_menu(self, appointment, at) -> None:
         self.problem.clear_text()

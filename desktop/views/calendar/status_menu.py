@@ -42,9 +42,19 @@ def status_decision(principal: Principal, appointment, providers: list) -> str:
     return common.why_not(may_record_attendance(principal, facts))
 
 
+def write_note_refusal(principal: Principal, appointment) -> str:
+    """Why "Write note…" is not offered for this appointment ("" when it is)."""
+    if appointment.is_busy or appointment.provider_id != principal.staff_id:
+        return f"Only {appointment.provider_name} writes the note of this session."
+    if appointment.visit_status != "attended":
+        return "Mark the session Attended first; then write its note."
+    return ""
+
+
 class StatusMenu(QMenu):
     """ "Status" entries for one appointment: the current one ticked; choosing another records
-    it (Cancelled asks for a reason first). `done(message, failed)` reports the outcome."""
+    it (Cancelled asks for a reason first). `done(message, failed)` reports the outcome;
+    `write_note(appointment)`, when given, opens the session's note ("Write note…")."""
 
     def __init__(
         self,
@@ -55,10 +65,11 @@ class StatusMenu(QMenu):
         zone: ZoneInfo,
         done: Callable[[str, bool], None],
         parent: QWidget | None = None,
+        write_note: Callable[[object], None] | None = None,
     ) -> None:
         super().__init__("Status", parent)
         self.ctx, self.principal, self.appointment = ctx, principal, appointment
-        self.zone, self.done = zone, done
+        self.zone, self.done, self.write_note_with = zone, done, write_note
         self.setAccessibleName("Appointment status")
         refusal = status_decision(principal, appointment, providers)
         self.entries = {}
@@ -70,7 +81,17 @@ class StatusMenu(QMenu):
             action.setToolTip(refusal or f"Mark this session {BADGES[status][1]}.")
             action.triggered.connect(lambda _checked=False, s=status: self.choose(s))
             self.entries[status] = action
+        self.addSeparator()
+        self.write_note = self.addAction("&Write note…")
+        why_not = write_note_refusal(principal, appointment) if write_note else "Not here."
+        self.write_note.setEnabled(not why_not)
+        self.write_note.setToolTip(why_not or "Write this session's progress note in your chart.")
+        self.write_note.triggered.connect(self.open_note)
         self.setToolTipsVisible(True)
+
+    def open_note(self) -> None:
+        if self.write_note_with is not None:
+            self.write_note_with(self.appointment)
 
     def choose(self, status: str) -> None:
         if status == self.appointment.visit_status:

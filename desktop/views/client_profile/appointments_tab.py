@@ -16,6 +16,7 @@ from ..calendar.booking_dialog import booked_text
 from ..calendar.status_menu import StatusMenu
 from ..messages import InlineMessage, explain
 from ..widgets import EmptyState, ScreenHeader, button
+from .session_note import open_session_note
 from .tables import read_only_table, stretch_columns
 
 BOOK_HINT = "Book a session for this client with any provider (Calendar ▸ booking form)."
@@ -212,7 +213,21 @@ class AppointmentsTab(QWidget):
             self.host.zone,
             self._status_done,
             self,
+            write_note=self.write_note,
         )
+
+    def write_note(self, appointment) -> None:
+        message, failed = open_session_note(
+            self.host.ctx,
+            self.host.principal,
+            appointment.id,
+            appointment.client_id,
+            appointment.client_name,
+            self.host.zone,
+            self,
+        )
+        if message:
+            self._status_done(message, failed)
 
     def open_status_menu(self, at) -> None:
         appointment = self.selected_appointment()
