@@ -74,6 +74,9 @@ def test_write_note_from_an_attended_session_on_the_calendar(qtbot, ctx, clinic,
     assert editor.session_date.date().toPython() == TUESDAY
     assert screen.notice.text() == "The session note was signed."
     assert screen.grid.appointment_at(column, 9 * 60).has_note
+    assert "note signed" in screen.grid.accessibleDescription()
+    point = screen.grid.slot_point(column, 9 * 60)
+    assert "Session note signed" in screen.grid.tooltip_at(point.x(), point.y())
 
 
 def test_write_note_waits_for_attended_and_is_the_providers_alone(qtbot, ctx, clinic, menus):

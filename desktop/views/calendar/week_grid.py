@@ -31,6 +31,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
 
+from ..style import svg_pixmap
 from .badges import badge_sign, status_words
 
 SLOT_MINUTES = 15
@@ -100,6 +101,8 @@ class _Block:
     #: the status badge's sign ("" for none) and whether the block is hatched (a no-show).
     badge: str = ""
     hatched: bool = False
+    #: the session has its signed note: a page sign left of the badge.
+    noted: bool = False
     #: (text width, title, detail) laid out for the last column width.
     elided: tuple[int, QStaticText, QStaticText] | None = None
 
@@ -132,6 +135,7 @@ class WeekGrid(QAbstractScrollArea):
     def __init__(self, zone: ZoneInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.zone = zone
+        self._note_sign = None  # the page sign of a session with its note, drawn once
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Appointments grid")
         self.viewport().setMouseTracking(True)
@@ -188,6 +192,7 @@ class WeekGrid(QAbstractScrollArea):
                     busy=appointment.is_busy,
                     badge=badge_sign(appointment.visit_status),
                     hatched=appointment.visit_status == "no_show",
+                    noted=appointment.has_note,
                 )
             )
         for column_blocks in contents.blocks:
@@ -482,7 +487,7 @@ class WeekGrid(QAbstractScrollArea):
             if rect.height() < 12:
                 continue
             if block.elided is None or block.elided[0] != text_width:
-                title_width = text_width - (18 if block.badge else 0)
+                title_width = text_width - (18 if block.badge else 0) - (17 if block.noted else 0)
                 block.elided = (
                     text_width,
                     _static(bold_metrics.elidedText(block.title, _ELIDE, title_width)),
@@ -520,6 +525,10 @@ class WeekGrid(QAbstractScrollArea):
                 painter.drawRoundedRect(disc, 7, 7)
                 painter.setPen(_BADGE_TEXT_PEN)
                 painter.drawText(disc, Qt.AlignmentFlag.AlignCenter, block.badge)
+            if block.noted and rect.height() >= 12:
+                if self._note_sign is None:
+                    self._note_sign = svg_pixmap("notes", 14, _BADGE.name())
+                painter.drawPixmap(QPointF(rect.right() - 34, rect.top() + 2), self._note_sign)
         painter.setPen(_NO_PEN)
 
     def _paint_now(self, painter: QPainter, columns: range, top: float) -> None:
@@ -660,6 +669,8 @@ class WeekGrid(QAbstractScrollArea):
         what = appointment.client_name if appointment is not None else "free"
         if appointment is not None and appointment.visit_status not in ("", "scheduled"):
             what += f", {status_words(appointment.visit_status)}"
+        if appointment is not None and appointment.has_note:
+            what += ", note signed"
         self.setAccessibleDescription(
             f"{slot.provider_name}, {slot.starts_at:%A} {slot.starts_at.day} "
             f"{slot.starts_at:%B}, {slot.starts_at:%H:%M}: {what}"
@@ -791,6 +802,8 @@ class WeekGrid(QAbstractScrollArea):
                 lines.append(appointment.appointment_type)
             if appointment.visit_status:
                 lines.append(f"Status: {status_words(appointment.visit_status)}")
+            if appointment.has_note:
+                lines.append("Session note signed")
             lines.append(
                 f"{appointment.pos_code} {appointment.pos_name} · {appointment.provider_name}"
             )
