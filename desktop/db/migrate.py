@@ -13,6 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from ..config import DEFAULT_BACKUPS_KEPT
+from . import boundary
 from .backups import backup_folder, backup_path, online_backup, prune
 from .encryption import connect_encrypted
 from .engine import engine_key, prepare_sqlite_file, sqlite_path
@@ -128,6 +129,9 @@ def upgrade(
             with connection.begin():
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
+                if not sqlite and boundary.installed(connection):
+                    # The rules on the server are this release's (see desktop/db/boundary).
+                    boundary.refresh(connection)
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
                     if broken:

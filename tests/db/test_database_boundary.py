@@ -259,3 +259,37 @@ def test_R12_the_login_functions_take_no_password_in_clear(world: World) -> None
             conn, "SELECT app.set_login_password(%s, 'plain text')", (world.people["grp"].staff_id,)
         )
     assert "SCRAM-SHA-256 verifier" in message
+
+
+# -- the boundary follows the release -----------------------------------------------------------
+
+
+def test_B5_every_table_of_the_schema_is_under_the_boundary() -> None:
+    """A new table must be listed for row-level security, ownership and grants (roles_sql.py)."""
+    from desktop.db.boundary.roles_sql import CLIENT_TABLES, PRACTICE_TABLES
+    from desktop.db.tables import Base
+
+    covered = {*CLIENT_TABLES, *PRACTICE_TABLES, "audit_head"}
+    assert set(Base.metadata.tables) - covered == set()
+
+
+def test_B5_refreshing_the_boundary_twice_changes_nothing(fresh_world: World) -> None:
+    """`db upgrade` re-applies this release's rules; doing it again is harmless."""
+    from desktop.db import boundary
+
+    def policies() -> list[tuple]:
+        with world.engine.connect() as connection:
+            return connection.exec_driver_sql(
+                "SELECT tablename, policyname, cmd, qual, with_check FROM pg_policies"
+                " WHERE schemaname = 'public' ORDER BY 1, 2"
+            ).all()
+
+    world = fresh_world
+    before = policies()
+    with world.engine.begin() as connection:
+        boundary.refresh(connection)
+    with world.engine.begin() as connection:
+        boundary.refresh(connection)
+    assert policies() == before and before
+    assert read_as(world, "grp") == expected_rows(world, "grp")
+    assert read_as(world, "scheduler")["audit_events"] == set()

@@ -13,7 +13,7 @@ from .names import BoundaryRoles
 _DEFINER = "SECURITY DEFINER SET search_path = pg_catalog, app, public"
 
 CHAIN = f"""
-CREATE FUNCTION app.chain_audit(
+CREATE OR REPLACE FUNCTION app.chain_audit(
     p_action text, p_actor_id integer, p_actor_label text, p_client_id integer,
     p_subject text, p_details text, p_workstation text, p_occurred_at timestamptz)
 RETURNS integer LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
@@ -52,7 +52,7 @@ BEGIN
 END $$"""
 
 APPEND = f"""
-CREATE FUNCTION app.append_audit(
+CREATE OR REPLACE FUNCTION app.append_audit(
     p_action text, p_actor_id integer, p_actor_label text, p_client_id integer,
     p_subject text, p_details text, p_workstation text, p_occurred_at timestamptz)
 RETURNS integer LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
@@ -78,7 +78,7 @@ END $$"""
 
 #: mirrors desktop/services/auth.py: five failures in a row lock the account for five minutes.
 FAILED_SIGN_IN = f"""
-CREATE FUNCTION app.record_failed_sign_in(p_email text, p_workstation text)
+CREATE OR REPLACE FUNCTION app.record_failed_sign_in(p_email text, p_workstation text)
 RETURNS timestamptz LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
 DECLARE
   v_staff public.staff%ROWTYPE;

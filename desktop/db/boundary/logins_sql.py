@@ -37,7 +37,7 @@ _MAPPED_LOGIN = """
   END IF;"""
 
 CREATE = f"""
-CREATE FUNCTION app.create_login(p_staff_id integer, p_verifier text)
+CREATE OR REPLACE FUNCTION app.create_login(p_staff_id integer, p_verifier text)
 RETURNS text LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
 DECLARE
   v_email text;
@@ -63,7 +63,7 @@ BEGIN{_CHECK_ADMIN}{_CHECK_VERIFIER}
 END $$"""
 
 RENAME = f"""
-CREATE FUNCTION app.rename_login(p_staff_id integer)
+CREATE OR REPLACE FUNCTION app.rename_login(p_staff_id integer)
 RETURNS text LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
 DECLARE
   v_login text;
@@ -78,7 +78,7 @@ BEGIN{_CHECK_ADMIN}{_MAPPED_LOGIN}
 END $$"""
 
 DISABLE = f"""
-CREATE FUNCTION app.disable_login(p_staff_id integer)
+CREATE OR REPLACE FUNCTION app.disable_login(p_staff_id integer)
 RETURNS integer LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
 DECLARE
   v_login text;
@@ -91,7 +91,7 @@ BEGIN{_CHECK_ADMIN}{_LOGIN_OR_RETURN.format(result=" 0")}
 END $$"""
 
 ENABLE = f"""
-CREATE FUNCTION app.enable_login(p_staff_id integer)
+CREATE OR REPLACE FUNCTION app.enable_login(p_staff_id integer)
 RETURNS void LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
 DECLARE
   v_login text;
@@ -100,7 +100,7 @@ BEGIN{_CHECK_ADMIN}{_LOGIN_OR_RETURN.format(result="")}
 END $$"""
 
 SET_PASSWORD = f"""
-CREATE FUNCTION app.set_login_password(p_staff_id integer, p_verifier text)
+CREATE OR REPLACE FUNCTION app.set_login_password(p_staff_id integer, p_verifier text)
 RETURNS void LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
 DECLARE
   v_login text;

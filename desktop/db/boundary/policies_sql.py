@@ -288,13 +288,21 @@ def statements(roles: BoundaryRoles) -> list[str]:
 
 
 def drop_statements() -> list[str]:
-    out: list[str] = []
-    names: dict[str, set[str]] = {}
-    for table, name, *_ in _policies():
-        names.setdefault(table, set()).add(name)
-    for table in (*CLIENT_TABLES, *PRACTICE_TABLES):
-        for name in sorted(names.get(table, set()) | {"owner_all", "logins_read"}):
-            out.append(f"DROP POLICY IF EXISTS {name} ON public.{table}")
-        out.append(f"ALTER TABLE public.{table} NO FORCE ROW LEVEL SECURITY")
-        out.append(f"ALTER TABLE public.{table} DISABLE ROW LEVEL SECURITY")
-    return out
+    """Every policy of the public schema, whatever release made it, and row-level security off."""
+    return [
+        "DO $$ DECLARE p record; BEGIN FOR p IN SELECT policyname, tablename FROM pg_policies"
+        " WHERE schemaname = 'public' LOOP"
+        " EXECUTE format('DROP POLICY %I ON public.%I', p.policyname, p.tablename);"
+        " END LOOP; END $$",
+    ]
+
+
+def disable_statements() -> list[str]:
+    return [
+        "DO $$ DECLARE t record; BEGIN FOR t IN SELECT c.relname FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relrowsecurity LOOP"
+        " EXECUTE format('ALTER TABLE public.%I NO FORCE ROW LEVEL SECURITY', t.relname);"
+        " EXECUTE format('ALTER TABLE public.%I DISABLE ROW LEVEL SECURITY', t.relname);"
+        " END LOOP; END $$",
+    ]

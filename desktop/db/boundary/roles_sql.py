@@ -40,52 +40,53 @@ READ_ONLY = ("audit_events", "alembic_version")
 _GROUP_WIDE = "'owner','manager','record_custodian','scheduler','biller'"
 
 
-def _functions(roles: BoundaryRoles) -> list[str]:
+def function_statements(roles: BoundaryRoles) -> list[str]:
+    """The helper functions the policies call, created or replaced on every refresh."""
     definer = "SECURITY DEFINER SET search_path = pg_catalog, app, public"
     return [
-        f"""CREATE FUNCTION app.login_name(p_email text) RETURNS text
+        f"""CREATE OR REPLACE FUNCTION app.login_name(p_email text) RETURNS text
             LANGUAGE sql STABLE {definer} AS $$
             SELECT left(regexp_replace(lower(current_database()), '[^a-z0-9_]', '_', 'g'), 40)
                    || '_' || left(encode(sha256(convert_to(lower(btrim(p_email)), 'UTF8')),
                                          'hex'), 16) $$""",
         # Who am I: the active staff member mapped to the login of this connection.
-        f"""CREATE FUNCTION app.current_staff_id() RETURNS integer
+        f"""CREATE OR REPLACE FUNCTION app.current_staff_id() RETURNS integer
             LANGUAGE sql STABLE {definer} AS $$
             SELECT l.staff_id FROM app.staff_logins l JOIN public.staff s ON s.id = l.staff_id
              WHERE l.login_name = session_user AND s.active $$""",
-        f"""CREATE FUNCTION app.has_role(VARIADIC p_roles text[]) RETURNS boolean
+        f"""CREATE OR REPLACE FUNCTION app.has_role(VARIADIC p_roles text[]) RETURNS boolean
             LANGUAGE sql STABLE {definer} AS $$
             SELECT EXISTS (SELECT 1 FROM public.staff_roles r
                             WHERE r.staff_id = app.current_staff_id() AND r.role = ANY (p_roles)) $$""",
         # IT's tools: a superuser, or a login that may become the schema owner.
-        f"""CREATE FUNCTION app.is_administrator() RETURNS boolean
+        f"""CREATE OR REPLACE FUNCTION app.is_administrator() RETURNS boolean
             LANGUAGE sql STABLE {definer} AS $$
             SELECT r.rolsuper OR pg_has_role(session_user, b.owner_role, 'MEMBER')
               FROM pg_roles r, app.boundary_roles b WHERE r.rolname = session_user $$""",
         # R1: the clients on my list (open links), for a person holding the Provider role.
-        f"""CREATE FUNCTION app.my_client_ids() RETURNS SETOF integer
+        f"""CREATE OR REPLACE FUNCTION app.my_client_ids() RETURNS SETOF integer
             LANGUAGE sql STABLE {definer} AS $$
             SELECT l.client_id FROM public.client_provider_links l
              WHERE l.provider_id = app.current_staff_id() AND l.ended_at IS NULL
                AND app.has_role('provider') $$""",
         # R1, R2: every client for group-wide roles; my list otherwise.
-        f"""CREATE FUNCTION app.sees_all_clients() RETURNS boolean
+        f"""CREATE OR REPLACE FUNCTION app.sees_all_clients() RETURNS boolean
             LANGUAGE sql STABLE {definer} AS $$
             SELECT app.has_role({_GROUP_WIDE}) $$""",
         # R3, R4, B2: active chart shares made to me (with private notes only, if asked).
-        f"""CREATE FUNCTION app.shares_to_me(p_private_only boolean)
+        f"""CREATE OR REPLACE FUNCTION app.shares_to_me(p_private_only boolean)
             RETURNS TABLE (client_id integer, from_provider_id integer)
             LANGUAGE sql STABLE {definer} AS $$
             SELECT s.client_id, s.from_provider_id FROM public.chart_shares s
              WHERE s.to_provider_id = app.current_staff_id() AND s.ended_at IS NULL
                AND (s.expires_at IS NULL OR s.expires_at > now())
                AND (s.include_private OR NOT p_private_only) $$""",
-        f"""CREATE FUNCTION app.group_owned_providers() RETURNS SETOF integer
+        f"""CREATE OR REPLACE FUNCTION app.group_owned_providers() RETURNS SETOF integer
             LANGUAGE sql STABLE {definer} AS $$
             SELECT p.staff_id FROM public.provider_profiles p WHERE p.records_owner = 'group' $$""",
         # "Busy" (R10, decisions): every booked time of the calendar, without client, type or
         # note, for those who may not see the appointment itself.
-        f"""CREATE FUNCTION app.busy_times(p_from timestamptz, p_to timestamptz)
+        f"""CREATE OR REPLACE FUNCTION app.busy_times(p_from timestamptz, p_to timestamptz)
             RETURNS TABLE (appointment_id integer, provider_id integer,
                            starts_at timestamptz, ends_at timestamptz)
             LANGUAGE sql STABLE {definer} AS $$
@@ -127,7 +128,6 @@ def statements(connection: Connection, roles: BoundaryRoles) -> list[str]:
         """CREATE TABLE app.staff_logins (
              staff_id integer PRIMARY KEY REFERENCES public.staff (id),
              login_name name NOT NULL UNIQUE)""",
-        *_functions(roles),
     ]
     return out
 
@@ -183,9 +183,13 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
 
 
 def drop_statements(roles: BoundaryRoles) -> list[str]:
-    tables = (*CLIENT_TABLES, *PRACTICE_TABLES, "audit_head", "alembic_version")
-    out = [f"ALTER TABLE public.{t} OWNER TO CURRENT_USER" for t in tables]
-    out += [
+    out = [
+        # Every table the owner role holds goes back to the login undoing schema 0004 (tables of
+        # later schemas are gone by then: downgrades run in reverse).
+        "DO $$ DECLARE t record; BEGIN FOR t IN SELECT tablename FROM pg_tables"
+        f" WHERE schemaname = 'public' AND tableowner = '{roles.owner}' LOOP"
+        " EXECUTE format('ALTER TABLE public.%I OWNER TO %I', t.tablename, current_user);"
+        " END LOOP; END $$",
         "ALTER FUNCTION public.clinicdesk_refuse_audit_change() OWNER TO CURRENT_USER",
         "ALTER FUNCTION public.clinicdesk_keep_signed_note() OWNER TO CURRENT_USER",
         f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{roles.staff}"',
