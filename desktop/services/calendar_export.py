@@ -19,14 +19,15 @@ from importlib import resources
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 
-from ..db.tables import Appointment, ChartNote, Client, Practice, ProviderProfile, Staff
+from ..db.tables import Appointment, Client, Practice, ProviderProfile, Staff
 from ..db.uow import UnitOfWork
 from . import audit
 from .boundary import checked
 from .errors import Conflict, InvalidInput
+from .note_facts import session_note_signed
 from .policy import Decision, ProviderFacts, may_see_client
 from .policy.scopes import visible_clients
 from .principal import Principal
@@ -262,15 +263,7 @@ def _clean_period(start: datetime, end: datetime) -> None:
 def _views(uow: UnitOfWork, principal: Principal, *conditions) -> list[AppointmentView]:
     """Appointments matching `conditions`, by start; client names only where visible (SQL)."""
     seen = and_(Client.id == Appointment.client_id, visible_clients(principal, Client.id))
-    noted = (
-        exists()
-        .where(
-            ChartNote.appointment_id == Appointment.id,
-            ChartNote.kind == "progress",
-            ChartNote.status == "signed",
-        )
-        .label("noted")
-    )
+    noted = session_note_signed(uow.dialect).label("noted")
     rows = uow.session.execute(
         select(Appointment, Staff.display_name, Client.first_name, Client.last_name, noted)
         .join(Staff, Staff.id == Appointment.provider_id)

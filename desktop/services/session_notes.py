@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, select
 
 from ..db.tables import Appointment, ChartNote, Client, Practice, Staff
 from ..db.uow import UnitOfWork
@@ -19,6 +19,7 @@ from .calendar_export import pos_name, practice_zone
 from .charts import NoteView, note_view
 from .documents import own_chart_facts
 from .errors import InvalidInput, NotFound, PermissionRefused
+from .note_facts import session_note_signed
 from .policy import (
     may_see_notes_to_write,
     may_set_note_due_hours,
@@ -170,11 +171,7 @@ def notes_to_write(
     with uow:
         providers = _providers_shown(uow, principal, provider_id)
         cutoff = uow.now() - timedelta(hours=_due_hours(uow))
-        signed = exists().where(
-            ChartNote.appointment_id == Appointment.id,
-            ChartNote.kind == "progress",
-            ChartNote.status == "signed",
-        )
+        signed = session_note_signed(uow.dialect)
         draft = (
             select(ChartNote.id)
             .where(ChartNote.appointment_id == Appointment.id, ChartNote.status == "draft")

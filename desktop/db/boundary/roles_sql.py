@@ -93,6 +93,14 @@ def function_statements(roles: BoundaryRoles) -> list[str]:
             SELECT a.id, a.provider_id, a.starts_at, a.ends_at FROM public.appointments a
              WHERE a.status = 'booked' AND a.starts_at < p_to AND a.ends_at > p_from
                AND app.current_staff_id() IS NOT NULL $$""",
+        # Notes from sessions: whether a session has its signed progress note, a fact the
+        # calendar and Notes to write show to people who may not read the note itself (R3).
+        f"""CREATE OR REPLACE FUNCTION app.session_note_signed(p_appointment_id integer)
+            RETURNS boolean LANGUAGE sql STABLE {definer} AS $$
+            SELECT (app.current_staff_id() IS NOT NULL OR app.is_administrator())
+               AND EXISTS (SELECT 1 FROM public.chart_notes n
+                            WHERE n.appointment_id = p_appointment_id
+                              AND n.kind = 'progress' AND n.status = 'signed') $$""",
     ]
 
 
@@ -155,7 +163,7 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
         f"GRANT EXECUTE ON FUNCTION app.current_staff_id(), app.has_role(text[]),"
         f" app.my_client_ids(), app.sees_all_clients(), app.shares_to_me(boolean),"
         f" app.group_owned_providers(), app.busy_times(timestamptz, timestamptz),"
-        f" app.login_name(text) TO {s}",
+        f" app.session_note_signed(integer), app.login_name(text) TO {s}",
         f"GRANT EXECUTE ON FUNCTION app.current_staff_id(), app.has_role(text[]),"
         f' app.login_name(text), app.is_administrator() TO "{roles.logins}"',
         f'GRANT SELECT ON app.boundary_roles TO "{roles.logins}"',
