@@ -31,6 +31,7 @@ PRACTICE_TABLES = (
     "provider_profiles",
     "provider_availability",
     "provider_time_off",
+    "note_templates",
 )
 #: tables staff may delete rows from (the name index and calendar hours are rewritten).
 DELETABLE = ("client_name_words", "staff_roles", "provider_availability", "provider_time_off")

@@ -14,6 +14,7 @@ from .charts import (
 from .clients import Client, ClientNameWord, ClientProviderLink, LinkedProfile
 from .practice import RECORD_OWNERS, ROLES, Practice, ProviderProfile, Staff, StaffRole
 from .scheduling import Appointment, AppointmentSeries, ProviderAvailability, ProviderTimeOff
+from .templates import NoteTemplate
 
 # Keeps client_name_words in step with every client written through the ORM.
 from .. import name_index  # noqa: E402, F401  isort: skip
@@ -36,6 +37,7 @@ __all__ = [
     "ClientProviderLink",
     "Document",
     "LinkedProfile",
+    "NoteTemplate",
     "Notification",
     "Practice",
     "ProviderAvailability",

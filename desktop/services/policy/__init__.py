@@ -19,6 +19,7 @@ from .calendar_rules import (
     may_write_session_note,
 )
 from .decision import ALLOWED, Decision, refused
+from .practice_rules import may_keep_note_templates
 from .record_rules import (
     LIST_SHARING_ROLES,
     RECORD_KEEPING_ROLES,
@@ -80,6 +81,7 @@ __all__ = [
     "may_edit_billing",
     "may_edit_client",
     "may_grant_roles",
+    "may_keep_note_templates",
     "may_link_profiles",
     "may_open_records",
     "may_read_audit",
