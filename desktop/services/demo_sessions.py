@@ -12,10 +12,10 @@ from ..db.tables import Appointment, ChartNote
 from .calendar_export import pos_name
 
 _SOAP = (
-    "Subjective: reports sleeping better; two panic episodes this week, both shorter.\n"
-    "Objective: calm, engaged, good eye contact; speech normal rate.\n"
-    "Assessment: steady progress on exposure hierarchy, step 4 of 8.\n"
-    "Plan: continue graded exposure; practise breathing daily; review in one week."
+    "## Subjective\nReports sleeping better; two panic episodes this week, both shorter.\n\n"
+    "## Objective\nCalm, engaged, good eye contact; speech at a normal rate.\n\n"
+    "## Assessment\nSteady progress on the exposure hierarchy, step 4 of 8.\n\n"
+    "## Plan\nContinue graded exposure; practise breathing daily; review in one week."
 )
 #: how many attended sessions of the demo are left without their note (the rest are signed).
 _WAITING_SHARE = 0.2
@@ -66,7 +66,7 @@ def add_session_notes(session, rng, now: datetime, zone: ZoneInfo) -> None:
                     f"{row.appointment_type} · {start:%H:%M}–{end:%H:%M} ({minutes} min) · "
                     f"{row.pos_code} {pos_name(row.pos_code)}"
                 )[:200],
-                body="Subjective: " if waiting else _SOAP,
+                body="## Subjective\n" if waiting else _SOAP,
                 appointment_id=row.id,
                 created_at=written,
                 updated_at=written,

@@ -22,6 +22,7 @@ from .. import APP_NAME, __version__
 from ..app import AppContext
 from ..services.database_backup import back_up_now
 from ..services.errors import ServiceError
+from ..services.policy import may_keep_note_templates
 from ..services.practice import PracticeInfo
 from ..services.principal import Principal
 from .audit_screen import AuditScreen
@@ -29,6 +30,8 @@ from .calendar import CalendarScreen
 from .client_profile import ClientProfileWindow
 from .client_profile.session_note import open_session_note
 from .clients_screen import ClientsScreen
+from .messages import refusal_text
+from .note_templates_dialog import NoteTemplatesDialog
 from .notes_to_write_screen import NotesToWriteScreen
 from .notifications_panel import SHORTCUT as NOTICES_SHORTCUT
 from .notifications_panel import NotificationsPanel
@@ -188,6 +191,14 @@ class MainWindow(QMainWindow):
         )
         self.back_up_action.triggered.connect(self.back_up_now)
         file_menu.addAction(self.back_up_action)
+        self.templates_action = QAction("Note &Templates…", self)
+        decision = may_keep_note_templates(self.principal)
+        self.templates_action.setEnabled(bool(decision))
+        self.templates_action.setToolTip(
+            "Add and edit the practice's note templates" if decision else refusal_text(decision)
+        )
+        self.templates_action.triggered.connect(self.open_note_templates)
+        file_menu.addAction(self.templates_action)
         file_menu.addSeparator()
         file_menu.addAction(self.switch_user_action)
         file_menu.addAction(self.sign_out_action)
@@ -217,6 +228,9 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.notices_action)
 
     # -- screens -------------------------------------------------------------------------------
+
+    def open_note_templates(self) -> None:
+        NoteTemplatesDialog(self.ctx, self.principal, self).exec()
 
     def back_up_now(self) -> None:
         """File ▸ Back Up Now: copy the embedded database and say where it went."""

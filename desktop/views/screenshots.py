@@ -5,13 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ..app import AppContext
-from ..services import access_report, auth, client_list, practice, session_notes
+from ..services import access_report, auth, charts, client_list, practice, scheduling, session_notes
 from ..services.policy import (
     may_administer_staff,
     may_read_audit,
@@ -192,6 +193,31 @@ def _session_note(shots: Shots) -> QWidget | None:
     )
 
 
+def _soap_note(shots: Shots) -> QWidget | None:
+    """A SOAP note written from a session, read in the client's Records tab (None when the
+    signed-in provider has no session with its note in the last two weeks)."""
+    now = shots.ctx.clock.now()
+    week = scheduling.appointments_between(
+        shots.ctx.uow(), shots.principal, [shots.principal.staff_id], now - timedelta(14), now
+    )
+    noted = [a for a in week if a.has_note]
+    if not noted:
+        return None
+    window = ClientProfileWindow(shots.ctx, shots.principal, noted[-1].client_id)
+    window.resize(*WINDOW_SIZE)
+    window.show_tab("records")
+    records = charts.read_records(shots.ctx.uow(), shots.principal, noted[-1].client_id)
+    for chart in records.charts:
+        for note in chart.notes:
+            if note.appointment_id == noted[-1].id:
+                window.records_tab.load(select_note=note.id)
+    return window
+
+
+def _provider(principal: Principal) -> bool:
+    return principal.has(Role.PROVIDER)
+
+
 def _note_writer(principal: Principal) -> bool:
     return principal.has(Role.PROVIDER, Role.OWNER, Role.MANAGER)
 
@@ -230,6 +256,7 @@ STEPS: list[tuple[str, Callable[[Shots], QWidget | None], Callable[[Principal], 
     ("calendar-week", _calendar_week, _anyone),
     ("notes-to-write", _notes_to_write, _note_writer),
     ("write-session-note", _session_note, _note_writer),
+    ("soap-note", _soap_note, _provider),
     ("booking-new-provider-alert", _booking_alert, _booker),
     ("find-availability", _find_availability, _booker),
 ]

@@ -100,7 +100,7 @@ def test_the_file_and_help_menus(qtbot, ctx, owner, message_boxes):
     menus = {action.text(): action.menu() for action in window.menuBar().actions()}
     assert list(menus) == ["&File", "&View", "&Help"]
     file_items = [a.text() for a in menus["&File"].actions() if not a.isSeparator()]
-    assert file_items == ["&Back Up Now", "S&witch User…", "Sign &Out", "&Quit"]
+    assert file_items == ["&Back Up Now", "Note &Templates…", "S&witch User…", "Sign &Out", "&Quit"]
     view_items = [a.text() for a in menus["&View"].actions() if not a.isSeparator()]
     assert view_items[-1] == "&Notifications…" and "Go to Clients" in view_items
     window.about_action.trigger()

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtGui import QImage
 
-from desktop.services import appointment_status, clients, scheduling
+from desktop.services import appointment_status, charts, clients, scheduling, session_notes
 from desktop.services.clients import ClientDraft
 from desktop.services.principal import Role
 from desktop.views.screenshots import STEPS, save_screenshots
@@ -23,14 +23,22 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path)
         ClientDraft(first_name="Kim", last_name="Chen"),
         treating_provider_id=owner.staff_id,
     )
-    # a session of the Owner (a provider too) yesterday, attended, still without its note
-    start = datetime(2025, 3, 3, 8, tzinfo=ZoneInfo(PRACTICE_ZONE))
-    booking = scheduling.book_appointment(
-        ctx.uow(), owner, scheduling.BookingRequest(owner.staff_id, kim.id, start)
-    )
-    appointment_status.set_appointment_status(
-        ctx.uow(), owner, booking.appointments[0].id, "attended"
-    )
+    # two sessions of the Owner (a provider too) yesterday, attended: one still without its
+    # note, one with its SOAP note signed
+    for hour, soap in ((8, False), (9, True)):
+        start = datetime(2025, 3, 3, hour, tzinfo=ZoneInfo(PRACTICE_ZONE))
+        booking = scheduling.book_appointment(
+            ctx.uow(), owner, scheduling.BookingRequest(owner.staff_id, kim.id, start)
+        )
+        appointment = booking.appointments[0].id
+        appointment_status.set_appointment_status(ctx.uow(), owner, appointment, "attended")
+        if soap:
+            note = session_notes.write_session_note(ctx.uow(), owner, appointment)
+            body = "## Subjective\nBetter.\n\n## Plan\nContinue."
+            note = charts.update_draft(
+                ctx.uow(), owner, note.id, note.title, body, note.session_date, note.version
+            )
+            charts.sign_note(ctx.uow(), owner, note.id, note.version)
     written = save_screenshots(ctx, tmp_path / "shots", OWNER_EMAIL, OWNER_PASSWORD)
 
     names = [path.name for path in written]
@@ -49,6 +57,7 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path)
         "calendar-week.png",
         "notes-to-write.png",
         "write-session-note.png",
+        "soap-note.png",
         "booking-new-provider-alert.png",
         "find-availability.png",
     ]
