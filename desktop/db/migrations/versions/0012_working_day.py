@@ -1,7 +1,8 @@
 """A clinician's day: appointment status (scheduled, arrived, attended, no-show, late cancel,
 beside `status`, which still says only whether the appointment holds its time); a progress note
 linked to the session it documents (one note per session); the practice's hours before a
-session's note is due; note templates, with SOAP, DAP, BIRP and a physiotherapy assessment.
+session's note is due; note templates, with SOAP, DAP, BIRP and a physiotherapy assessment;
+a provider's ICD-10-CM codes for a client.
 
 Plain DDL that both databases run unchanged, so SQLite keeps the no-double-booking triggers of
 migration 0002 (a batch table rebuild would drop them).
@@ -52,6 +53,7 @@ def upgrade() -> None:
         "WHERE appointment_id IS NOT NULL"
     )
     op.execute("ALTER TABLE practice ADD COLUMN note_due_hours INTEGER DEFAULT 24 NOT NULL")
+    op.execute("ALTER TABLE client_provider_links ADD COLUMN diagnosis_codes VARCHAR(400)")
     templates = op.create_table(
         "note_templates",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -78,6 +80,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("note_templates")
+    op.execute("ALTER TABLE client_provider_links DROP COLUMN diagnosis_codes")
     op.execute("ALTER TABLE practice DROP COLUMN note_due_hours")
     op.execute("DROP INDEX uq_chart_notes_session")
     op.execute("ALTER TABLE chart_notes DROP COLUMN appointment_id")
