@@ -4,6 +4,7 @@ every keystroke. Loaded once, on first use (it takes a few seconds), then kept i
 
 from __future__ import annotations
 
+import heapq
 import re
 import warnings
 from bisect import bisect_left
@@ -26,6 +27,7 @@ class Diagnosis:
 
 @dataclass(frozen=True)
 class _Index:
+    #: by description length, then code: a code's position is its rank in a search.
     codes: list[Diagnosis]
     #: codes without dots, upper case, sorted, with their positions in `codes`.
     plain: list[tuple[str, int]]
@@ -42,11 +44,14 @@ def _index() -> _Index:
 
         cm.get_all_codes()
 
-    codes = [
-        Diagnosis(code, cm.get_description(code))
+    billable = dict.fromkeys(  # a few codes are listed twice: once each
+        code
         for code in cm.get_all_codes(with_dots=True)
         if cm.is_leaf(code) and cm.is_category_or_subcategory(code)
-    ]
+    )
+    codes = [Diagnosis(code, cm.get_description(code)) for code in billable]
+    # shortest descriptions first: a search ranks its matches by their positions alone
+    codes.sort(key=lambda d: (len(d.description), d.code))
     plain = sorted((d.code.replace(".", "").upper(), n) for n, d in enumerate(codes))
     postings: dict[str, set[int]] = {}
     for n, diagnosis in enumerate(codes):
@@ -59,6 +64,12 @@ def _index() -> _Index:
 def load() -> int:
     """Load the code set now (a screen does it before the first keystroke); how many codes."""
     return len(_index().codes)
+
+
+def search_all() -> list[Diagnosis]:
+    """Every billable code, in code order (for exports and the benchmark's baseline)."""
+    index = _index()
+    return [index.codes[n] for _code, n in index.plain]
 
 
 def describe(code: str) -> Diagnosis | None:
@@ -110,5 +121,4 @@ def search(text: str, limit: int = 40) -> list[Diagnosis]:
         if not found:
             break
         found &= _word_matches(index, word)
-    ranked = sorted(found, key=lambda n: (len(index.codes[n].description), index.codes[n].code))
-    return [index.codes[n] for n in ranked[:limit]]
+    return [index.codes[n] for n in heapq.nsmallest(limit, found)]
