@@ -74,6 +74,23 @@ _DIAGNOSES = (
     "F90.0 ADHD, predominantly inattentive",
     "Z63.0 Relationship distress with partner",
 )
+#: the ICD-10-CM codes of the free-text diagnoses above (primary first); the sprain is left as
+#: free text, to be coded later.
+_CODES = {
+    _DIAGNOSES[0]: "F41.1",
+    _DIAGNOSES[1]: "F32.1\nF41.1",
+    _DIAGNOSES[2]: "F43.10",
+    _DIAGNOSES[3]: "M54.50",
+    _DIAGNOSES[5]: "F90.0",
+    _DIAGNOSES[6]: "Z63.0\nF43.22",
+}
+
+
+def _demo_diagnosis(rng) -> dict:
+    text = rng.choice(_DIAGNOSES)
+    return {"diagnosis": text, "diagnosis_codes": _CODES.get(text)}
+
+
 _PROGRESS = (
     "Client reports better sleep since last session. Reviewed thought record; practised "
     "grounding. Plan: continue weekly, introduce exposure hierarchy.",
@@ -142,7 +159,7 @@ def _seed(uow: UnitOfWork, passwords: Passwords, rng: random.Random) -> None:
                     client_id=client.id,
                     provider_id=provider.id,
                     status="discharged" if index % 13 == 12 else "active",
-                    diagnosis=rng.choice(_DIAGNOSES),
+                    **_demo_diagnosis(rng),
                     start_date=(now - timedelta(days=rng.randint(20, 400))).date(),
                     is_treating=provider is chosen[0],
                     created_at=now,

@@ -24,6 +24,7 @@ from .calendar import BookingDialog, FindAvailabilityDialog
 from .calendar.calendar_screen import CalendarScreen
 from .calendar.common import practice_zone
 from .client_profile import ClientProfileWindow
+from .client_profile.diagnosis_picker import DiagnosisPickerDialog
 from .client_profile.session_note import session_note_dialog
 from .login_dialog import LoginDialog
 from .main_window import MainWindow
@@ -214,6 +215,17 @@ def _soap_note(shots: Shots) -> QWidget | None:
     return window
 
 
+def _diagnosis_picker(shots: Shots) -> QWidget | None:
+    """The diagnosis picker of a client's first provider, "anxiety" searched."""
+    window = shots.profile_window()
+    if window is None or window.profile is None or not window.profile.providers:
+        return None
+    dialog = DiagnosisPickerDialog(window, window.profile.providers[0])
+    dialog.resize(900, 600)
+    dialog.search.setText("anxiety")
+    return dialog
+
+
 def _provider(principal: Principal) -> bool:
     return principal.has(Role.PROVIDER)
 
@@ -257,6 +269,7 @@ STEPS: list[tuple[str, Callable[[Shots], QWidget | None], Callable[[Principal], 
     ("notes-to-write", _notes_to_write, _note_writer),
     ("write-session-note", _session_note, _note_writer),
     ("soap-note", _soap_note, _provider),
+    ("diagnosis-picker", _diagnosis_picker, _anyone),
     ("booking-new-provider-alert", _booking_alert, _booker),
     ("find-availability", _find_availability, _booker),
 ]

@@ -58,6 +58,7 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path)
         "notes-to-write.png",
         "write-session-note.png",
         "soap-note.png",
+        "diagnosis-picker.png",
         "booking-new-provider-alert.png",
         "find-availability.png",
     ]
