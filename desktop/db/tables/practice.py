@@ -26,10 +26,12 @@ class Practice(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: an attended session without a signed note is listed in "Notes to write" this many hours
     #: after it began (migration 0012).
-    note_due_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    #: (no Python default: a practice row written without it leaves it to the database, so
+    #: tools writing to an older schema still work)
+    note_due_hours: Mapped[int] = mapped_column(Integer, server_default="24")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "eager_defaults": False}
 
 
 class Staff(Base):
