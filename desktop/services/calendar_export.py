@@ -27,6 +27,7 @@ from ..db.uow import UnitOfWork
 from . import audit, busy_times
 from .boundary import checked
 from .errors import Conflict, InvalidInput
+from .note_facts import session_note_signed
 from .policy import Decision, ProviderFacts, may_see_client
 from .policy.scopes import visible_clients
 from .principal import Principal
@@ -205,6 +206,11 @@ class AppointmentView:
     note: str | None
     cancel_reason: str | None
     version: int
+    #: what became of the session: scheduled, arrived, attended, no_show, late_cancel or
+    #: cancelled (see `appointment_status`); empty when "Busy", like the client.
+    visit_status: str = "scheduled"
+    #: the session has its signed progress note (written from it); False when "Busy".
+    has_note: bool = False
 
     @property
     def is_busy(self) -> bool:
@@ -213,7 +219,7 @@ class AppointmentView:
 
 
 def appointment_view(
-    row: Appointment, provider_name: str, client_label: str | None
+    row: Appointment, provider_name: str, client_label: str | None, has_note: bool = False
 ) -> AppointmentView:
     """`client_label` None means the viewer may not see the client: the view says "Busy"."""
     hidden = client_label is None
@@ -233,7 +239,17 @@ def appointment_view(
         note=None if hidden else row.note,
         cancel_reason=None if hidden else row.cancel_reason,
         version=row.version,
+        visit_status="" if hidden else visit_status(row.status, row.attendance),
+        has_note=has_note and not hidden,
     )
+
+
+def visit_status(status: str, attendance: str | None) -> str:
+    """One status for the screens: a cancelled appointment is "cancelled" unless it was a late
+    cancel; a booked one is what the front desk or the provider last recorded."""
+    if status == "cancelled":
+        return "late_cancel" if attendance == "late_cancel" else "cancelled"
+    return attendance or "scheduled"
 
 
 def _clean_period(start: datetime, end: datetime) -> None:
@@ -248,16 +264,19 @@ def _clean_period(start: datetime, end: datetime) -> None:
 def _views(uow: UnitOfWork, principal: Principal, *conditions) -> list[AppointmentView]:
     """Appointments matching `conditions`, by start; client names only where visible (SQL)."""
     seen = and_(Client.id == Appointment.client_id, visible_clients(principal, Client.id))
+    noted = session_note_signed(uow.dialect).label("noted")
     rows = uow.session.execute(
-        select(Appointment, Staff.display_name, Client.first_name, Client.last_name)
+        select(Appointment, Staff.display_name, Client.first_name, Client.last_name, noted)
         .join(Staff, Staff.id == Appointment.provider_id)
         .outerjoin(Client, seen)
         .where(*conditions)
         .order_by(Appointment.starts_at, Staff.display_name, Appointment.id)
     )
     return [
-        appointment_view(row, provider, f"{first} {last}" if first is not None else None)
-        for row, provider, first, last in rows
+        appointment_view(
+            row, provider, f"{first} {last}" if first is not None else None, bool(noted)
+        )
+        for row, provider, first, last, noted in rows
     ]
 
 

@@ -69,6 +69,8 @@ class NoteView:
     addendum_to_id: int | None = None
     #: addenda to this note, oldest first.
     addenda: tuple[NoteView, ...] = ()
+    #: the session this note documents, when written from an appointment.
+    appointment_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,13 @@ def _view(note: ChartNote, addenda: tuple[NoteView, ...] = ()) -> NoteView:
         version=note.version,
         addendum_to_id=note.addendum_to_id,
         addenda=addenda,
+        appointment_id=note.appointment_id,
     )
+
+
+def note_view(note: ChartNote) -> NoteView:
+    """A chart note row as a NoteView, without addenda (for services that start notes)."""
+    return _view(note)
 
 
 def _with_addenda(rows: list[ChartNote]) -> list[NoteView]:

@@ -52,6 +52,9 @@ class ProviderSetting:
     is_treating: bool
     #: the link's version, for `update_provider_settings`.
     version: int
+    #: ICD-10-CM codes, primary first (`diagnoses.set_diagnosis_codes`); the free-text
+    #: `diagnosis` stays readable beside them.
+    diagnosis_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,7 @@ def profile_of(uow: UnitOfWork, client: Client) -> ClientProfile:
             start_date=link.start_date,
             is_treating=link.is_treating,
             version=link.version,
+            diagnosis_codes=tuple(filter(None, (link.diagnosis_codes or "").split("\n"))),
         )
         for link, name in rows
     )

@@ -26,6 +26,7 @@ from ..db.tables import (
 )
 from ..db.uow import UnitOfWork
 from . import audit, server_logins
+from .demo_sessions import add_session_notes, visit_outcome
 from .demo_supervision import add_restriction, add_supervision
 from .passwords import Passwords
 from .principal import Principal, Role
@@ -78,6 +79,23 @@ _DIAGNOSES = (
     "F90.0 ADHD, predominantly inattentive",
     "Z63.0 Relationship distress with partner",
 )
+#: the ICD-10-CM codes of the free-text diagnoses above (primary first); the sprain is left as
+#: free text, to be coded later.
+_CODES = {
+    _DIAGNOSES[0]: "F41.1",
+    _DIAGNOSES[1]: "F32.1\nF41.1",
+    _DIAGNOSES[2]: "F43.10",
+    _DIAGNOSES[3]: "M54.50",
+    _DIAGNOSES[5]: "F90.0",
+    _DIAGNOSES[6]: "Z63.0\nF43.22",
+}
+
+
+def _demo_diagnosis(rng) -> dict:
+    text = rng.choice(_DIAGNOSES)
+    return {"diagnosis": text, "diagnosis_codes": _CODES.get(text)}
+
+
 _PROGRESS = (
     "Client reports better sleep since last session. Reviewed thought record; practised "
     "grounding. Plan: continue weekly, introduce exposure hierarchy.",
@@ -148,7 +166,7 @@ def _seed(uow: UnitOfWork, passwords: Passwords, rng: random.Random) -> None:
                     client_id=client.id,
                     provider_id=provider.id,
                     status="discharged" if index % 13 == 12 else "active",
-                    diagnosis=rng.choice(_DIAGNOSES),
+                    **_demo_diagnosis(rng),
                     start_date=(now - timedelta(days=rng.randint(20, 400))).date(),
                     is_treating=provider is chosen[0],
                     created_at=now,
@@ -174,6 +192,8 @@ def _seed(uow: UnitOfWork, passwords: Passwords, rng: random.Random) -> None:
     add_restriction(session, now, clients[-1], staff["scheduler@demo.clinic"], owner)
     _audit_shares(uow, staff)
     _appointments(session, rng, links, owner.id, now, zone)
+    session.flush()
+    add_session_notes(session, rng, now, zone)
     principal = Principal(
         owner.id, owner.email, owner.display_name, frozenset({Role.OWNER}), "demo"
     )
@@ -397,8 +417,8 @@ def _appointments(session, rng, links, created_by: int, now: datetime, zone: Zon
                         ends_at=start + timedelta(minutes=50),
                         appointment_type="Individual session",
                         pos_code=rng.choice(("11", "11", "11", "10", "02")),
-                        status="booked",
                         created_by=created_by,
                         created_at=now,
+                        **visit_outcome(rng, start, now),
                     )
                 )

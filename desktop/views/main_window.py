@@ -23,17 +23,20 @@ from .. import APP_NAME, __version__
 from ..app import AppContext
 from ..services.database_backup import back_up_now
 from ..services.errors import ServiceError
-from ..services.policy import may_review_emergency_access
+from ..services.policy import may_keep_note_templates, may_review_emergency_access
 from ..services.policy.session_rules import may_change_practice_settings
 from ..services.practice import PracticeInfo
 from ..services.principal import Principal
 from .audit_screen import AuditScreen
 from .calendar import CalendarScreen
 from .client_profile import ClientProfileWindow
+from .client_profile.session_note import open_session_note
 from .clients_screen import ClientsScreen
 from .emergency_report_dialog import EmergencyReportDialog
 from .messages import refusal_text
+from .note_templates_dialog import NoteTemplatesDialog
 from .notes_to_review import NotesToReviewScreen
+from .notes_to_write_screen import NotesToWriteScreen
 from .notifications_panel import SHORTCUT as NOTICES_SHORTCUT
 from .notifications_panel import NotificationsPanel
 from .password_dialog import ChangePasswordDialog
@@ -52,6 +55,7 @@ SCREENS = (
     ("staff", "Staff"),
     ("audit", "Audit"),
     ("review", "Notes to review"),
+    ("notes", "Notes to write"),
 )
 DEFAULT_TIME_ZONE = "UTC"
 #: the first size (then the person's own, remembered); never more than the screen holds.
@@ -105,7 +109,9 @@ class MainWindow(QMainWindow):
             "staff": StaffScreen(ctx, principal),
             "audit": AuditScreen(ctx, principal, time_zone),
             "review": NotesToReviewScreen(ctx, principal, time_zone),
+            "notes": NotesToWriteScreen(ctx, principal, time_zone),
         }
+        self.screens["calendar"].note_opener = open_session_note
         self.stack = QStackedWidget()
         self.stack.setObjectName("content")
         for key, _label in SCREENS:
@@ -124,6 +130,8 @@ class MainWindow(QMainWindow):
             item.setSizeHint(QSize(0, 40))
             self.navigation.addItem(item)
         self.navigation.currentRowChanged.connect(self._row_changed)
+        self.screens["notes"].count_changed.connect(self._show_notes_count)
+        self._show_notes_count(self.screens["notes"].model.rowCount())
 
         self.setCentralWidget(self._central(practice_name))
         self.status_label = ElidedLabel(status_text(ctx, principal))
@@ -210,6 +218,14 @@ class MainWindow(QMainWindow):
         self.settings_action.setToolTip("" if allowed else refusal_text(allowed))
         self.settings_action.triggered.connect(self.open_practice_settings)
         file_menu.addAction(self.settings_action)
+        self.templates_action = QAction("Note &Templates…", self)
+        decision = may_keep_note_templates(self.principal)
+        self.templates_action.setEnabled(bool(decision))
+        self.templates_action.setToolTip(
+            "Add and edit the practice's note templates" if decision else refusal_text(decision)
+        )
+        self.templates_action.triggered.connect(self.open_note_templates)
+        file_menu.addAction(self.templates_action)
         file_menu.addSeparator()
         file_menu.addAction(self.change_password_action)
         file_menu.addAction(self.second_factor_action)
@@ -245,6 +261,9 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.emergency_report_action)
 
     # -- screens -------------------------------------------------------------------------------
+
+    def open_note_templates(self) -> None:
+        NoteTemplatesDialog(self.ctx, self.principal, self).exec()
 
     def back_up_now(self) -> None:
         """File ▸ Back Up Now: copy the embedded database and say where it went."""
@@ -294,6 +313,14 @@ class MainWindow(QMainWindow):
         if not self._focused_once:
             self._focused_once = True
             self.focus_screen()
+
+    def _show_notes_count(self, count: int) -> None:
+        """ "Notes to write · 3" in the navigation while sessions wait for their note."""
+        row = [k for k, _label in SCREENS].index("notes")
+        item = self.navigation.item(row)
+        label = dict(SCREENS)["notes"]
+        item.setText(f"{label} · {count}" if count else label)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{label}, {count} waiting")
 
     def current_screen_key(self) -> str:
         return SCREENS[self.stack.currentIndex()][0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QtMsgType, qInstallMessageHandler
@@ -15,12 +16,15 @@ from ..services import (
     access_report,
     audit_query,
     auth,
+    charts,
     client_list,
     clients,
     emergency,
     note_reviews,
     practice,
     restrictions,
+    scheduling,
+    session_notes,
     staff,
     supervision,
 )
@@ -40,8 +44,11 @@ from ..services.principal import Principal, Role
 from .audit_screen import AuditScreen
 from .calendar import BookingDialog, FindAvailabilityDialog
 from .calendar.calendar_screen import CalendarScreen
+from .calendar.common import practice_zone
 from .client_profile import ClientProfileWindow
+from .client_profile.diagnosis_picker import DiagnosisPickerDialog
 from .client_profile.disclosures_dialog import DisclosuresDialog
+from .client_profile.session_note import session_note_dialog
 from .emergency_dialog import EmergencyAccessDialog
 from .emergency_report_dialog import EmergencyReportDialog
 from .lock_screen import LockScreen
@@ -377,6 +384,71 @@ def _supervision_admin(principal: Principal) -> bool:
     return bool(may_set_supervision(principal))
 
 
+def _notes_to_write(shots: Shots) -> QWidget:
+    """Notes to write, the first session chosen."""
+    window = shots.main_window()
+    window.show_screen("notes")
+    return window
+
+
+def _session_note(shots: Shots) -> QWidget | None:
+    """Write note from an appointment: the note editor on the signed-in provider's first
+    session waiting for its note (None when they have none)."""
+    waiting = session_notes.notes_to_write(shots.ctx.uow(), shots.principal)
+    own = [w for w in waiting if w.provider_id == shots.principal.staff_id]
+    if not own:
+        return None
+    zone = practice_zone(shots.ctx)
+    return session_note_dialog(
+        shots.ctx,
+        shots.principal,
+        own[0].appointment_id,
+        own[0].client_id,
+        own[0].client_name,
+        zone,
+    )
+
+
+def _soap_note(shots: Shots) -> QWidget | None:
+    """A SOAP note written from a session, read in the client's Records tab (None when the
+    signed-in provider has no session with its note in the last two weeks)."""
+    now = shots.ctx.clock.now()
+    week = scheduling.appointments_between(
+        shots.ctx.uow(), shots.principal, [shots.principal.staff_id], now - timedelta(14), now
+    )
+    noted = [a for a in week if a.has_note]
+    if not noted:
+        return None
+    window = ClientProfileWindow(shots.ctx, shots.principal, noted[-1].client_id)
+    window.resize(*WINDOW_SIZE)
+    window.show_tab("records")
+    records = charts.read_records(shots.ctx.uow(), shots.principal, noted[-1].client_id)
+    for chart in records.charts:
+        for note in chart.notes:
+            if note.appointment_id == noted[-1].id:
+                window.records_tab.load(select_note=note.id)
+    return window
+
+
+def _diagnosis_picker(shots: Shots) -> QWidget | None:
+    """The diagnosis picker of a client's first provider, "anxiety" searched."""
+    window = shots.profile_window()
+    if window is None or window.profile is None or not window.profile.providers:
+        return None
+    dialog = DiagnosisPickerDialog(window, window.profile.providers[0])
+    dialog.resize(900, 600)
+    dialog.search.setText("anxiety")
+    return dialog
+
+
+def _provider(principal: Principal) -> bool:
+    return principal.has(Role.PROVIDER)
+
+
+def _note_writer(principal: Principal) -> bool:
+    return principal.has(Role.PROVIDER, Role.OWNER, Role.MANAGER)
+
+
 def _anyone(_principal: Principal) -> bool:
     return True
 
@@ -416,6 +488,10 @@ STEPS: list[tuple[str, Callable[[Shots], QWidget | None], Callable[[Principal], 
     ("transfer-client", _transfer, _anyone),
     ("who-can-see", _who_can_see, _anyone),
     ("calendar-week", _calendar_week, _anyone),
+    ("notes-to-write", _notes_to_write, _note_writer),
+    ("write-session-note", _session_note, _note_writer),
+    ("soap-note", _soap_note, _provider),
+    ("diagnosis-picker", _diagnosis_picker, _anyone),
     ("booking-new-provider-alert", _booking_alert, _booker),
     ("find-availability", _find_availability, _booker),
     ("emergency-access-dialog", _emergency_dialog, _anyone),

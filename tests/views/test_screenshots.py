@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from PySide6.QtGui import QImage
 
-from desktop.services import charts, clients, note_reviews, provider_links, sharing, supervision
+from desktop.services import (
+    appointment_status,
+    charts,
+    clients,
+    note_reviews,
+    provider_links,
+    scheduling,
+    session_notes,
+    sharing,
+    supervision,
+)
 from desktop.services.clients import ClientDraft
 from desktop.services.principal import Role
 from desktop.views.screenshots import STEPS, save_screenshots
 
-from .conftest import OWNER_EMAIL, OWNER_PASSWORD, STAFF_PASSWORD
+from .conftest import OWNER_EMAIL, OWNER_PASSWORD, PRACTICE_ZONE, STAFF_PASSWORD
 
 
 def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path):
     _member, rosa = add_member("Dr. Rosa Lindqvist", Role.PROVIDER)
     add_member("Ben Adeyemi", Role.PROVIDER)
     _m, ivan = add_member("Dr. Ivan Petrov", Role.PROVIDER, records_owner="provider")
-    kim = clients.create_client(ctx.uow(), owner, ClientDraft(first_name="Kim", last_name="Chen"))
+    kim = clients.create_client(
+        ctx.uow(),
+        owner,
+        ClientDraft(first_name="Kim", last_name="Chen"),
+        treating_provider_id=owner.staff_id,
+    )
     # The Owner, also a provider, co-signs one of Rosa's notes (R16).
     provider_links.add_to_provider_list(ctx.uow(), owner, kim.id, rosa.staff_id)
     supervision.set_supervision(ctx.uow(), owner, rosa.staff_id, owner.staff_id, "cosign")
@@ -31,6 +49,22 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path)
     )
     # A client whose chart the Owner does not read (R3): emergency access has something to open.
     clients.create_client(ctx.uow(), ivan, ClientDraft(first_name="Lina", last_name="Abbott"))
+    # two sessions of the Owner (a provider too) yesterday, attended: one still without its
+    # note, one with its SOAP note signed
+    for hour, soap in ((8, False), (9, True)):
+        start = datetime(2025, 3, 3, hour, tzinfo=ZoneInfo(PRACTICE_ZONE))
+        booking = scheduling.book_appointment(
+            ctx.uow(), owner, scheduling.BookingRequest(owner.staff_id, kim.id, start)
+        )
+        appointment = booking.appointments[0].id
+        appointment_status.set_appointment_status(ctx.uow(), owner, appointment, "attended")
+        if soap:
+            note = session_notes.write_session_note(ctx.uow(), owner, appointment)
+            body = "## Subjective\nBetter.\n\n## Plan\nContinue."
+            note = charts.update_draft(
+                ctx.uow(), owner, note.id, note.title, body, note.session_date, note.version
+            )
+            charts.sign_note(ctx.uow(), owner, note.id, note.version)
     written = save_screenshots(ctx, tmp_path / "shots", OWNER_EMAIL, OWNER_PASSWORD)
 
     names = [path.name for path in written]
@@ -50,6 +84,10 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path)
         "transfer-client.png",
         "who-can-see.png",
         "calendar-week.png",
+        "notes-to-write.png",
+        "write-session-note.png",
+        "soap-note.png",
+        "diagnosis-picker.png",
         "booking-new-provider-alert.png",
         "find-availability.png",
         "emergency-access-dialog.png",

@@ -299,6 +299,10 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
         ("audit_checkpoints", "read", "SELECT", signed_in, None),
         ("practice", "read", "SELECT", signed_in, None),
         ("practice", "change", "UPDATE", has_role("owner"), None),
+        # Note templates: everyone writing notes reads them; the Owner and Managers keep them.
+        ("note_templates", "read", "SELECT", signed_in, None),
+        ("note_templates", "add", "INSERT", None, has_role("owner", "manager")),
+        ("note_templates", "change", "UPDATE", has_role("owner", "manager"), None),
         ("staff", "read", "SELECT", signed_in, None),
         ("staff", "add", "INSERT", None, has_role("owner", "manager")),
         ("staff", "change", "UPDATE", has_role("owner", "manager"), None),

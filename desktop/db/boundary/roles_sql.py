@@ -41,6 +41,7 @@ PRACTICE_TABLES = (
     "audit_checkpoints",
     "second_factors",
     "recovery_codes",
+    "note_templates",
 )
 #: tables staff may delete rows from (the name index and calendar hours are rewritten; a second
 #: factor is set up again or reset).
@@ -224,6 +225,14 @@ def supervision_functions(definer: str) -> list[str]:
             LANGUAGE sql STABLE {definer} AS $$
             SELECT r.note_id FROM public.note_reviews r
              WHERE r.supervisor_id = app.current_staff_id() AND r.state = 'awaiting' $$""",
+        # Notes from sessions: whether a session has its signed progress note, a fact the
+        # calendar and Notes to write show to people who may not read the note itself (R3).
+        f"""CREATE OR REPLACE FUNCTION app.session_note_signed(p_appointment_id integer)
+            RETURNS boolean LANGUAGE sql STABLE {definer} AS $$
+            SELECT (app.current_staff_id() IS NOT NULL OR app.is_administrator())
+               AND EXISTS (SELECT 1 FROM public.chart_notes n
+                            WHERE n.appointment_id = p_appointment_id
+                              AND n.kind = 'progress' AND n.status = 'signed') $$""",
     ]
 
 
@@ -290,7 +299,8 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
         f" app.client_added_now(integer), app.own_chart_client_ids(),"
         f" app.calendar_busy(timestamptz, timestamptz),"
         f" app.restricted_client_ids(), app.is_restricted(integer, integer),"
-        f" app.my_supervisees(), app.supervises(integer, integer), app.notes_to_review() TO {s}",
+        f" app.my_supervisees(), app.supervises(integer, integer), app.notes_to_review(),"
+        f" app.session_note_signed(integer) TO {s}",
         f"GRANT EXECUTE ON FUNCTION app.current_staff_id(), app.has_role(text[]),"
         f' app.login_name(text), app.is_administrator() TO "{roles.logins}"',
         f'GRANT SELECT ON app.boundary_roles TO "{roles.logins}"',

@@ -17,6 +17,7 @@ from .practice import RECORD_OWNERS, ROLES, Practice, ProviderProfile, Staff, St
 from .scheduling import Appointment, AppointmentSeries, ProviderAvailability, ProviderTimeOff
 from .second_factor import RecoveryCode, SecondFactor
 from .supervision import ClientRestriction, NoteReview, Supervision
+from .templates import NoteTemplate
 
 # Keeps client_name_words in step with every client written through the ORM.
 from .. import name_index  # noqa: E402, F401  isort: skip
@@ -45,6 +46,7 @@ __all__ = [
     "EmergencySettings",
     "LinkedProfile",
     "NoteReview",
+    "NoteTemplate",
     "Notification",
     "Practice",
     "ProviderAvailability",

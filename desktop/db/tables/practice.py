@@ -34,6 +34,11 @@ class Practice(Base):
     #: (defaults kept by the database only, so rows written without them suit older schemas)
     idle_minutes: Mapped[int] = mapped_column(Integer, server_default=text("15"))
     second_factor: Mapped[str] = mapped_column(String(16), server_default=text("'off'"))
+    #: an attended session without a signed note is listed in "Notes to write" this many hours
+    #: after it began (migration 0012).
+    #: (no Python default: a practice row written without it leaves it to the database, so
+    #: tools writing to an older schema still work)
+    note_due_hours: Mapped[int] = mapped_column(Integer, server_default="24")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version, "eager_defaults": False}

@@ -12,7 +12,11 @@ from .calendar_rules import (
     may_book_for,
     may_change_calendar,
     may_manage_availability,
+    may_record_attendance,
+    may_see_notes_to_write,
+    may_set_note_due_hours,
     may_use_booking,
+    may_write_session_note,
 )
 from .decision import ALLOWED, Decision, refused
 from .emergency_rules import (
@@ -25,6 +29,7 @@ from .emergency_rules import (
     may_open_emergency_access,
     may_review_emergency_access,
 )
+from .practice_rules import may_keep_note_templates
 from .record_rules import (
     LIST_SHARING_ROLES,
     RECORD_KEEPING_ROLES,
@@ -74,6 +79,10 @@ __all__ = [
     "may_book_for",
     "may_change_calendar",
     "may_manage_availability",
+    "may_record_attendance",
+    "may_see_notes_to_write",
+    "may_set_note_due_hours",
+    "may_write_session_note",
     "may_use_booking",
     "LIST_SHARING_ROLES",
     "RECORD_KEEPING_ROLES",
@@ -98,6 +107,7 @@ __all__ = [
     "may_edit_billing",
     "may_edit_client",
     "may_grant_roles",
+    "may_keep_note_templates",
     "may_link_profiles",
     "may_open_records",
     "may_read_audit",

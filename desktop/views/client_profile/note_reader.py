@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...services import note_reviews
 from ...services.charts import ChartView, ClientRecords, NoteView
 from ...services.note_reviews import ReviewState
+from ...services.note_templates import note_sections
 from ..widgets import ElidedLabel
 from .look import PRIVATE_LABEL, PROGRESS_LABEL, day
 
@@ -62,7 +65,7 @@ class NoteReader(QFrame):
         badges.addWidget(self.meta, 1)
         self.text = QLabel()
         self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setTextFormat(Qt.TextFormat.RichText)  # section headings; text escaped
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text.setAccessibleName("Note text")
         self.addenda = QLabel()
@@ -115,7 +118,7 @@ class NoteReader(QFrame):
         session = f"Session {day(note.session_date)}" if note.session_date else "No session date"
         whose = f"{chart.provider_name}'s chart" if chart else ""
         self.meta.setText(" · ".join(part for part in (session, whose) if part))
-        self.text.setText(note.body or "(This note has no text yet.)")
+        self.text.setText(sections_html(note.body) or "(This note has no text yet.)")
         self.addenda.setText(
             "\n\n".join(
                 f"Addendum, signed {day(a.signed_at, zone)}:\n{a.body}" for a in note.addenda
@@ -132,3 +135,15 @@ def review_states_of(ctx, principal, records: ClientRecords) -> dict[int, Review
         return note_reviews.review_states(ctx.uow(), principal, ids)
     except Exception:  # the notes still show; only the review line is missing
         return {}
+
+
+def sections_html(body: str) -> str:
+    """A note's text for reading: each template section under its heading in bold; every
+    character of the text itself escaped, line breaks kept."""
+    blocks = []
+    for heading, text in note_sections(body or ""):
+        lines = [f"<b>{html.escape(heading)}</b>"] if heading is not None else []
+        if text:
+            lines.append(html.escape(text).replace("\n", "<br>"))
+        blocks.append("<br>".join(lines))
+    return "<br><br>".join(blocks)

@@ -22,7 +22,7 @@ from ..messages import explain
 from ..unsaved import DISCARD, KEEP_EDITING, ask_save_discard
 from ..widgets import ElidedLabel, EmptyState
 from ..window_places import WindowPlace
-from .appointments_tab import AppointmentsTab
+from .appointments_tab import AppointmentsTab, missed_sessions
 from .banner import EmergencyBanner, SuccessBanner
 from .billing_tab import BillingTab
 from .docs_tab import DocsTab
@@ -289,6 +289,7 @@ class ClientProfileWindow(QMainWindow):
             for p in profile.providers
         ]
         parts.append("Providers: " + (", ".join(names) if names else "none yet"))
+        parts += missed_sessions(self.ctx, self.principal, profile.id)
         return " · ".join(parts)
 
     def _show_unavailable(self, reason: str) -> None:
