@@ -8,7 +8,7 @@ Plain DDL that both databases run unchanged, so SQLite keeps the no-double-booki
 migration 0002 (a batch table rebuild would drop them).
 
 Revision ID: 0012
-Revises: 0005
+Revises: 0011
 Create Date: 2026-12-03 13:10:00
 """
 
@@ -22,7 +22,7 @@ from alembic import op
 from desktop.db.types import UTCDateTime
 
 revision = "0012"
-down_revision = "0005"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
