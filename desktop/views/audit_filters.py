@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -102,6 +103,10 @@ class AuditFilters(QWidget):
         self.clear.clicked.connect(self.reset)
         self._last_text = ("", "")
         self._last_dates = (self.start.date(), self.end.date())
+        # The lists the choices and calendars open (Qt makes them without names) read as such.
+        for view in self.findChildren(QAbstractItemView):
+            if not view.accessibleName():
+                view.setAccessibleName("Choices")
 
     def set_people(self, people: list[StaffMember]) -> None:
         self.person.blockSignals(True)

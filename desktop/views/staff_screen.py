@@ -77,7 +77,6 @@ class StaffScreen(QWidget):
             self.edit_button,
             self.ownership_button,
             self.caseload_button,
-            *self.sign_in_actions.buttons,
         ):
             actions.addWidget(widget)
         actions.addStretch(1)
@@ -92,6 +91,9 @@ class StaffScreen(QWidget):
         supervision_row.setSpacing(10)
         supervision_row.addWidget(self.supervision_button)
         supervision_row.addWidget(self.supervision_label, 1)
+        # R19: a colleague's password or second factor reset (one row of buttons is full).
+        for widget in self.sign_in_actions.buttons:
+            supervision_row.addWidget(widget)
 
         self.read_only_note = InlineMessage("Why staff cannot be changed here", kind="notice")
         self.read_only_note.setObjectName("sectionNote")
