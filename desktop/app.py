@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from .clock import Clock, SystemClock
 from .config import COMMAND_LINE, DEFAULT_BACKUPS_KEPT, Config
@@ -21,11 +24,16 @@ from .db.engine import (
     transport_label,
     with_transport,
 )
+from .db.server_access import ServerAccess, ServerRefused, without_login
 from .db.uow import UnitOfWork
 from .embedded_key import embedded_key
+from .services import auth, server_sign_in, standing
 from .services.credentials import KeyringUnavailable, database_account, read_secret
+from .services.errors import RolesChanged, SessionEnded, SignInRefused
 from .services.passwords import Passwords
 from .services.principal import Principal
+
+log = logging.getLogger(__name__)
 
 
 class StartupError(Exception):
@@ -46,13 +54,126 @@ class AppContext:
     workstation: str = field(default_factory=socket.gethostname)
     principal: Principal | None = None
     demo: bool = False
+    #: told (from any thread) when the signed-in person's standing changed (R19).
+    standing_listeners: list[Callable[[SessionEnded | RolesChanged], None]] = field(
+        default_factory=list
+    )
+    #: on PostgreSQL: the server, where signing in is connecting as the person (B5).
+    server: ServerAccess | None = None
+    #: on PostgreSQL, before anyone signs in: IT's engine when the address names a login, else
+    #: one that is never used (`engine` becomes the signed-in person's own connection).
+    _before_sign_in: Engine | None = None
 
     def uow(self) -> UnitOfWork:
-        """A new unit of work on this database, with this context's clock."""
-        return UnitOfWork(self.engine, self.clock)
+        """A new unit of work on this database, with this context's clock. While someone is
+        signed in, it first reads whether they are still active and hold the same roles (R19)."""
+        if self.principal is None:
+            return UnitOfWork(self.engine, self.clock)
+        return UnitOfWork(self.engine, self.clock, on_open=self._check_standing)
+
+    def _check_standing(self, session: Session) -> None:
+        principal = self.principal
+        if principal is None:
+            return
+        try:
+            standing.check_standing(session, principal)
+        except (SessionEnded, RolesChanged) as change:
+            for listener in list(self.standing_listeners):
+                listener(change)
+            raise
+
+    def sign_in(self, email: str, password: str) -> Principal:
+        """Sign a person in; raises SignInRefused with words for them. On a server the email
+        and password open the database as that person's own login, so from then on every
+        screen reads and writes through the server's rules for them."""
+        if self.server is None:
+            return auth.sign_in(self.uow(), self.passwords, email, password, self.workstation)
+        email = (email or "").strip().lower()
+        password = password or ""
+        if not email or not password:
+            raise SignInRefused("Enter your email and password.")
+        if not _sendable(email, 254) or not _sendable(password, 1024):
+            raise SignInRefused(auth.WRONG_CREDENTIALS)
+        try:
+            engine = self.server.person_engine(email, password)
+        except ServerRefused as refused:
+            if refused.reason == "disabled":
+                raise SignInRefused(server_sign_in.DEACTIVATED) from None
+            if refused.reason == "unreachable":
+                raise SignInRefused(
+                    f"Cannot reach the database server {self.database_label}: {refused}"
+                ) from None
+            raise self._failed_attempt(email) from None
+        try:
+            state = migrate.schema_state(engine)
+            if state.status != "current":
+                raise SignInRefused(
+                    f"The database is not at this release's schema ({state.current or 'empty'} "
+                    f"instead of {state.head}). Ask IT to run: clinicdesk db upgrade"
+                )
+            principal = server_sign_in.begin_session(
+                UnitOfWork(engine, self.clock), self.workstation
+            )
+        except BaseException:
+            engine.dispose()
+            raise
+        self.signed_out()
+        if self._before_sign_in is None:
+            self._before_sign_in = self.engine
+        self.engine = engine
+        return principal
+
+    def signed_out(self) -> None:
+        """On a server, close the signed-in person's connections (after their sign-out is
+        recorded): the next person signs in with their own."""
+        if self._before_sign_in is not None and self.engine is not self._before_sign_in:
+            self.engine.dispose()
+            self.engine = self._before_sign_in
+
+    def _failed_attempt(self, email: str) -> SignInRefused:
+        """Count and audit a refused sign-in through the gate, when this workstation holds the
+        gate's password; the refusal to show either way."""
+        assert self.server is not None
+        gate = self.server.gate_login
+        url = self.server.url
+        try:
+            secret = read_secret(
+                database_account(gate, url.host or "localhost", url.port, url.database or "")
+            )
+        except KeyringUnavailable:
+            secret = None
+        if not secret:
+            log.warning("no password of the sign-in gate on this workstation: attempt not counted")
+            return SignInRefused(auth.WRONG_CREDENTIALS)
+        try:
+            engine = self.server.engine_for(gate, secret)
+        except ServerRefused as refused:
+            log.warning("the sign-in gate could not connect: %s", refused)
+            return SignInRefused(auth.WRONG_CREDENTIALS)
+        try:
+            return server_sign_in.record_failed_attempt(
+                UnitOfWork(engine, self.clock), email, self.workstation
+            )
+        except Exception:
+            log.exception("the sign-in gate could not record a failed attempt")
+            return SignInRefused(auth.WRONG_CREDENTIALS)
+        finally:
+            engine.dispose()
 
     def close(self) -> None:
+        self.signed_out()
         self.engine.dispose()
+
+
+def _sendable(text: str, longest: int) -> bool:
+    """Text a server login can be tried with: not too long, no NUL, no half characters."""
+    if len(text) > longest or "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def database_url_for(config: Config, *, demo: bool) -> str:
@@ -215,17 +336,35 @@ def build_context(
     clock: Clock | None = None,
     create: bool = True,
     progress: Progress | None = None,
+    sign_in_later: bool = False,
 ) -> AppContext:
-    """Open the configured (or demo) database and build the context. Raises StartupError."""
+    """Open the configured (or demo) database and build the context. Raises StartupError.
+
+    On a PostgreSQL server people sign in with their own login (`AppContext.sign_in`). With
+    `sign_in_later` and an address that names no login, nothing connects before then: the
+    workstation holds no password that could."""
     url = database_url_for(config, demo=demo)
-    engine, label, embedded = open_database(
-        url,
-        create=create,
-        progress=progress,
-        keep=config.backups_kept,
-        demo_file=demo and sqlite_path(make_url(url)) == config.demo_database,
-        ca_file=None if demo else config.ca_file,
-    )
+    ca_file = None if demo else config.ca_file
+    server = _server_access(url, ca_file)
+    if sign_in_later and server is not None and not make_url(url).username:
+        try:
+            engine = create_database_engine(server.url, ca_file=ca_file)
+        except (ValueError, sa_exc.ArgumentError) as error:
+            raise StartupError(f"Cannot use the database {describe_url(url)}: {error}") from None
+        embedded = False
+    else:
+        engine, label, embedded = open_database(
+            url,
+            create=create,
+            progress=progress,
+            keep=config.backups_kept,
+            demo_file=demo and sqlite_path(make_url(url)) == config.demo_database,
+            ca_file=ca_file,
+        )
+    if server is not None:  # people sign in as themselves: no login name in the label
+        label = (
+            f"{describe_url(server.url)} ({transport_label(with_transport(server.url, ca_file))})"
+        )
     return AppContext(
         config=config,
         engine=engine,
@@ -233,4 +372,17 @@ def build_context(
         embedded=embedded,
         clock=clock or SystemClock(),
         demo=demo,
+        server=server,
     )
+
+
+def _server_access(url: str, ca_file: Path | None) -> ServerAccess | None:
+    try:
+        parsed = make_url(url)
+    except sa_exc.ArgumentError:
+        return None  # `open_database` says what is wrong with it
+    if parsed.get_backend_name() != "postgresql":
+        return None
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return ServerAccess(without_login(parsed), ca_file)

@@ -52,6 +52,26 @@ def _parser() -> argparse.ArgumentParser:
         "set-password", help="store the database server password in the system keyring"
     )
     password.add_argument("--database", dest="db_url", metavar="URL")
+    provision = db_commands.add_parser(
+        "provision",
+        help="set a server up once: upgrade, the sign-in gate, the first Owner, staff logins",
+    )
+    provision.add_argument("--database", dest="db_url", metavar="URL")
+    provision.add_argument(
+        "--network",
+        default="10.0.0.0/24",
+        metavar="CIDR",
+        help="the workstations' network, for the pg_hba.conf lines printed (default 10.0.0.0/24)",
+    )
+    provision.add_argument("--practice", metavar="NAME", help="an empty server: the practice")
+    provision.add_argument(
+        "--time-zone", metavar="ZONE", help="an empty server: e.g. America/Toronto"
+    )
+    provision.add_argument("--owner-name", metavar="NAME", help="an empty server: the Owner's name")
+    provision.add_argument("--owner-email", metavar="EMAIL", help="an empty server: their email")
+    provision.add_argument(
+        "--owner-provider", action="store_true", help="the Owner also sees clients as a provider"
+    )
     backup = db_commands.add_parser(
         "backup", help="write a consistent, encrypted copy of the database while it is in use"
     )
@@ -85,6 +105,23 @@ def _parser() -> argparse.ArgumentParser:
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = audit_commands.add_parser("verify", help="prove that the audit trail is unaltered")
     verify.add_argument("--database", dest="db_url", metavar="URL")
+    sign_in_arguments(verify, owner_allowed=True)
+    verify.add_argument(
+        "--checkpoints",
+        type=Path,
+        metavar="FILE",
+        help="also check the trail against signed checkpoints exported earlier",
+    )
+    checkpoint = audit_commands.add_parser(
+        "checkpoint", help="sign the head of the audit trail now and export every checkpoint"
+    )
+    checkpoint.add_argument("--database", dest="db_url", metavar="URL")
+    sign_in_arguments(checkpoint, owner_allowed=True)
+    checkpoint.add_argument("--output", type=Path, required=True, metavar="FILE.json")
+    new_key = audit_commands.add_parser(
+        "new-key", help="make the practice's audit signing key in a new file (for a server)"
+    )
+    new_key.add_argument("key_file", type=Path, metavar="FILE")
     export = audit_commands.add_parser("export", help="write the audit trail as CSV")
     export.add_argument("--database", dest="db_url", metavar="URL")
     export.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
@@ -92,8 +129,32 @@ def _parser() -> argparse.ArgumentParser:
         "--to", dest="end", metavar="YYYY-MM-DD", help="up to, not including, this day"
     )
     export.add_argument("--output", type=Path, required=True, metavar="FILE.csv")
-    export.add_argument("--email", required=True, help="the Owner or Record Custodian exporting")
+    export.add_argument(
+        "--checkpoints",
+        type=Path,
+        metavar="FILE.json",
+        help="also write every signed checkpoint, including the one this export makes",
+    )
+    sign_in_arguments(export, owner_allowed=False)
     return parser
+
+
+def sign_in_arguments(parser: argparse.ArgumentParser, *, owner_allowed: bool) -> None:
+    """Who runs a command that reads the audit trail (R19): a person, or IT as schema owner."""
+    parser.add_argument("--email", help="your sign-in email; your password is asked for")
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password (and, on the next line, the second factor's code) from "
+        "standard input, for scripts",
+    )
+    if owner_allowed:
+        parser.add_argument(
+            "--as-schema-owner",
+            action="store_true",
+            help="PostgreSQL only: run as the schema's owner (IT; the server password comes "
+            "from the keyring), not as a person",
+        )
 
 
 def _fail(message: str, code: int = 1) -> int:
@@ -118,6 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .commands import backup
 
             return backup.run(args, config)
+        if args.command == "db" and args.db_command == "provision":
+            from .commands import provision
+
+            return provision.run(args, config)
         if args.command == "db":
             from .commands import database
 

@@ -47,6 +47,8 @@ class Config:
     backups_kept: int = DEFAULT_BACKUPS_KEPT
     #: the certificate authority that signed the server's certificate ([database] ca_file).
     ca_file: Path | None = None
+    #: the practice's audit signing key on this workstation ([audit] signing_key), for a server.
+    audit_key_file: Path | None = None
 
     @property
     def embedded_database(self) -> Path:
@@ -92,6 +94,7 @@ def load_config(database_url: str | None = None) -> Config:
     ca_file: Path | None = None
     source = "defaults"
     kept = DEFAULT_BACKUPS_KEPT
+    audit_key_file: Path | None = None
     for path in site_config_paths():
         if not path.is_file():
             continue
@@ -110,6 +113,7 @@ def load_config(database_url: str | None = None) -> Config:
             ca_file = Path(str(database["ca_file"])).expanduser()
         zone = practice.get("time_zone", zone)
         kept = _backups_kept(values.get("backups", {}), path, kept)
+        audit_key_file = _audit_key_file(values.get("audit", {}), path, audit_key_file)
         source = str(path)
     if os.environ.get(ENV_DATABASE_URL):
         url, source = os.environ[ENV_DATABASE_URL], f"the {ENV_DATABASE_URL} variable"
@@ -124,7 +128,20 @@ def load_config(database_url: str | None = None) -> Config:
         source=source,
         backups_kept=kept,
         ca_file=ca_file,
+        audit_key_file=audit_key_file,
     )
+
+
+def _audit_key_file(audit: object, path: Path, default: Path | None) -> Path | None:
+    """`[audit] signing_key = PATH`: the file IT placed with the practice's audit key."""
+    if not isinstance(audit, dict):
+        raise ConfigError(f"In {path}, [audit] must be a table.")
+    value = audit.get("signing_key")
+    if value is None:
+        return default
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"In {path}, [audit] signing_key must be the path of a file.")
+    return Path(value).expanduser()
 
 
 def _backups_kept(backups: object, path: Path, default: int) -> int:

@@ -12,3 +12,11 @@ def open_owner_only(path: Path) -> TextIO:
     fd = os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
     os.chmod(path, 0o600)
     return os.fdopen(fd, "w", newline="", encoding="utf-8")
+
+
+def write_owner_only(path: Path, data: bytes) -> None:
+    """Write `data` to `path`, readable and writable by its owner only."""
+    fd = os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    os.chmod(path, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)

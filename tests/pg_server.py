@@ -1,4 +1,7 @@
-"""A throwaway PostgreSQL server for the tests: initdb in a temp folder, trust auth, stopped at the end."""
+"""A throwaway PostgreSQL server for the tests: initdb in a temp folder, stopped at the end.
+
+Its superuser connects without a password; every other login needs its SCRAM-SHA-256 password.
+"""
 
 from __future__ import annotations
 
@@ -156,6 +159,20 @@ class PostgresServer:
             "--no-locale",
             "--no-sync",
         )  # fmt: skip
+        self._require_passwords()
+
+    def _require_passwords(self) -> None:
+        """Staff logins and the gate authenticate with SCRAM-SHA-256, as on a practice's server;
+        only the tests' own superuser keeps trust (it stands for IT's login)."""
+        hba = self.data_dir / "pg_hba.conf"
+        hba.write_text(
+            f"local all all trust\n"
+            f"host all {SUPERUSER} 127.0.0.1/32 trust\n"
+            f"host all all 127.0.0.1/32 scram-sha-256\n"
+        )
+        if self._as_account:
+            account = pwd.getpwnam(self._as_account)
+            os.chown(hba, account.pw_uid, account.pw_gid)
 
     def start(self, attempts: int = 3) -> None:
         for attempt in range(1, attempts + 1):

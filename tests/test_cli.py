@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 
 from sqlalchemy import text
 
 from desktop.cli import main
+from desktop.services.demo import DEMO_PASSWORD
 from tests.sqlite_key import engine_for, open_file
 
 
@@ -97,12 +99,15 @@ def test_audit_verify_passes_then_fails_after_tampering(capsys, tmp_path, monkey
     assert run_cli(capsys, "--demo", "--smoke")[0] == 0
     path = tmp_path / "clinicdesk-demo.sqlite"
     url = f"sqlite:///{path}"
-    code, out, _ = run_cli(capsys, "audit", "verify", "--database", url)
+    owner = ("--email", "owner@demo.clinic", "--password-stdin")
+    monkeypatch.setattr("sys.stdin", io.StringIO(DEMO_PASSWORD + "\n"))
+    code, out, _ = run_cli(capsys, "audit", "verify", "--database", url, *owner)
     assert code == 0 and "intact" in out
     with open_file(path) as connection:
         connection.execute("DROP TRIGGER audit_events_no_update")
         connection.execute("UPDATE audit_events SET actor_label = 'someone else' WHERE seq = 1")
-    code, out, _ = run_cli(capsys, "audit", "verify", "--database", url)
+    monkeypatch.setattr("sys.stdin", io.StringIO(DEMO_PASSWORD + "\n"))
+    code, out, _ = run_cli(capsys, "audit", "verify", "--database", url, *owner)
     assert code == 3 and "entry 1 was altered" in out
 
 

@@ -15,6 +15,7 @@ from desktop.cli import main
 from desktop.db.encryption import PLAIN_HEADER
 from desktop.db.tables import Client
 from desktop.logging_setup import configure_logging
+from desktop.services.demo import DEMO_PASSWORD
 from desktop.viewing import new_viewing_folder, write_for_viewing
 
 
@@ -26,8 +27,10 @@ def test_everything_written_after_demo_use_is_owner_only_and_encrypted(
     assert main(["--demo", "--smoke"]) == 0
     assert main(["--demo", "db", "backup"]) == 0
     export = tmp_path / "audit.csv"
+    monkeypatch.setattr("sys.stdin", io.StringIO(DEMO_PASSWORD + "\n"))
     assert main(["audit", "export", "--database", f"sqlite:///{data_dir}/clinicdesk-demo.sqlite",
-                 "--email", "owner@demo.clinic", "--output", str(export)]) == 0  # fmt: skip
+                 "--email", "owner@demo.clinic", "--password-stdin",
+                 "--output", str(export)]) == 0  # fmt: skip
     write_for_viewing(new_viewing_folder(data_dir), 1, "intake.pdf", b"%PDF intake")
     capsys.readouterr()
 
@@ -52,8 +55,9 @@ def test_an_export_over_a_file_readable_by_others_becomes_owner_only(
     export.write_text("old")
     export.chmod(0o644)
     demo = f"sqlite:///{tmp_path}/data/clinicdesk-demo.sqlite"
+    monkeypatch.setattr("sys.stdin", io.StringIO(DEMO_PASSWORD + "\n"))
     code = main(["audit", "export", "--database", demo, "--email", "owner@demo.clinic",
-                 "--output", str(export)])  # fmt: skip
+                 "--password-stdin", "--output", str(export)])  # fmt: skip
     assert code == 0, capsys.readouterr().err
     assert stat.S_IMODE(export.stat().st_mode) == 0o600 and "old" not in export.read_text()
 

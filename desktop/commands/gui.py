@@ -24,6 +24,8 @@ def run(args: argparse.Namespace, config: Config, splash=None) -> int:
         # the app's own file in the data folder is made on first use, by a check too.
         create=args.demo or not args.smoke or config.database_url is None,
         progress=_progress_shower(splash),
+        # On a server the window's user connects as themselves at sign-in.
+        sign_in_later=not args.smoke and not args.demo,
     )
     remove_leftovers(config.data_dir)  # documents a crashed run had open for viewing
     try:

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 
 from ..config import DEFAULT_BACKUPS_KEPT
 from . import boundary
 from .backups import backup_folder, backup_path, online_backup, prune
 from .encryption import connect_encrypted
 from .engine import engine_key, prepare_sqlite_file, sqlite_path
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 class SchemaError(Exception):
@@ -33,35 +35,75 @@ class SchemaState:
     status: str
 
 
+def _script_location() -> Path:
+    """The folder of this release's migration scripts."""
+    return Path(str(resources.files("desktop.db") / "migrations"))
+
+
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
-    location = resources.files("desktop.db") / "migrations"
-    config.set_main_option("script_location", str(location))
+    config.set_main_option("script_location", str(_script_location()))
     return config
 
 
+#: `revision = "0004"` and `down_revision = "0003"` (or None) in a migration script.
+_REVISION = re.compile(r'^(down_revision|revision)\s*=\s*(?:"([^"]*)"|None)', re.MULTILINE)
+
+
+def _revisions() -> dict[str, str | None]:
+    """Each revision this release knows and the one before it, read from the scripts' text.
+
+    Starting the app only needs to know where a database stands, so Alembic (and every
+    migration module) is loaded only to upgrade; tests/db/test_migrate.py keeps this reading
+    equal to Alembic's."""
+    return _read_revisions(_script_location())
+
+
+@cache
+def _read_revisions(location: Path) -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    for script in sorted((location / "versions").glob("[!_]*.py")):
+        fields = {name: value or None for name, value in _REVISION.findall(script.read_text())}
+        if "revision" in fields:
+            found[fields["revision"]] = fields.get("down_revision")
+    return found
+
+
 def head_revision() -> str:
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    revisions = _revisions()
+    heads = set(revisions) - set(revisions.values())
+    if len(heads) != 1:
+        raise SchemaError(
+            f"This release's schema scripts have {len(heads)} heads: {sorted(heads)}."
+        )
+    return heads.pop()
 
 
 def known_revisions() -> set[str]:
     """Every schema revision this release knows."""
-    return {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+    return set(_revisions())
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The database's schema revision, or None when it has no schema yet."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
 def schema_state(engine: Engine) -> SchemaState:
     """Read the database's revision; it is "newer" when this release does not know it."""
-    script = ScriptDirectory.from_config(_alembic_config())
-    head = script.get_current_head()
-    with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
+    head = head_revision()
+    current = current_revision(engine)
     if current is None:
         status = "empty"
     elif current == head:
         status = "current"
     else:
-        known = {rev.revision for rev in script.walk_revisions()}
-        status = "behind" if current in known else "newer"
+        status = "behind" if current in known_revisions() else "newer"
     return SchemaState(current=current, head=head, status=status)
 
 
@@ -118,6 +160,8 @@ def upgrade(
         return state
     if state.status == "behind" and backup_first:
         backup_sqlite(engine, backup_dir, keep=keep)
+    from alembic import command
+
     config = _alembic_config()
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
 from weakref import WeakKeyDictionary
@@ -10,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..clock import Clock, SystemClock
+from .server_ids import give_ids_before_insert
 
 #: one session factory per engine: making a factory sets up a Session class and its events,
 #: which would otherwise be paid by every unit of work.
@@ -20,6 +22,8 @@ def _factory(engine: Engine) -> sessionmaker[Session]:
     factory = _FACTORIES.get(engine)
     if factory is None:
         factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+        if engine.dialect.name == "postgresql":
+            give_ids_before_insert(factory)
         _FACTORIES[engine] = factory
     return factory
 
@@ -34,9 +38,17 @@ class UnitOfWork:
             uow.commit()
     """
 
-    def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock | None = None,
+        on_open: Callable[[Session], None] | None = None,
+    ) -> None:
         self.engine = engine
         self.clock = clock or SystemClock()
+        #: run on each opened session before any work (the signed-in person's standing, R19);
+        #: what it raises leaves the block unopened.
+        self.on_open = on_open
         self._factory = _factory(engine)
         self._session: Session | None = None
 
@@ -57,6 +69,13 @@ class UnitOfWork:
         if self._session is not None:
             raise RuntimeError("this unit of work is already open")
         self._session = self._factory()
+        if self.on_open is not None:
+            try:
+                self.on_open(self._session)
+            except BaseException:
+                self._session.close()
+                self._session = None
+                raise
         return self
 
     def __exit__(

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from ..services.appointment_status import STATUS_LABELS
 from .row_table import RowItemRole, RowTableModel
 
 WHEN, PROVIDER, KIND, PLACE, STATUS = range(5)
@@ -51,5 +52,8 @@ class AppointmentsTableModel(RowTableModel):
         if column == PLACE:
             return f"{row.pos_code} · {row.pos_name}" if row.pos_name else row.pos_code
         if column == STATUS:
-            return str(row.status).replace("_", " ").capitalize()
+            words = STATUS_LABELS.get(row.visit_status, "")
+            if row.visit_status in ("cancelled", "late_cancel") and row.cancel_reason:
+                return f"{words}: {row.cancel_reason}"
+            return words
         return ""

@@ -1,105 +1,132 @@
-"""The audit table: the newest entries first, times in the practice's time zone, plain words."""
+"""The audit table (R13): entries in plain words, times in the practice's time zone, fetched a
+page at a time as the table scrolls; sorting asks the database for a new first page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from ..services.audit import Action, AuditEntry
-from ..services.principal import Role, roles_label
-from ..services.staff import RECORDS_OWNER_LABELS
+from ..services.audit_query import AuditPage, AuditRow, PageMark
+from ..services.audit_words import ACTION_WORDS
 
-TIME, WHO, ACTION, DETAILS, CLIENT, WORKSTATION = range(6)
-HEADERS = ("Time", "Who", "Action", "Details", "Client", "Workstation")
+TIME, WHO, ACTION, WHAT, CLIENT, WORKSTATION = range(6)
+HEADERS = ("Time", "Who", "Action", "What happened", "Client", "Workstation")
+#: the column kept for older callers: the sentence is what the Details column used to hold.
+DETAILS = WHAT
+#: the service's name for each sortable column; the others keep the current order.
+SORT_KEYS = {TIME: "time", WHO: "who", ACTION: "action", WORKSTATION: "workstation"}
 
+#: the AuditRow behind a row (any column).
+RowRole = Qt.ItemDataRole.UserRole + 1
 #: the AuditEntry behind a row (any column).
-EntryRole = Qt.ItemDataRole.UserRole + 1
+EntryRole = Qt.ItemDataRole.UserRole + 2
 
 #: how an action reads in the table; an action not listed shows as stored.
-ACTION_LABELS = {
-    Action.PRACTICE_CREATED: "Practice set up",
-    Action.SIGN_IN: "Signed in",
-    Action.SIGN_IN_FAILED: "Sign-in refused",
-    Action.SIGN_OUT: "Signed out",
-    Action.STAFF_ADDED: "Staff added",
-    Action.STAFF_ROLES_CHANGED: "Roles changed",
-    Action.STAFF_DEACTIVATED: "Staff deactivated",
-    Action.STAFF_REACTIVATED: "Staff reactivated",
-    Action.RECORDS_OWNER_CHANGED: "Record ownership changed",
-    Action.PASSWORD_CHANGED: "Password changed",
-    Action.AUDIT_EXPORTED: "Audit trail exported",
-    Action.DATABASE_BACKED_UP: "Database backed up",
-    Action.CLIENT_CREATED: "Client added",
-    Action.CLIENT_UPDATED: "Client details changed",
-    Action.CLIENT_PROVIDER_SETTINGS_UPDATED: "Booking defaults changed",
-    Action.PROFILES_LINKED: "Profiles linked",
-    Action.CHART_READ: "Chart opened",
-    Action.PRIVATE_NOTES_READ: "Private notes opened",
-    Action.NOTE_CREATED: "Note started",
-    Action.NOTE_UPDATED: "Note changed",
-    Action.NOTE_SIGNED: "Note signed",
-    Action.ADDENDUM_ADDED: "Addendum added",
-    Action.DOCUMENT_ADDED: "Document added",
-    Action.DOCUMENT_READ: "Document opened",
-    Action.SHARE_STARTED: "Chart share started",
-    Action.SHARE_ENDED: "Chart share ended",
-    Action.LINK_ADDED: "Added to a provider's list",
-    Action.LINK_ENDED: "Removed from a provider's list",
-    Action.CLIENT_TRANSFERRED: "Client transferred",
-    Action.CASELOAD_TRANSFER_STARTED: "Caseload transfer started",
-    Action.CASELOAD_TRANSFER_FINISHED: "Caseload transfer finished",
-    Action.BILLING_VIEWED: "Billing viewed",
-    Action.BILLING_UPDATED: "Billing changed",
-}
+ACTION_LABELS = ACTION_WORDS
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+#: the roles as the plain numbers Qt passes to data() (compared on every cell painted).
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_ROW, _ENTRY = int(RowRole), int(EntryRole)
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-def _roles(values: object) -> str:
-    """Stored role values as the user reads them, in the order of SPEC.md."""
-    if not isinstance(values, list):
-        return ""
-    known = {role.value: role for role in Role}
-    roles = frozenset(known[value] for value in values if value in known)
-    unknown = [str(value) for value in values if value not in known]
-    return ", ".join([roles_label(roles)] + unknown) if roles else ", ".join(unknown) or "no roles"
+#: reads one page: (sort key, newest first?, after this mark or None) -> the page.
+Fetch = Callable[[str, bool, PageMark | None], AuditPage]
 
 
 class AuditTableModel(QAbstractTableModel):
-    """Presents list[AuditEntry]; `staff_names` turns staff ids into names where known."""
+    """Presents AuditRows a page at a time. `set_fetch` gives the query (the screen's filter
+    bound in); `reload` reads the first page; the view's scrolling calls fetchMore."""
 
     def __init__(self, time_zone: str, parent=None) -> None:
         super().__init__(parent)
         self._zone = ZoneInfo(time_zone)
         self.time_zone = time_zone
-        self._entries: list[AuditEntry] = []
-        self._staff_names: dict[int, str] = {}
+        self._rows: list[AuditRow] = []
+        #: each row's cells, made when the row is first shown (painting asks for them often).
+        self._cells: list[tuple[str, ...] | None] = []
+        self._fetch: Fetch | None = None
+        self._next: PageMark | None = None
+        self.sort_key = "time"
+        self.descending = True
+        self.last_page: AuditPage | None = None
+        #: set when a page could not be read; the screen shows it.
+        self.on_error: Callable[[Exception], None] | None = None
 
-    def set_entries(
-        self, entries: list[AuditEntry], staff_names: dict[int, str] | None = None
-    ) -> None:
+    def set_fetch(self, fetch: Fetch | None) -> None:
+        self._fetch = fetch
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the first page again in the current order."""
         self.beginResetModel()
-        self._entries = list(entries)
-        self._staff_names = dict(staff_names or {})
+        self._rows, self._cells, self._next = [], [], None
+        page = self._read(None)
+        if page is not None:
+            self._rows = list(page.rows)
+            self._cells = [None] * len(page.rows)
+            self._next = page.next_mark
         self.endResetModel()
 
-    def entry(self, row: int) -> AuditEntry | None:
-        return self._entries[row] if 0 <= row < len(self._entries) else None
+    def _read(self, after: PageMark | None) -> AuditPage | None:
+        if self._fetch is None:
+            return None
+        try:
+            page = self._fetch(self.sort_key, self.descending, after)
+        except Exception as error:  # shown by the screen; the table keeps what it has
+            if self.on_error is not None:
+                self.on_error(error)
+            self._next = None
+            return None
+        self.last_page = page
+        return page
+
+    def row(self, row: int) -> AuditRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def local_time(self, moment: datetime) -> str:
         return moment.astimezone(self._zone).strftime(TIME_FORMAT)
 
+    @property
+    def has_more(self) -> bool:
+        return self._next is not None
+
     # -- Qt ------------------------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._entries)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(HEADERS)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        return not parent.isValid() and self._next is not None
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        if parent.isValid() or self._next is None:
+            return
+        page = self._read(self._next)
+        if page is None or not page.rows:
+            self._next = None
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+        self._rows.extend(page.rows)
+        self._cells.extend([None] * len(page.rows))
+        self._next = page.next_mark
+        self.endInsertRows()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = SORT_KEYS.get(column)
+        if key is None:
+            return
+        self.sort_key = key
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -108,77 +135,44 @@ class AuditTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole and section == TIME:
-            return f"Times are in the practice's time zone, {self.time_zone}."
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if section == TIME:
+                return f"Times are in the practice's time zone, {self.time_zone}."
+            if section in SORT_KEYS:
+                return "Click to sort by this column; click again to reverse."
+            return "Filter by this column above the table."
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        entry = self.entry(index.row()) if index.isValid() else None
-        if entry is None:
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.text(entry, index.column())
-        if role == EntryRole:
-            return entry
+    def data(self, index: Index, role: int = _DISPLAY):
+        if role == _DISPLAY or role == _TOOLTIP:
+            number = index.row()
+            if not 0 <= number < len(self._cells):
+                return None
+            cells = self._cells[number]
+            if cells is None:
+                cells = self._cells[number] = self.cells(self._rows[number])
+            return cells[index.column()]
+        if role == _ROW or role == _ENTRY:
+            row = self.row(index.row())
+            if row is None:
+                return None
+            return row if role == _ROW else row.entry
         return None
 
-    # -- words ---------------------------------------------------------------------------------
+    def cells(self, row: AuditRow) -> tuple[str, ...]:
+        return tuple(self.text(row, column) for column in range(len(HEADERS)))
 
-    def text(self, entry: AuditEntry, column: int) -> str:
+    def text(self, row: AuditRow, column: int) -> str:
         if column == TIME:
-            return self.local_time(entry.occurred_at)
+            return self.local_time(row.entry.occurred_at)
         if column == WHO:
-            if entry.actor_id is not None and entry.actor_id in self._staff_names:
-                return self._staff_names[entry.actor_id]
-            return entry.actor_label
+            return row.who
         if column == ACTION:
-            return ACTION_LABELS.get(entry.action, entry.action)
-        if column == DETAILS:
-            return self.details(entry)
+            return row.action
+        if column == WHAT:
+            return row.what
         if column == CLIENT:
-            return f"Client #{entry.client_id}" if entry.client_id is not None else ""
+            return row.client
         if column == WORKSTATION:
-            return entry.workstation
+            return row.entry.workstation
         return ""
-
-    def _subject(self, entry: AuditEntry) -> str:
-        kind, _, key = (entry.subject or "").partition(":")
-        if kind == "staff" and key.isdigit():
-            return self._staff_names.get(int(key), f"staff member #{key}")
-        _, _, provider = key.partition(":")
-        if kind == "chart" and provider.isdigit():
-            name = self._staff_names.get(int(provider))
-            return f"{name}'s chart" if name else f"chart of staff member #{provider}"
-        return entry.subject or ""
-
-    def details(self, entry: AuditEntry) -> str:
-        """One line saying what the entry was about."""
-        details = entry.details or {}
-        action = entry.action
-        if action == Action.PRACTICE_CREATED:
-            zone = details.get("time_zone")
-            return f"{details.get('name', '')} ({zone})" if zone else str(details.get("name", ""))
-        if action == Action.SIGN_IN_FAILED:
-            return str(details.get("reason", "")).capitalize()
-        if action == Action.STAFF_ADDED:
-            text = f"{self._subject(entry)}: {_roles(details.get('roles'))}"
-            owner = details.get("records_owner")
-            if owner in RECORDS_OWNER_LABELS:
-                text += f"; records owned by {RECORDS_OWNER_LABELS[owner].lower()}"
-            return text
-        if action == Action.STAFF_ROLES_CHANGED:
-            before, after = _roles(details.get("before")), _roles(details.get("after"))
-            return f"{self._subject(entry)}: {before} → {after}"
-        if action == Action.RECORDS_OWNER_CHANGED:
-            before = RECORDS_OWNER_LABELS.get(details.get("before"), "?").lower()
-            after = RECORDS_OWNER_LABELS.get(details.get("after"), "?").lower()
-            return f"{self._subject(entry)}: {before} → {after}"
-        if action == Action.STAFF_DEACTIVATED:
-            ended = int(details.get("shares_ended") or 0)
-            shares = f"{ended} chart share{'s' if ended != 1 else ''} ended"
-            return f"{self._subject(entry)}; {shares}" if ended else self._subject(entry)
-        if action == Action.AUDIT_EXPORTED:
-            return f"{details.get('entries', 0)} entries"
-        if action in (Action.SIGN_IN, Action.SIGN_OUT):
-            return ""
-        return self._subject(entry)

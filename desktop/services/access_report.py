@@ -5,7 +5,7 @@ Both are built from the same decisions the services enforce, so what they say is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select, union
 from sqlalchemy.orm import selectinload
@@ -24,9 +24,12 @@ from .policy import (
     may_see_client,
     may_share_chart,
 )
+from .policy.supervision_rules import MODE_LABELS, may_restrict_clients
 from .principal import Principal, Role, roles_label
-from .record_facts import ClientSharingFacts, client_sharing_facts, load_client, providers_facts
+from .record_facts import ClientSharingFacts, client_sharing_facts, providers_facts
+from .restrictions import restrictions_in_force
 from .sharing import ShareView
+from .supervision_facts import load_client_for, supervisions_of_client
 
 
 def _chart_providers(
@@ -110,7 +113,7 @@ def sharing_overview(
     """One section per chart of the client, the viewer's own first; each lists every other
     active provider with the share from that chart to them, if any."""
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         facts = client_sharing_facts(uow, client)
         may_see_client(principal, principal_linked=principal.staff_id in facts.linked).require()
         colleagues = uow.session.execute(
@@ -172,7 +175,11 @@ class AccessRow:
 
 
 def _chart_reason(
-    person: Principal, author: ProviderFacts, share: ChartShare | None, view: ShareView | None
+    person: Principal,
+    author: ProviderFacts,
+    share: ChartShare | None,
+    view: ShareView | None,
+    supervision: tuple[int, str] | None = None,
 ) -> str:
     if person.staff_id == author.staff_id:
         return "Their own chart: they write it (R3)."
@@ -184,6 +191,9 @@ def _chart_reason(
         if view.expires_at:
             parts.append(f"until {view.expires_at:%d %b %Y}")
         return ", ".join(parts) + " (R5)."
+    if supervision is not None and supervision[0] == person.staff_id:
+        mode = MODE_LABELS[supervision[1]].lower()
+        return f"Supervises {author.name} ({mode}): reads their chart, not private notes (R16)."
     held = roles_label(person.roles & RECORD_KEEPING_ROLES)
     return f"{held}: reads the charts of providers whose records the group owns (R3)."
 
@@ -192,10 +202,14 @@ def _chart_reason(
 def who_can_see(uow: UnitOfWork, principal: Principal, client_id: int) -> list[AccessRow]:
     """Every active staff member with any access to the client: what they see and why (B1)."""
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         facts = client_sharing_facts(uow, client)
         may_see_client(principal, principal_linked=principal.staff_id in facts.linked).require()
         charts = _chart_providers(uow, client, facts)
+        supervisions = supervisions_of_client(uow, client.id, frozenset(a.staff_id for a in charts))
+        facts = replace(
+            facts, supervisors={a: (r.supervisor_id, r.mode) for a, r in supervisions.items()}
+        )
         views = _share_views(uow, list(facts.shares.values()))
         rows = []
         staff = uow.session.scalars(
@@ -206,6 +220,8 @@ def who_can_see(uow: UnitOfWork, principal: Principal, client_id: int) -> list[A
         )
         for member in staff:
             person = principal_for(member, principal.workstation)
+            if person.staff_id in facts.restricted:
+                continue
             linked = person.staff_id in facts.linked
             profile = bool(may_see_client(person, principal_linked=linked))
             if may_see_all_clients(person):
@@ -228,7 +244,9 @@ def who_can_see(uow: UnitOfWork, principal: Principal, client_id: int) -> list[A
                             author.name,
                             progress,
                             private,
-                            _chart_reason(person, author, share, view),
+                            _chart_reason(
+                                person, author, share, view, facts.supervisors.get(author.staff_id)
+                            ),
                         )
                     )
             if profile or access:
@@ -242,4 +260,21 @@ def who_can_see(uow: UnitOfWork, principal: Principal, client_id: int) -> list[A
                         access,
                     )
                 )
+        if may_restrict_clients(principal):
+            rows.extend(_restricted_rows(uow, principal, client.id))
         return rows
+
+
+def _restricted_rows(uow: UnitOfWork, principal: Principal, client_id: int) -> list[AccessRow]:
+    """R17: whom the client is hidden from, for those who may restrict it."""
+    return [
+        AccessRow(
+            r.staff_id,
+            r.staff_name,
+            "Restricted",
+            False,
+            f"Restricted by {r.started_by_name} on {r.started_at:%d %b %Y}: {r.reason} (R17).",
+            [],
+        )
+        for r in restrictions_in_force(uow, client_id)
+    ]

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TextIO
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from ..db.tables import AuditEvent, AuditHead
 from ..db.uow import UnitOfWork
+from .audit_chain import canonical, chain_hash, iso_utc
+from .audit_key import AuditKey
+from .audit_verify import VerifyResult as VerifyResult
+from .audit_verify import verify_chain as verify_chain
 from .boundary import checked
+from .checkpoints import sign_in_transaction
 from .errors import InvalidInput
 from .policy import may_read_audit
 from .principal import Principal
-
-GENESIS_HASH = "0" * 64
 
 
 class Action:
@@ -35,6 +37,14 @@ class Action:
     STAFF_REACTIVATED = "staff.reactivated"
     RECORDS_OWNER_CHANGED = "staff.records_owner_changed"
     PASSWORD_CHANGED = "staff.password_changed"
+    SESSION_LOCKED = "session.locked"
+    SESSION_UNLOCKED = "session.unlocked"
+    UNLOCK_FAILED = "session.unlock_failed"
+    IDLE_SIGN_OUT = "session.idle_sign_out"
+    SECOND_FACTOR_ENROLLED = "staff.second_factor_enrolled"
+    SECOND_FACTOR_RESET = "staff.second_factor_reset"
+    RECOVERY_CODE_USED = "staff.recovery_code_used"
+    PRACTICE_SETTINGS_CHANGED = "practice.settings_changed"
     AUDIT_EXPORTED = "audit.exported"
     DATABASE_BACKED_UP = "database.backed_up"
     CLIENT_CREATED = "client.created"
@@ -58,6 +68,11 @@ class Action:
     CASELOAD_TRANSFER_FINISHED = "transfer.caseload_finished"
     BILLING_VIEWED = "billing.viewed"
     BILLING_UPDATED = "billing.updated"
+    EMERGENCY_OPENED = "emergency.opened"
+    EMERGENCY_READ = "emergency.read"
+    EMERGENCY_ENDED = "emergency.ended"
+    EMERGENCY_REVIEWED = "emergency.reviewed"
+    EMERGENCY_SETTINGS_CHANGED = "emergency.settings_changed"
 
 
 @dataclass(frozen=True)
@@ -73,36 +88,6 @@ class AuditEntry:
     subject: str | None
     details: dict
     workstation: str
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    """What checking the chain found: `ok`, how many entries, and the first one at fault."""
-
-    ok: bool
-    checked: int
-    first_bad_seq: int | None = None
-    problem: str | None = None
-
-
-def _canonical(value: dict) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-
-
-def _entry_hash(event: AuditEvent) -> str:
-    fields = {
-        "seq": event.seq,
-        "occurred_at": event.occurred_at.isoformat(),
-        "actor_id": event.actor_id,
-        "actor_label": event.actor_label,
-        "action": event.action,
-        "client_id": event.client_id,
-        "subject": event.subject,
-        "details": event.details,
-        "workstation": event.workstation,
-        "prev_hash": event.prev_hash,
-    }
-    return hashlib.sha256(_canonical(fields).encode("utf-8")).hexdigest()
 
 
 def _locked_head(session) -> AuditHead:
@@ -144,7 +129,7 @@ def record(
                     (actor_label or (actor.email if actor else "unknown"))[:254],
                     client_id,
                     subject,
-                    _canonical(details or {}),
+                    canonical(details or {}),
                     (workstation or (actor.workstation if actor else "unknown"))[:255],
                     uow.now().astimezone(UTC),
                 )
@@ -160,15 +145,62 @@ def record(
         action=action,
         client_id=client_id,
         subject=subject,
-        details=_canonical(details or {}),
+        details=canonical(details or {}),
         workstation=(workstation or (actor.workstation if actor else "unknown"))[:255],
         prev_hash=head.last_hash,
     )
-    event.hash = _entry_hash(event)
+    event.hash = chain_hash(
+        event.seq,
+        iso_utc(event.occurred_at),
+        event.actor_id,
+        event.actor_label,
+        event.action,
+        event.client_id,
+        event.subject,
+        event.details,
+        event.workstation,
+        event.prev_hash,
+    )
     session.add(event)
     head.last_seq = event.seq
     head.last_hash = event.hash
     session.flush()
+
+
+#: one entry appended by the database's own function (PostgreSQL), for `record_many`.
+_APPEND = text(
+    "SELECT app.append_audit(:action, CAST(:actor_id AS integer), :actor_label,"
+    " CAST(:client_id AS integer), :subject, :details, :workstation,"
+    " CAST(:occurred_at AS timestamptz))"
+)
+
+
+def record_many(
+    uow: UnitOfWork, actor: Principal, entries: Iterable[tuple[str, int | None, str, dict]]
+) -> None:
+    """Append (action, client_id, subject, details) entries in order, in the caller's open
+    transaction, as `record` would one by one. On PostgreSQL they go to the server together
+    (one round trip for a caseload transfer's batch), each chained by the database's function."""
+    if uow.session.get_bind().dialect.name != "postgresql":
+        for action, client_id, subject, details in entries:
+            record(uow, actor, action, client_id=client_id, subject=subject, details=details)
+        return
+    at = uow.now().astimezone(UTC)
+    rows = [
+        {
+            "action": action,
+            "actor_id": actor.staff_id,
+            "actor_label": actor.email[:254],
+            "client_id": client_id,
+            "subject": subject,
+            "details": canonical(details),
+            "workstation": actor.workstation[:255],
+            "occurred_at": at,
+        }
+        for action, client_id, subject, details in entries
+    ]
+    if rows:
+        uow.session.connection().execute(_APPEND, rows)
 
 
 def _to_entry(event: AuditEvent) -> AuditEntry:
@@ -185,6 +217,11 @@ def _to_entry(event: AuditEvent) -> AuditEntry:
     )
 
 
+def to_entry(event: AuditEvent) -> AuditEntry:
+    """A stored event as read back (for the screens' own queries of the trail)."""
+    return _to_entry(event)
+
+
 @checked
 def recent_entries(uow: UnitOfWork, principal: Principal, limit: int = 200) -> list[AuditEntry]:
     """The newest entries first, for the Audit screen (Owner and Record Custodian, R13)."""
@@ -194,44 +231,6 @@ def recent_entries(uow: UnitOfWork, principal: Principal, limit: int = 200) -> l
             select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(max(1, min(limit, 5000)))
         )
         return [_to_entry(row) for row in rows]
-
-
-def verify_chain(uow: UnitOfWork, batch: int = 2000) -> VerifyResult:
-    """Recompute every hash in order; name the first entry altered, missing or out of place."""
-    with uow:
-        session = uow.session
-        expected_prev = GENESIS_HASH
-        expected_seq = 1
-        last_seq = 0
-        while True:
-            rows = session.scalars(
-                select(AuditEvent)
-                .where(AuditEvent.seq >= expected_seq)
-                .order_by(AuditEvent.seq)
-                .limit(batch)
-            ).all()
-            if not rows:
-                break
-            for event in rows:
-                if event.seq != expected_seq:
-                    return VerifyResult(
-                        False, expected_seq - 1, expected_seq, f"entry {expected_seq} is missing"
-                    )
-                if event.prev_hash != expected_prev or _entry_hash(event) != event.hash:
-                    return VerifyResult(
-                        False, expected_seq - 1, event.seq, f"entry {event.seq} was altered"
-                    )
-                expected_prev = event.hash
-                expected_seq += 1
-                last_seq = event.seq
-            session.expunge_all()
-        head = session.get(AuditHead, 1)
-        if head is None or head.last_seq != last_seq or head.last_hash != expected_prev:
-            missing_from = last_seq + 1
-            return VerifyResult(
-                False, last_seq, missing_from, f"entries from {missing_from} on are missing"
-            )
-        return VerifyResult(True, last_seq)
 
 
 CSV_COLUMNS = [
@@ -254,23 +253,40 @@ def export_csv(
     out: TextIO,
     start: datetime | None = None,
     end: datetime | None = None,
+    *,
+    key: AuditKey | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Write the entries with start <= occurred_at < end as CSV; the export is itself audited."""
+    """Write the entries with start <= occurred_at < end as CSV, streaming; the export is itself
+    audited and, given the practice's audit key, the head of the chain is signed (B8)."""
     may_read_audit(principal).require()
+    for moment, name in ((start, "start"), (end, "end")):
+        if moment is not None and (not isinstance(moment, datetime) or moment.tzinfo is None):
+            raise InvalidInput("A period is given as moments with a time zone.", field=name)
     if start and end and end <= start:
         raise InvalidInput("The end of the period must come after its start.", field="end")
+    if key is not None and not isinstance(key, AuditKey):
+        raise InvalidInput("That is not an audit signing key.", field="key")
     with uow:
-        query = select(AuditEvent).order_by(AuditEvent.seq)
+        query = select(*_CSV_SOURCE).order_by(AuditEvent.seq)
         if start:
             query = query.where(AuditEvent.occurred_at >= start)
         if end:
             query = query.where(AuditEvent.occurred_at < end)
+        total = 0
+        if progress is not None:
+            total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
         count = 0
-        for event in uow.session.scalars(query.execution_options(yield_per=1000)):
-            writer.writerow(_csv_row(_to_entry(event)))
+        streamed = uow.session.connection().execution_options(stream_results=True, yield_per=5000)
+        for row in streamed.execute(query):
+            writer.writerow(_csv_row(row))
             count += 1
+            if progress is not None and count % 25_000 == 0:
+                progress(count, total)
+        if progress is not None:
+            progress(count, max(count, total))
         record(
             uow,
             principal,
@@ -281,19 +297,36 @@ def export_csv(
                 "end": end.isoformat() if end else None,
             },
         )
+        if key is not None:
+            sign_in_transaction(uow, key, principal.workstation)
         uow.commit()
         return count
 
 
-def _csv_row(entry: AuditEntry) -> Iterable[object]:
-    return [
-        entry.seq,
-        entry.occurred_at.isoformat(),
-        entry.actor_id if entry.actor_id is not None else "",
-        entry.actor_label,
-        entry.action,
-        entry.client_id if entry.client_id is not None else "",
-        entry.subject or "",
-        _canonical(entry.details),
-        entry.workstation,
-    ]
+_CSV_SOURCE = (
+    AuditEvent.seq,
+    AuditEvent.occurred_at,
+    AuditEvent.actor_id,
+    AuditEvent.actor_label,
+    AuditEvent.action,
+    AuditEvent.client_id,
+    AuditEvent.subject,
+    AuditEvent.details,
+    AuditEvent.workstation,
+)
+
+
+def _csv_row(row) -> Iterable[object]:
+    """One entry's cells; details are stored as canonical JSON already."""
+    seq, occurred_at, actor_id, label, action, client_id, subject, details, station = row
+    return (
+        seq,
+        occurred_at.isoformat(),
+        "" if actor_id is None else actor_id,
+        label,
+        action,
+        "" if client_id is None else client_id,
+        subject or "",
+        details,
+        station,
+    )

@@ -30,6 +30,7 @@ def principal_for(staff: Staff, workstation: str) -> Principal:
         display_name=staff.display_name,
         roles=frozenset(Role(r.role) for r in staff.roles),
         workstation=workstation,
+        must_change_password=staff.must_change_password,
     )
 
 

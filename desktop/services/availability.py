@@ -25,13 +25,14 @@ from ..db.tables import (
     StaffRole,
 )
 from ..db.uow import UnitOfWork
-from . import audit
+from . import audit, busy_times
 from .boundary import checked
 from .calendar_export import clean_duration, practice_zone, to_utc
 from .errors import InvalidInput, NotFound
 from .policy import may_manage_availability, may_see_client
 from .principal import Principal
-from .record_facts import is_linked, load_client, require_provider
+from .record_facts import is_linked, require_provider
+from .supervision_facts import load_client_for
 from .validation import clean_text
 
 HOURS_SET = "availability.hours_set"
@@ -369,6 +370,9 @@ def _busy_by_provider(
         ).where(table.provider_id.in_(ids), table.starts_at < end, table.ends_at > start)
         if extra is not None:
             query = query.where(extra)
+        if table is Appointment and uow.dialect == "postgresql":
+            # As the person, appointments they may not read are still busy (busy_times.py).
+            query = query.union_all(busy_times.busy_spans(ids, start, end))
         rows = connection.execute(query).all()  # one fetch, not one call per row
         if uow.dialect == "sqlite":
             parse = datetime.fromisoformat
@@ -429,7 +433,7 @@ def find_availability(
     with uow:
         zone = practice_zone(uow)
         if client_id is not None:
-            client = load_client(uow, client_id)
+            client = load_client_for(uow, principal, client_id)
             linked = is_linked(uow, client.id, principal.staff_id)
             may_see_client(principal, principal_linked=linked).require()
         providers = _searched_providers(uow, provider_ids, client_id)

@@ -14,7 +14,8 @@ from .boundary import checked
 from .calendar_export import practice_zone, require_calendar_access
 from .policy import may_book_for
 from .principal import Principal
-from .record_facts import load_client, require_provider
+from .record_facts import require_provider
+from .supervision_facts import load_client_for
 from .validation import require_id
 
 #: a day without set working hours is offered from this time to that one (local).
@@ -34,7 +35,7 @@ def suggested_start(
     usual working day (weekdays, 9:00 to 17:00)."""
     with uow:
         provider = require_provider(uow, require_id(provider_id, "provider"))
-        client = load_client(uow, require_id(client_id, "client"))
+        client = load_client_for(uow, principal, require_id(client_id, "client"))
         require_calendar_access(uow, principal, may_book_for(principal, provider), client)
         zone = practice_zone(uow)
         now = uow.now().astimezone(zone)

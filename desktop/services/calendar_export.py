@@ -24,13 +24,15 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db.tables import Appointment, Client, Practice, ProviderProfile, Staff
 from ..db.uow import UnitOfWork
-from . import audit
+from . import audit, busy_times
 from .boundary import checked
 from .errors import Conflict, InvalidInput
+from .note_facts import session_note_signed
 from .policy import Decision, ProviderFacts, may_see_client
 from .policy.scopes import visible_clients
 from .principal import Principal
-from .record_facts import is_linked, load_client, require_provider
+from .record_facts import is_linked, require_provider
+from .supervision_facts import load_client_for
 
 CALENDAR_EXPORTED = "calendar.exported"
 #: roles that book for every provider (R10); a provider books on their own calendar.
@@ -204,6 +206,11 @@ class AppointmentView:
     note: str | None
     cancel_reason: str | None
     version: int
+    #: what became of the session: scheduled, arrived, attended, no_show, late_cancel or
+    #: cancelled (see `appointment_status`); empty when "Busy", like the client.
+    visit_status: str = "scheduled"
+    #: the session has its signed progress note (written from it); False when "Busy".
+    has_note: bool = False
 
     @property
     def is_busy(self) -> bool:
@@ -212,7 +219,7 @@ class AppointmentView:
 
 
 def appointment_view(
-    row: Appointment, provider_name: str, client_label: str | None
+    row: Appointment, provider_name: str, client_label: str | None, has_note: bool = False
 ) -> AppointmentView:
     """`client_label` None means the viewer may not see the client: the view says "Busy"."""
     hidden = client_label is None
@@ -232,7 +239,17 @@ def appointment_view(
         note=None if hidden else row.note,
         cancel_reason=None if hidden else row.cancel_reason,
         version=row.version,
+        visit_status="" if hidden else visit_status(row.status, row.attendance),
+        has_note=has_note and not hidden,
     )
+
+
+def visit_status(status: str, attendance: str | None) -> str:
+    """One status for the screens: a cancelled appointment is "cancelled" unless it was a late
+    cancel; a booked one is what the front desk or the provider last recorded."""
+    if status == "cancelled":
+        return "late_cancel" if attendance == "late_cancel" else "cancelled"
+    return attendance or "scheduled"
 
 
 def _clean_period(start: datetime, end: datetime) -> None:
@@ -247,16 +264,19 @@ def _clean_period(start: datetime, end: datetime) -> None:
 def _views(uow: UnitOfWork, principal: Principal, *conditions) -> list[AppointmentView]:
     """Appointments matching `conditions`, by start; client names only where visible (SQL)."""
     seen = and_(Client.id == Appointment.client_id, visible_clients(principal, Client.id))
+    noted = session_note_signed(uow.dialect).label("noted")
     rows = uow.session.execute(
-        select(Appointment, Staff.display_name, Client.first_name, Client.last_name)
+        select(Appointment, Staff.display_name, Client.first_name, Client.last_name, noted)
         .join(Staff, Staff.id == Appointment.provider_id)
         .outerjoin(Client, seen)
         .where(*conditions)
         .order_by(Appointment.starts_at, Staff.display_name, Appointment.id)
     )
     return [
-        appointment_view(row, provider, f"{first} {last}" if first is not None else None)
-        for row, provider, first, last in rows
+        appointment_view(
+            row, provider, f"{first} {last}" if first is not None else None, bool(noted)
+        )
+        for row, provider, first, last, noted in rows
     ]
 
 
@@ -280,7 +300,27 @@ def appointments_between(
     if not include_cancelled:
         conditions.append(Appointment.status == "booked")
     with uow:
-        return _views(uow, principal, *conditions)
+        return _with_busy(uow, _views(uow, principal, *conditions), provider_ids, start, end)
+
+
+def _with_busy(
+    uow: UnitOfWork, views: list[AppointmentView], provider_ids, start, end
+) -> list[AppointmentView]:
+    """On a server, add the "Busy" times the person's rows did not bring (busy_times.py)."""
+    if not busy_times.on_server(uow):
+        return views
+    seen = {view.id for view in views}
+    for row in busy_times.busy_rows(uow, list(provider_ids), start, end, seen):
+        views.append(
+            AppointmentView(
+                id=row[0], provider_id=row[1], provider_name=row[2], client_id=None,
+                client_name="Busy", starts_at=row[3], ends_at=row[4], appointment_type=None,
+                pos_code=row[5], pos_name=pos_name(row[5]), status="booked", series_id=row[6],
+                note=None, cancel_reason=None, version=row[7],
+            )
+        )  # fmt: skip
+    views.sort(key=lambda v: (v.starts_at, v.provider_name, v.id))
+    return views
 
 
 @checked
@@ -290,7 +330,7 @@ def appointments_of_client(
     """The client profile's Appointments tab (R2): every appointment with every provider,
     cancelled ones included, by start time."""
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         linked = is_linked(uow, client.id, principal.staff_id)
         may_see_client(principal, principal_linked=linked).require()
         return _views(uow, principal, Appointment.client_id == client.id)
@@ -314,6 +354,7 @@ def export_ics(
             Appointment.starts_at < end,
             Appointment.ends_at > start,
         )
+        views = _with_busy(uow, views, [provider.staff_id], start, end)
         calendar = Calendar()
         calendar.add("prodid", "-//Clinic Desk//Calendar export//EN")
         calendar.add("version", "2.0")

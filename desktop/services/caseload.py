@@ -30,7 +30,7 @@ from .errors import InvalidInput, NotFound
 from .policy import ProviderFacts, may_receive_chart, may_transfer_caseload
 from .principal import Principal
 from .record_facts import providers_facts, require_provider
-from .transfers import transfer_in_transaction
+from .transfers import transfer_clients_in_transaction
 
 #: clients moved per transaction: few enough that other work waits at most a moment for the
 #: audit trail, many enough that the commits do not dominate.
@@ -343,23 +343,22 @@ def run_caseload_transfer(
                 appointments = _move_future_appointments(
                     uow, [i for i in ids if i in still_linked], author, recipient
                 )
+            moving = [clients[i] for i in ids if i in still_linked]
+            transfer_clients_in_transaction(
+                uow,
+                principal,
+                moving,
+                author,
+                recipient,
+                transfer.include_private,
+                transfer.id,
+                appointments,
+            )
             for item in items:
-                client = clients[item.client_id]
-                if client.id in still_linked:
-                    moved = appointments.get(client.id)
-                    if moved is not None:
-                        item.appointments_moved = len(moved["appointments_moved"])
-                        item.appointments_left = len(moved["appointments_left"])
-                    transfer_in_transaction(
-                        uow,
-                        principal,
-                        client,
-                        author,
-                        recipient,
-                        transfer.include_private,
-                        transfer.id,
-                        moved,
-                    )
+                moved = appointments.get(item.client_id)
+                if moved is not None:
+                    item.appointments_moved = len(moved["appointments_moved"])
+                    item.appointments_left = len(moved["appointments_left"])
                 item.done_at = uow.now()
             uow.session.flush()
             progress = _progress(uow, transfer)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, literal, select, union
@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..db.tables import ChartNote, ClientProviderLink, Document, ProviderProfile, Staff
 from ..db.uow import UnitOfWork
-from . import audit
+from . import audit, emergency_reads, note_reviews
 from .boundary import checked
 from .documents import (
     DocumentInfo,
@@ -20,16 +20,19 @@ from .documents import (
     readable_documents_query,
 )
 from .errors import Conflict, InvalidInput, NotFound
+from .hidden_rows import refuse_if_hidden
 from .policy import (
     ProviderFacts,
     may_complete_own_note,
     may_open_records,
+    may_read_chart,
     may_read_private_notes,
     may_write_chart,
 )
 from .policy.scopes import readable_charts, readable_notes
 from .principal import Principal
-from .record_facts import chart_facts, has_own_chart, is_linked, load_client
+from .record_facts import chart_facts, has_own_chart, is_linked
+from .supervision_facts import is_restricted, load_client_for, supervises_client
 from .validation import clean_text
 
 NOTE_KINDS = ("progress", "private")
@@ -37,6 +40,7 @@ MAX_TITLE = 200
 MAX_BODY = 200_000
 ADDENDUM_TITLE = "Addendum"
 SIGNED_NEVER_CHANGES = "A signed note never changes; add an addendum instead."
+AWAITING_REVIEW = "This note is waiting for your supervisor's review; it changes once returned."
 CHANGED_ELSEWHERE = (
     "This note was changed in another window a moment ago. Open it again, then repeat your change."
 )
@@ -65,6 +69,8 @@ class NoteView:
     addendum_to_id: int | None = None
     #: addenda to this note, oldest first.
     addenda: tuple[NoteView, ...] = ()
+    #: the session this note documents, when written from an appointment.
+    appointment_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,13 @@ def _view(note: ChartNote, addenda: tuple[NoteView, ...] = ()) -> NoteView:
         version=note.version,
         addendum_to_id=note.addendum_to_id,
         addenda=addenda,
+        appointment_id=note.appointment_id,
     )
+
+
+def note_view(note: ChartNote) -> NoteView:
+    """A chart note row as a NoteView, without addenda (for services that start notes)."""
+    return _view(note)
 
 
 def _with_addenda(rows: list[ChartNote]) -> list[NoteView]:
@@ -128,13 +140,10 @@ def _with_addenda(rows: list[ChartNote]) -> list[NoteView]:
     return views
 
 
-def _readable_chart_authors(
-    uow: UnitOfWork, principal: Principal, client_id: int
-) -> list[ProviderFacts]:
-    """The providers with a chart of this client (an author of a note or a clinical document, or
-    linked to the client) whose chart the principal may read (R3), filtered by SQL; the
-    principal's own first, then by name."""
-    authors = union(
+def chart_author_ids(client_id: int):
+    """The providers with a chart of this client: an author of a note or a clinical document,
+    or a provider linked to the client (as one SQL union)."""
+    return union(
         select(ChartNote.author_id).where(ChartNote.client_id == client_id),
         select(Document.owner_provider_id).where(
             Document.client_id == client_id, Document.category == "clinical"
@@ -143,6 +152,15 @@ def _readable_chart_authors(
             ClientProviderLink.client_id == client_id, ClientProviderLink.ended_at.is_(None)
         ),
     )
+
+
+def _readable_chart_authors(
+    uow: UnitOfWork, principal: Principal, client_id: int
+) -> list[ProviderFacts]:
+    """The providers with a chart of this client (an author of a note or a clinical document, or
+    linked to the client) whose chart the principal may read (R3), filtered by SQL; the
+    principal's own first, then by name."""
+    authors = chart_author_ids(client_id)
     query = (
         select(Staff.id, Staff.display_name, Staff.active, ProviderProfile.records_owner)
         .join(ProviderProfile, ProviderProfile.staff_id == Staff.id)
@@ -164,12 +182,16 @@ def read_records(uow: UnitOfWork, principal: Principal, client_id: int) -> Clien
     returned is audited as CHART_READ, and PRIVATE_NOTES_READ is added for a chart whose private
     notes were shown (at least one), in the same transaction (R13)."""
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         linked = is_linked(uow, client.id, principal.staff_id)
+        access = emergency_reads.open_access_in_transaction(uow, principal, client.id)
         may_open_records(
             principal,
             principal_linked=linked,
             has_own_chart=has_own_chart(uow, client.id, principal.staff_id),
+            emergency=access is not None,
+            supervises=supervises_client(uow, principal, client.id),
+            restricted=is_restricted(uow, client.id, principal.staff_id),
         ).require()
         now = uow.now()
         authors = _readable_chart_authors(uow, principal, client.id)
@@ -196,6 +218,8 @@ def read_records(uow: UnitOfWork, principal: Principal, client_id: int) -> Clien
         charts = []
         for author in authors:
             facts = chart_facts(uow, principal, client, author)
+            if access is not None:
+                facts = replace(facts, emergency=True)
             mine = [n for n in notes if n.author_id == author.staff_id]
             private = None
             if may_read_private_notes(principal, facts):
@@ -212,6 +236,19 @@ def read_records(uow: UnitOfWork, principal: Principal, client_id: int) -> Clien
                 can_write=bool(may_write_chart(principal, facts)),
             )
             _audit_chart_read(uow, principal, client.id, chart)
+            if access is not None and not may_read_chart(
+                principal, replace(facts, emergency=False)
+            ):
+                emergency_reads.record_read_in_transaction(
+                    uow,
+                    principal,
+                    access,
+                    "chart",
+                    provider_id=chart.provider_id,
+                    provider=chart.provider_name,
+                    notes=_count(chart.notes),
+                    documents=len(chart.documents),
+                )
             charts.append(chart)
         uow.commit()
         return ClientRecords(client_id=client.id, charts=charts)
@@ -304,13 +341,14 @@ def _clean_session_date(session_date: date | None, today: date) -> date | None:
 def _load_note(uow: UnitOfWork, note_id: int) -> ChartNote:
     note = uow.session.get(ChartNote, note_id)
     if note is None:
+        refuse_if_hidden(uow, "chart_notes", note_id)
         raise NotFound("That note no longer exists. The chart may be out of date: refresh it.")
     return note
 
 
 def _require_author(uow: UnitOfWork, principal: Principal, note: ChartNote) -> None:
     """R3: only the note's author finishes, signs or amends it (even after a transfer)."""
-    client = load_client(uow, note.client_id)
+    client = load_client_for(uow, principal, note.client_id)
     author = author_facts(uow, note.author_id)
     may_complete_own_note(principal, chart_facts(uow, principal, client, author)).require()
 
@@ -340,7 +378,7 @@ def create_note(
 ) -> NoteView:
     """Start a draft note in the principal's own chart of the client (R3); only they see it."""
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         may_write_chart(principal, own_chart_facts(uow, principal, client)).require()
         now = uow.now()
         note = ChartNote(
@@ -377,6 +415,8 @@ def update_draft(
         _require_author(uow, principal, note)
         if note.status == "signed":
             raise InvalidInput(SIGNED_NEVER_CHANGES)
+        if note_reviews.is_awaiting_review(uow, note.id):
+            raise InvalidInput(AWAITING_REVIEW)
         _require_version(note, expected_version)
         now = uow.now()
         note.title = _clean_title(title)
@@ -393,7 +433,9 @@ def update_draft(
 def sign_note(
     uow: UnitOfWork, principal: Principal, note_id: int, expected_version: int
 ) -> NoteView:
-    """Sign a draft (R3): the author only. It never changes again; corrections are addenda."""
+    """Sign a draft (R3): the author only. It never changes again; corrections are addenda.
+    Under supervision in approve or co-sign mode a progress note goes "awaiting review" instead
+    (R16): the returned note is still a draft, and its review says so."""
     with uow:
         note = _load_note(uow, note_id)
         _require_author(uow, principal, note)
@@ -402,6 +444,12 @@ def sign_note(
         _require_version(note, expected_version)
         if not note.body.strip():
             raise InvalidInput("Write the note's text before signing it.", field="body")
+        if note_reviews.is_awaiting_review(uow, note.id):
+            raise InvalidInput(AWAITING_REVIEW)
+        if note_reviews.send_for_review(uow, principal, note):
+            _flush(uow)
+            uow.commit()
+            return _view(note)
         now = uow.now()
         note.status = "signed"
         note.signed_at = now

@@ -68,32 +68,39 @@ def _name_keys(found: Matching) -> list:
     return [found.name, found.id]
 
 
-def _ordered_ids(found: Matching, sort: str, descending: bool) -> Select:
-    """SELECT the matching ids in name or birth-date order (nulls last): index-backed."""
-    if sort not in SORTS:
-        raise InvalidInput("Sort by name, date of birth or next appointment.", field="sort")
-    query = found.select()
-    keys = []
-    if (sort == "date_of_birth" or found.few) and not found.has_clients:
-        query = query.join(Client, Client.id == found.id)
-    if sort == "date_of_birth":
-        keys.append(Client.date_of_birth)
-    keys += _name_keys(found)
-    ordering = [key.desc() if descending else key.asc() for key in keys]
-    if sort != "name":
-        ordering[0] = ordering[0].nulls_last()
-    return query.order_by(*ordering)
+def _ordered(keys: list, descending: bool) -> list:
+    return [key.desc() if descending else key.asc() for key in keys]
 
 
-def _with_clients(found: Matching, query: Select) -> Select:
-    if found.few and not found.has_clients:
+def _with_clients(found: Matching, query: Select, *, always: bool = False) -> Select:
+    if (always or found.few) and not found.has_clients:
         return query.join(Client, Client.id == found.id)
     return query
 
 
-def _upcoming_part(found: Matching, now: datetime, descending: bool) -> Select:
-    """The matching clients with an upcoming appointment, soonest first (or last): read from
-    the upcoming appointments (an index on status and time), however many clients there are."""
+def _name_order(found: Matching, descending: bool) -> tuple[Select, ...]:
+    """SELECT the matching ids in name order: the name index."""
+    query = _with_clients(found, found.select())
+    return (query.order_by(*_ordered(_name_keys(found), descending)),)
+
+
+def _birth_date_order(found: Matching, descending: bool) -> tuple[Select, ...]:
+    """Those with a birth date by it, then those without by name (nulls last, either way). Two
+    queries, each read in order from the birth-date index in either direction; one query with
+    NULLS LAST would sort every client when descending on PostgreSQL."""
+    query = _with_clients(found, found.select(), always=True)
+    known = query.where(Client.date_of_birth.is_not(None)).order_by(
+        *_ordered([Client.date_of_birth, *_name_keys(found)], descending)
+    )
+    unknown = query.where(Client.date_of_birth.is_(None)).order_by(
+        *_ordered(_name_keys(found), descending)
+    )
+    return known, unknown
+
+
+def _next_appointment_order(found: Matching, now: datetime, descending: bool) -> tuple[Select, ...]:
+    """Those with an upcoming appointment by its time (read from the upcoming appointments: an
+    index on status and time), then the others by name (nulls last, either way)."""
     upcoming = (
         select(
             Appointment.client_id.label("client_id"),
@@ -103,46 +110,32 @@ def _upcoming_part(found: Matching, now: datetime, descending: bool) -> Select:
         .group_by(Appointment.client_id)
         .subquery("next_appointments")
     )
-    query = _with_clients(found, found.select().join(upcoming, upcoming.c.client_id == found.id))
-    keys = [upcoming.c.starts_at, *_name_keys(found)]
-    return query.order_by(*(key.desc() if descending else key.asc() for key in keys))
-
-
-def _without_upcoming_part(found: Matching, now: datetime, descending: bool) -> Select:
-    """The matching clients with no upcoming appointment, in name order (the name index)."""
+    first = _with_clients(found, found.select().join(upcoming, upcoming.c.client_id == found.id))
+    first = first.order_by(*_ordered([upcoming.c.starts_at, *_name_keys(found)], descending))
     none_booked = ~exists().where(Appointment.client_id == found.id, *_is_upcoming(now))
-    query = _with_clients(found, found.select().where(none_booked))
-    keys = _name_keys(found)
-    return query.order_by(*(key.desc() if descending else key.asc() for key in keys))
+    rest = _with_clients(found, found.select().where(none_booked))
+    return first, rest.order_by(*_ordered(_name_keys(found), descending))
 
 
-def _next_appointment_ids(
-    connection: Connection,
-    found: Matching,
-    now: datetime,
-    descending: bool,
-    offset: int,
-    limit: int | None,
+def _ids_in_parts(
+    connection: Connection, parts: tuple[Select, ...], offset: int, limit: int | None
 ) -> list[int]:
-    """Ids in next-appointment order: those with an upcoming appointment by its time, then the
-    others by name (nulls last, either way). Two index-backed queries rather than one that
-    sorts every client."""
-    first = _upcoming_part(found, now, descending)
+    """The ids of the parts one after the other, from `offset`, at most `limit` (all if None).
+    Each part is index-backed; a part before the page is counted, never read."""
     if limit is None:
-        return [
-            *connection.scalars(first),
-            *connection.scalars(_without_upcoming_part(found, now, descending)),
-        ]
-    ids = list(connection.scalars(first.offset(offset).limit(limit)))
-    if len(ids) == limit:
-        return ids
-    if ids:
-        skipped = 0
-    else:
-        upcoming = connection.scalar(select(func.count()).select_from(first.subquery())) or 0
-        skipped = max(0, offset - upcoming)
-    rest = _without_upcoming_part(found, now, descending)
-    return ids + list(connection.scalars(rest.offset(skipped).limit(limit - len(ids))))
+        return [i for part in parts for i in connection.scalars(part)]
+    ids: list[int] = []
+    for part in parts:
+        if ids:
+            offset = 0
+        found = list(connection.scalars(part.offset(offset).limit(limit - len(ids))))
+        if not found and offset:
+            before = connection.scalar(select(func.count()).select_from(part.subquery())) or 0
+            offset = max(0, offset - before)
+        ids += found
+        if len(ids) == limit:
+            break
+    return ids
 
 
 def _query_parts(
@@ -153,20 +146,18 @@ def _query_parts(
     status: str | None,
     sort: str,
     descending: bool,
-) -> tuple[Matching, Select | None]:
-    """The matching clients and, except in next-appointment order, the query of their ids."""
+) -> tuple[Matching, tuple[Select, ...]]:
+    """The matching clients and the queries of their ids in the order asked, one after the
+    other."""
     _require_list(principal, scope)
+    if sort not in SORTS:
+        raise InvalidInput("Sort by name, date of birth or next appointment.", field="sort")
     found = matching(principal, scope, search or "", status)
     if sort == "next_appointment":
-        return found, None
-    return found, _ordered_ids(found, sort, descending)
-
-
-def _page_ids(connection: Connection, found, ordered, now, descending, offset, limit):
-    """The ids from `offset`, at most `limit` of them."""
-    if ordered is None:
-        return _next_appointment_ids(connection, found, now, descending, offset, limit)
-    return connection.scalars(ordered.offset(offset).limit(limit)).all()
+        return found, _next_appointment_order(found, now, descending)
+    if sort == "date_of_birth":
+        return found, _birth_date_order(found, descending)
+    return found, _name_order(found, descending)
 
 
 @checked
@@ -193,10 +184,10 @@ def list_clients(
     """
     with uow:
         now = uow.now()
-        found, ordered = _query_parts(principal, now, scope, search, status, sort, descending)
+        found, parts = _query_parts(principal, now, scope, search, status, sort, descending)
         offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
         connection = uow.session.connection()
-        ids = list(_page_ids(connection, found, ordered, now, descending, offset, limit + 1))
+        ids = _ids_in_parts(connection, parts, offset, limit + 1)
         more = len(ids) > limit
         ids = ids[:limit]
         counted = True
@@ -238,8 +229,5 @@ def client_ids(
     """The ids of every matching client, in order, for a lazy list that fetches rows as shown."""
     with uow:
         now = uow.now()
-        found, ordered = _query_parts(principal, now, scope, search, status, sort, descending)
-        connection = uow.session.connection()
-        if ordered is None:
-            return _next_appointment_ids(connection, found, now, descending, 0, None)
-        return connection.scalars(ordered).all()
+        _, parts = _query_parts(principal, now, scope, search, status, sort, descending)
+        return _ids_in_parts(uow.session.connection(), parts, 0, None)

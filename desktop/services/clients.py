@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..db.tables import Client, ClientProviderLink, Notification, Staff
 from ..db.tables.clients import LINK_STATUSES
 from ..db.uow import UnitOfWork
-from . import audit
+from . import audit, emergency_reads
 from .boundary import checked
 from .client_form import DEMOGRAPHIC_FIELDS as DEMOGRAPHIC_FIELDS
 from .client_form import EARLIEST_DATE as EARLIEST_DATE
@@ -31,8 +31,9 @@ from .policy import (
     may_use_billing,
 )
 from .principal import Principal, Role
-from .record_facts import client_name, is_linked, load_client, provider_facts
+from .record_facts import client_name, is_linked, provider_facts
 from .sharing import ensure_link
+from .supervision_facts import load_client_for
 from .validation import clean_text, require_id
 
 MAX_BILLING_NOTES = 10_000
@@ -51,6 +52,9 @@ class ProviderSetting:
     is_treating: bool
     #: the link's version, for `update_provider_settings`.
     version: int
+    #: ICD-10-CM codes, primary first (`diagnoses.set_diagnosis_codes`); the free-text
+    #: `diagnosis` stays readable beside them.
+    diagnosis_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,7 @@ def profile_of(uow: UnitOfWork, client: Client) -> ClientProfile:
             start_date=link.start_date,
             is_treating=link.is_treating,
             version=link.version,
+            diagnosis_codes=tuple(filter(None, (link.diagnosis_codes or "").split("\n"))),
         )
         for link, name in rows
     )
@@ -174,20 +179,30 @@ def profile_of(uow: UnitOfWork, client: Client) -> ClientProfile:
 def _require_seen(uow: UnitOfWork, principal: Principal, client_id: int) -> Client:
     linked = is_linked(uow, client_id, principal.staff_id)
     may_see_client(principal, principal_linked=linked).require()
-    return load_client(uow, client_id)
+    return load_client_for(uow, principal, client_id)
 
 
 def _require_editable(uow: UnitOfWork, principal: Principal, client_id: int) -> Client:
     linked = is_linked(uow, client_id, principal.staff_id)
     may_edit_client(principal, principal_linked=linked).require()
-    return load_client(uow, client_id)
+    return load_client_for(uow, principal, client_id)
 
 
 @checked
 def get_client(uow: UnitOfWork, principal: Principal, client_id: int) -> ClientProfile:
-    """The profile (R2): group-wide roles and linked providers. Not chart content: not audited."""
+    """The profile (R2): group-wide roles and linked providers. Not chart content: not audited,
+    except when it is read under an emergency access (R18), which records every read."""
     with uow:
-        return profile_of(uow, _require_seen(uow, principal, client_id))
+        client = load_client_for(uow, principal, client_id)  # R17: "not found" when restricted
+        linked = is_linked(uow, client_id, principal.staff_id)
+        if may_see_client(principal, principal_linked=linked):
+            return profile_of(uow, client)
+        access = emergency_reads.open_access_in_transaction(uow, principal, client_id)
+        may_see_client(principal, principal_linked=linked, emergency=access is not None).require()
+        profile = profile_of(uow, client)
+        emergency_reads.record_read_in_transaction(uow, principal, access, "profile")
+        uow.commit()
+        return profile
 
 
 def _treating_provider(uow: UnitOfWork, provider_id: int | None):

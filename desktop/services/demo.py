@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from ..db.tables import (
     Appointment,
     ChartNote,
@@ -23,7 +25,9 @@ from ..db.tables import (
     StaffRole,
 )
 from ..db.uow import UnitOfWork
-from . import audit
+from . import audit, server_logins
+from .demo_sessions import add_session_notes, visit_outcome
+from .demo_supervision import add_restriction, add_supervision
 from .passwords import Passwords
 from .principal import Principal, Role
 
@@ -52,6 +56,8 @@ DEMO_LOGINS = (
     DemoLogin("ben@demo.clinic", "Ben Adeyemi, PT", (Role.PROVIDER,), "group"),
     DemoLogin("lee@demo.clinic", "Dr. Daniel Lee", (Role.PROVIDER,), "provider"),
     DemoLogin("rosa@demo.clinic", "Dr. Rosa Lindqvist", (Role.PROVIDER,), "provider"),
+    # pre-licensed: supervised by Dr. Lindqvist in co-sign mode (R16).
+    DemoLogin("tess@demo.clinic", "Tess Morgan, LMSW", (Role.PROVIDER,), "group"),
 )
 
 _FIRST = (
@@ -73,6 +79,23 @@ _DIAGNOSES = (
     "F90.0 ADHD, predominantly inattentive",
     "Z63.0 Relationship distress with partner",
 )
+#: the ICD-10-CM codes of the free-text diagnoses above (primary first); the sprain is left as
+#: free text, to be coded later.
+_CODES = {
+    _DIAGNOSES[0]: "F41.1",
+    _DIAGNOSES[1]: "F32.1\nF41.1",
+    _DIAGNOSES[2]: "F43.10",
+    _DIAGNOSES[3]: "M54.50",
+    _DIAGNOSES[5]: "F90.0",
+    _DIAGNOSES[6]: "Z63.0\nF43.22",
+}
+
+
+def _demo_diagnosis(rng) -> dict:
+    text = rng.choice(_DIAGNOSES)
+    return {"diagnosis": text, "diagnosis_codes": _CODES.get(text)}
+
+
 _PROGRESS = (
     "Client reports better sleep since last session. Reviewed thought record; practised "
     "grounding. Plan: continue weekly, introduce exposure hierarchy.",
@@ -120,6 +143,8 @@ def _seed(uow: UnitOfWork, passwords: Passwords, rng: random.Random) -> None:
         if login.records_owner:
             session.add(ProviderProfile(staff_id=member.id, records_owner=login.records_owner))
         staff[login.email] = member
+        # On a server each demo person signs in with their own login (B5).
+        server_logins.create_login(uow, member.id, DEMO_PASSWORD)
     session.flush()
     owner = staff["owner@demo.clinic"]
     providers = [
@@ -141,7 +166,7 @@ def _seed(uow: UnitOfWork, passwords: Passwords, rng: random.Random) -> None:
                     client_id=client.id,
                     provider_id=provider.id,
                     status="discharged" if index % 13 == 12 else "active",
-                    diagnosis=rng.choice(_DIAGNOSES),
+                    **_demo_diagnosis(rng),
                     start_date=(now - timedelta(days=rng.randint(20, 400))).date(),
                     is_treating=provider is chosen[0],
                     created_at=now,
@@ -162,7 +187,13 @@ def _seed(uow: UnitOfWork, passwords: Passwords, rng: random.Random) -> None:
         _document(session, now, client.id, owner.id, "intake-form.txt", "non_clinical", None)
     session.flush()
     _shares(session, clients, links, providers, owner, now)
+    rosa, tess = staff["rosa@demo.clinic"], staff["tess@demo.clinic"]
+    add_supervision(session, now, tess, rosa, owner, [clients[3], clients[7]])
+    add_restriction(session, now, clients[-1], staff["scheduler@demo.clinic"], owner)
+    _audit_shares(uow, staff)
     _appointments(session, rng, links, owner.id, now, zone)
+    session.flush()
+    add_session_notes(session, rng, now, zone)
     principal = Principal(
         owner.id, owner.email, owner.display_name, frozenset({Role.OWNER}), "demo"
     )
@@ -321,6 +352,40 @@ def _shares(session, clients, links, providers, owner, now) -> None:
         )
 
 
+#: why each demo share was started, in the order of `_shares` (B7's accounting shows them).
+_SHARE_PURPOSES = (
+    "Second opinion on the treatment plan",
+    "Joint sessions with the family",
+    "Covering a leave of absence",
+    None,
+)
+
+
+def _audit_shares(uow: UnitOfWork, staff: dict[str, Staff]) -> None:
+    """Each demo share's purpose and its audit entry, as a share started in the app has."""
+    people = {member.id: member for member in staff.values()}
+    shares = uow.session.scalars(select(ChartShare).order_by(ChartShare.id)).all()
+    for share, purpose in zip(shares, _SHARE_PURPOSES, strict=False):
+        share.purpose = purpose
+        by = people[share.started_by]
+        roles = frozenset(Role(r.role) for r in by.roles)
+        audit.record(
+            uow,
+            Principal(by.id, by.email, by.display_name, roles, "demo"),
+            audit.Action.SHARE_STARTED,
+            client_id=share.client_id,
+            subject=f"share:{share.id}",
+            details={
+                "from": share.from_provider_id,
+                "to": share.to_provider_id,
+                "include_private": share.include_private,
+                "until": share.expires_at.isoformat() if share.expires_at else None,
+                **({"purpose": purpose} if purpose else {}),
+            },
+            workstation="FRONT-DESK",
+        )
+
+
 def _appointments(session, rng, links, created_by: int, now: datetime, zone: ZoneInfo) -> None:
     """This week and next, Monday to Friday, so the calendar and "next appointment" always show
     something whatever day the demo is opened; and working hours for Find Availability."""
@@ -352,8 +417,8 @@ def _appointments(session, rng, links, created_by: int, now: datetime, zone: Zon
                         ends_at=start + timedelta(minutes=50),
                         appointment_type="Individual session",
                         pos_code=rng.choice(("11", "11", "11", "10", "02")),
-                        status="booked",
                         created_by=created_by,
                         created_at=now,
+                        **visit_outcome(rng, start, now),
                     )
                 )

@@ -5,16 +5,17 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
 
 from ..db.tables import MAX_DOCUMENT_BYTES, Client, Document, ProviderProfile, Staff
 from ..db.uow import UnitOfWork
-from . import audit
+from . import audit, emergency_reads
 from .boundary import checked
 from .errors import InvalidInput, NotFound, PermissionRefused
+from .hidden_rows import refuse_if_hidden
 from .policy import (
     ChartFacts,
     ProviderFacts,
@@ -25,7 +26,8 @@ from .policy import (
 )
 from .policy.scopes import readable_documents
 from .principal import Principal
-from .record_facts import chart_facts, is_linked, load_client, provider_facts
+from .record_facts import chart_facts, is_linked, provider_facts
+from .supervision_facts import is_restricted, load_client_for
 from .validation import clean_text
 
 CATEGORIES = ("clinical", "non_clinical")
@@ -161,7 +163,7 @@ def add_document(
     document goes into the uploader's own chart, which only they write (R3)."""
     category = _clean_category(category)
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         if category == "clinical":
             may_write_chart(principal, own_chart_facts(uow, principal, client)).require()
         else:
@@ -209,15 +211,36 @@ def open_document(uow: UnitOfWork, principal: Principal, document_id: int) -> Do
     with uow:
         document = uow.session.get(Document, document_id)
         if document is None:
+            refuse_if_hidden(uow, "documents", document_id)
             raise NotFound("That document no longer exists. Refresh the list.")
-        client = load_client(uow, document.client_id)
+        client = load_client_for(uow, principal, document.client_id)
         chart = None
         if document.category == "clinical":
             author = author_facts(uow, document.owner_provider_id)
             chart = chart_facts(uow, principal, client, author)
         linked = is_linked(uow, client.id, principal.staff_id)
-        may_read_document(principal, chart, principal_linked=linked).require()
+        restricted = is_restricted(uow, client.id, principal.staff_id)
+        access = None
+        if not may_read_document(principal, chart, principal_linked=linked, restricted=restricted):
+            access = (
+                None
+                if restricted
+                else emergency_reads.open_access_in_transaction(uow, principal, client.id)
+            )
+            if access is not None and chart is not None:
+                chart = replace(chart, emergency=True)
+            may_read_document(
+                principal,
+                chart,
+                principal_linked=linked,
+                emergency=access is not None,
+                restricted=restricted,
+            ).require()
         data = document.content
+        if access is not None:
+            emergency_reads.record_read_in_transaction(
+                uow, principal, access, "document", document_id=document.id, name=document.file_name
+            )
         audit.record(
             uow,
             principal,
@@ -248,9 +271,13 @@ def list_documents(
     Listing is not audited: it shows names, not content; opening a document is audited."""
     category = _clean_category(category, allow_none=True)
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         linked = is_linked(uow, client.id, principal.staff_id)
-        may_see_client(principal, principal_linked=linked).require()
+        if not may_see_client(principal, principal_linked=linked):
+            access = emergency_reads.open_access_in_transaction(uow, principal, client.id)
+            may_see_client(
+                principal, principal_linked=linked, emergency=access is not None
+            ).require()
         query = readable_documents_query(principal, uow.now(), client.id)
         if category:
             query = query.where(Document.category == category)

@@ -38,3 +38,30 @@ class Conflict(ServiceError):
 
 class SignInRefused(ServiceError):
     """A sign-in did not succeed (wrong password, locked, deactivated)."""
+
+
+class SessionEnded(ServiceError):
+    """The signed-in person was deactivated since signing in: nothing more is done for them."""
+
+
+class RolesChanged(ServiceError):
+    """The signed-in person's roles changed since signing in: the screens are rebuilt for the
+    roles they hold now before anything more is done."""
+
+
+class UnlockRefused(SignInRefused):
+    """A wrong password at the lock screen (counted and audited like a failed sign-in);
+    `signed_out` when it was one too many and the session ended."""
+
+    def __init__(self, message: str, signed_out: bool = False) -> None:
+        super().__init__(message)
+        self.signed_out = signed_out
+
+
+class CodeRefused(SignInRefused):
+    """A wrong second-factor code at sign-in (counted and audited like a failed sign-in);
+    `signed_out` when it was one too many and the account is locked for a while."""
+
+    def __init__(self, message: str, signed_out: bool = False) -> None:
+        super().__init__(message)
+        self.signed_out = signed_out

@@ -19,7 +19,8 @@ from .clients import DEMOGRAPHIC_FIELDS, ClientProfile, profile_of
 from .policy import may_link_profiles, may_see_client
 from .policy.scopes import visible_clients
 from .principal import Principal
-from .record_facts import is_linked, load_client
+from .record_facts import is_linked
+from .supervision_facts import load_client_for
 from .validation import clean_text
 
 SELF = "Self"
@@ -61,7 +62,7 @@ def create_linked_profile(
     why = clean_text(reason, "The reason for a second profile", max_length=200, field="reason")
     with uow:
         session = uow.session
-        original = load_client(uow, client_id)
+        original = load_client_for(uow, principal, client_id)
         others = _linked_ids(uow, client_id)
         now = uow.now()
         copy = Client(
@@ -118,7 +119,7 @@ def linked_profiles(
     with uow:
         linked = is_linked(uow, client_id, principal.staff_id)
         may_see_client(principal, principal_linked=linked).require()
-        load_client(uow, client_id)
+        load_client_for(uow, principal, client_id)
         pair = or_(
             and_(LinkedProfile.client_id == client_id, LinkedProfile.other_client_id == Client.id),
             and_(LinkedProfile.other_client_id == client_id, LinkedProfile.client_id == Client.id),

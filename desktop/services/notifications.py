@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from ..db.tables import Notification
 from ..db.uow import UnitOfWork
 from .boundary import checked
+from .policy.supervision_scopes import unrestricted
 from .principal import Principal
 
 
@@ -29,7 +30,10 @@ def notices_for(
 ) -> list[Notice]:
     """The principal's own notices, newest first; nobody reads another person's notices."""
     with uow:
-        query = select(Notification).where(Notification.recipient_id == principal.staff_id)
+        query = select(Notification).where(
+            Notification.recipient_id == principal.staff_id,
+            or_(Notification.client_id.is_(None), unrestricted(principal, Notification.client_id)),
+        )
         if unread_only:
             query = query.where(Notification.read_at.is_(None))
         rows = uow.session.scalars(

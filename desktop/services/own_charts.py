@@ -14,7 +14,8 @@ from .errors import NotFound
 from .policy import may_open_records
 from .policy.scopes import linked_client_ids, own_chart_client_ids
 from .principal import Principal, Role
-from .record_facts import client_name, has_own_chart, is_linked, load_client
+from .record_facts import client_name, has_own_chart, is_linked
+from .supervision_facts import load_client_for, supervises_client
 from .validation import require_id
 
 
@@ -26,6 +27,8 @@ class PastClient:
     full_name: str
     #: the provider's unsigned notes in that chart, still theirs to finish.
     drafts: int
+    #: R16: the records open because the principal supervises a provider of the client.
+    supervising: bool = False
 
 
 @checked
@@ -58,14 +61,18 @@ def past_clients(uow: UnitOfWork, principal: Principal) -> list[PastClient]:
 @checked
 def past_client(uow: UnitOfWork, principal: Principal, client_id: int) -> PastClient:
     """The name of a client whose records the principal may open (`may_open_records`): the
-    heading of a client window that shows the provider's own chart only."""
+    heading of a client window that shows the provider's own chart only, or (R16) the charts
+    of the supervisee they supervise for this client."""
     client_id = require_id(client_id, "client")
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         linked = is_linked(uow, client.id, principal.staff_id)
         own = has_own_chart(uow, client.id, principal.staff_id)
-        may_open_records(principal, principal_linked=linked, has_own_chart=own).require()
-        if not own:
+        supervising = supervises_client(uow, principal, client.id)
+        may_open_records(
+            principal, principal_linked=linked, has_own_chart=own, supervises=supervising
+        ).require()
+        if not own and not supervising:
             raise NotFound(f"You have no chart of {client_name(client)}.")
         drafts = uow.session.scalar(
             select(func.count()).where(
@@ -74,4 +81,4 @@ def past_client(uow: UnitOfWork, principal: Principal, client_id: int) -> PastCl
                 ChartNote.status == "draft",
             )
         )
-        return PastClient(client.id, client_name(client), drafts or 0)
+        return PastClient(client.id, client_name(client), drafts or 0, supervising and not own)

@@ -50,6 +50,8 @@ class Principal:
     display_name: str
     roles: frozenset[Role]
     workstation: str
+    #: signed in with a temporary password: it must be replaced before anything else (R19).
+    must_change_password: bool = False
 
     def has(self, *roles: Role) -> bool:
         return any(role in self.roles for role in roles)

@@ -20,8 +20,9 @@ from .policy import (
 )
 from .policy.scopes import share_is_active
 from .principal import Principal
-from .record_facts import client_name, has_own_chart, is_linked, load_client, provider_facts
+from .record_facts import client_name, has_own_chart, is_linked, provider_facts
 from .sharing import end_share_in_transaction, ensure_link
+from .supervision_facts import load_client_for
 from .validation import require_id
 
 
@@ -100,7 +101,7 @@ def add_to_provider_list(
 ) -> LinkView:
     """Put C on B's list with demographics only: B gets the profile (R2), nothing of a chart (R6)."""
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         recipient = _check(uow, principal, client, provider_id)
         if not ensure_link(uow, principal, client, recipient.staff_id):
             raise InvalidInput(f"{client_name(client)} is already on {recipient.name}'s list.")
@@ -173,7 +174,7 @@ def removal_effects(
     client_id = require_id(client_id, "client")
     ids = [require_id(p, "provider") for p in provider_ids]
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         _check_change(uow, principal, client)
         now = uow.now()
         effects = []
@@ -206,7 +207,7 @@ def remove_from_provider_list(
     """Take C off B's list: the roles of R6 for anyone, a provider for themselves only. Shares
     made to B for C end with it; B's own chart stays, and B still reads it (R3)."""
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         _check_removal(uow, principal, client, provider_id)
         if not is_linked(uow, client.id, provider_id):
             name = getattr(provider_facts(uow, provider_id), "name", "that provider")
@@ -223,7 +224,7 @@ def set_providers_with_access(
     Every addition and removal is checked as R6; if one is refused, nothing changes."""
     wanted = set(provider_ids)
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         _check_change(uow, principal, client)
         current = {link.provider_id for link in links_of_client(uow, client.id)}
         known = set(uow.session.scalars(select(ProviderProfile.staff_id)))

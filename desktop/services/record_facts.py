@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, exists, select
 
 from ..db.tables import ChartShare, Client, ClientProviderLink, ProviderProfile, Staff, StaffRole
 from ..db.uow import UnitOfWork
 from .errors import NotFound
+from .hidden_rows import refuse_if_hidden
 from .policy import ChartFacts, ProviderFacts
 from .policy.scopes import own_chart_client_ids, share_is_active
-from .principal import Principal
+from .principal import Principal, Role
+from .supervision_facts import (
+    is_restricted,
+    restricted_staff,
+    supervises,
+    supervisions_of_client,
+)
 
 
 def client_name(client: Client) -> str:
@@ -22,6 +29,7 @@ def client_name(client: Client) -> str:
 def load_client(uow: UnitOfWork, client_id: int) -> Client:
     client = uow.session.get(Client, client_id)
     if client is None:
+        refuse_if_hidden(uow, "clients", client_id)
         raise NotFound("That client no longer exists. The list may be out of date: refresh it.")
     return client
 
@@ -111,6 +119,8 @@ def chart_facts(
         author_linked=is_linked(uow, client.id, author.staff_id),
         principal_linked=is_linked(uow, client.id, principal.staff_id),
         share_to_principal_includes_private=share.include_private if share else None,
+        supervised_by_principal=supervises(uow, principal, author.staff_id, client.id),
+        principal_restricted=is_restricted(uow, client.id, principal.staff_id),
     )
 
 
@@ -124,6 +134,10 @@ class ClientSharingFacts:
     linked: frozenset[int]
     #: the active shares of the client's charts, by (from provider, to provider).
     shares: dict[tuple[int, int], ChartShare]
+    #: R16: the supervisor in force over each linked provider's work with the client, and mode.
+    supervisors: dict[int, tuple[int, str]] = field(default_factory=dict)
+    #: R17: the staff members the client is hidden from.
+    restricted: frozenset[int] = frozenset()
 
     def share(self, from_id: int, to_id: int) -> ChartShare | None:
         return self.shares.get((from_id, to_id))
@@ -138,7 +152,14 @@ class ClientSharingFacts:
             author_linked=author.staff_id in self.linked,
             principal_linked=principal.staff_id in self.linked,
             share_to_principal_includes_private=share.include_private if share else None,
+            supervised_by_principal=self.supervisor_of(author.staff_id) == principal.staff_id
+            and principal.has(Role.PROVIDER),
+            principal_restricted=principal.staff_id in self.restricted,
         )
+
+    def supervisor_of(self, author_id: int) -> int | None:
+        found = self.supervisors.get(author_id)
+        return found[0] if found else None
 
 
 def client_sharing_facts(uow: UnitOfWork, client: Client) -> ClientSharingFacts:
@@ -151,8 +172,16 @@ def client_sharing_facts(uow: UnitOfWork, client: Client) -> ClientSharingFacts:
     shares = uow.session.scalars(
         select(ChartShare).where(ChartShare.client_id == client.id, share_is_active(uow.now()))
     )
+    linked = frozenset(linked)
+    shares = {(s.from_provider_id, s.to_provider_id): s for s in shares}
+    authors = linked | {from_id for from_id, _ in shares}
     return ClientSharingFacts(
         client=client,
-        linked=frozenset(linked),
-        shares={(s.from_provider_id, s.to_provider_id): s for s in shares},
+        linked=linked,
+        shares=shares,
+        supervisors={
+            author: (row.supervisor_id, row.mode)
+            for author, row in supervisions_of_client(uow, client.id, authors).items()
+        },
+        restricted=restricted_staff(uow, client.id),
     )

@@ -37,7 +37,8 @@ from .calendar_export import (
 from .errors import Conflict, InvalidInput, NotFound
 from .policy import ProviderFacts, may_book_for, may_change_calendar
 from .principal import Principal
-from .record_facts import client_name, load_client, require_provider
+from .record_facts import client_name, require_provider
+from .supervision_facts import load_client_for
 from .validation import clean_text
 
 MOVED = "appointment.moved"
@@ -168,7 +169,7 @@ def _load_for_change(
     if row is None:
         raise NotFound("That appointment no longer exists. Refresh the calendar.")
     provider = require_provider(uow, row.provider_id)
-    client = load_client(uow, row.client_id)
+    client = load_client_for(uow, principal, row.client_id)
     decide = may_book_for if moving else may_change_calendar
     require_calendar_access(uow, principal, decide(principal, provider), client)
     if row.status != "booked":

@@ -55,7 +55,7 @@ from .errors import Conflict, InvalidInput
 from .policy import ProviderFacts, may_add_to_provider_list, may_book_for
 from .policy.scopes import linked_client_ids, visible_clients
 from .principal import Principal
-from .record_facts import client_name, is_linked, load_client, require_provider
+from .record_facts import client_name, is_linked, require_provider
 from .recurrence import (
     RepeatRule,
     cancel_appointment,
@@ -65,6 +65,7 @@ from .recurrence import (
     rrule_text,
 )
 from .sharing import ensure_link
+from .supervision_facts import load_client_for
 from .validation import clean_text
 
 BOOKED = "appointment.booked"
@@ -159,7 +160,9 @@ def preview_repeats(
     _clean_request(request)
     with uow:
         provider = require_provider(uow, request.provider_id)
-        require_booking(uow, principal, provider, load_client(uow, request.client_id))
+        require_booking(
+            uow, principal, provider, load_client_for(uow, principal, request.client_id)
+        )
         zone = practice_zone(uow)
         return check_spans(uow, provider, _spans(request, zone)[0], zone)
 
@@ -203,7 +206,7 @@ def client_overlaps(
     _clean_request(request)
     with uow:
         provider = require_provider(uow, request.provider_id)
-        client = load_client(uow, request.client_id)
+        client = load_client_for(uow, principal, request.client_id)
         require_booking(uow, principal, provider, client)
         return _client_overlaps(
             uow, client, provider.staff_id, _spans(request, practice_zone(uow))[0]
@@ -217,7 +220,7 @@ def booking_alert(
     """The alert the booking form shows before saving when the client is new to the provider (R7)."""
     with uow:
         provider = require_provider(uow, provider_id)
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         require_booking(uow, principal, provider, client)
         if is_linked(uow, client.id, provider.staff_id):
             return None
@@ -276,7 +279,7 @@ def book_appointment(
     kind, note = _clean_request(request)
     with uow:
         provider = require_provider(uow, request.provider_id)
-        client = load_client(uow, request.client_id)
+        client = load_client_for(uow, principal, request.client_id)
         require_booking(uow, principal, provider, client)
         zone = practice_zone(uow)
         spans, rule = _spans(request, zone)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from ..db.tables import (
     ChartNote,
@@ -26,16 +26,18 @@ from .boundary import checked
 from .errors import Conflict, InvalidInput, NotFound
 from .policy import ProviderFacts, may_receive_chart, may_share_chart
 from .policy.scopes import share_is_active
+from .policy.supervision_rules import may_join_client
 from .principal import Principal
 from .record_facts import (
     active_share,
     chart_facts,
     client_name,
     is_linked,
-    load_client,
     provider_facts,
     require_provider,
 )
+from .supervision_facts import is_restricted, load_client_for, provider_name
+from .validation import clean_text
 
 SHARE_STARTED_BANNER = "Chart sharing has been activated"
 SHARE_ENDED_BANNER = "Chart sharing has been deactivated"
@@ -94,6 +96,18 @@ def _count_phrase(count: int, noun: str) -> str:
     if count == 0:
         return f"no {noun}s"
     return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+#: the longest purpose a share or transfer keeps.
+MAX_PURPOSE = 500
+
+
+def clean_purpose(purpose: str | None) -> str | None:
+    """The purpose typed for a share or transfer, trimmed; None when nothing was typed."""
+    text = clean_text(
+        purpose, "The purpose", max_length=MAX_PURPOSE, required=False, field="purpose"
+    )
+    return text or None
 
 
 def _name(uow: UnitOfWork, staff_id: int | None) -> str:
@@ -162,6 +176,9 @@ def ensure_link(
                 .values(is_treating=True, version=ClientProviderLink.version + 1)
             )
         return False
+    may_join_client(
+        provider_name(uow, provider_id), restricted=is_restricted(uow, client.id, provider_id)
+    ).require()
     now = uow.now()
     uow.session.add(
         ClientProviderLink(
@@ -188,7 +205,12 @@ def ensure_link(
 
 def end_expired_shares(uow: UnitOfWork) -> int:
     """End, as of their end date, every share whose end date has passed (B2); in the caller's
-    transaction. Access already stops at the end date; this records it, audited like a manual end."""
+    transaction. Access already stops at the end date; this records it, audited like a manual end.
+    On PostgreSQL the database's own function does the same, for any staff login."""
+    if uow.dialect == "postgresql":
+        ended = uow.session.execute(text("SELECT app.end_expired_shares(:now)"), {"now": uow.now()})
+        uow.session.expire_all()  # shares loaded in this transaction may have ended
+        return int(ended.scalar_one())
     now = uow.now()
     due = uow.session.scalars(
         select(ChartShare).where(
@@ -235,8 +257,10 @@ def start_share_in_transaction(
     *,
     include_private: bool,
     until: datetime | None,
+    purpose: str | None = None,
 ) -> ChartShare:
-    """Write a new share, its link, audit entry and notice; the caller has checked the policy."""
+    """Write a new share, its link, audit entry and notice; the caller has checked the policy.
+    `purpose` (optional, already cleaned) is kept with the share and in the entry (B7)."""
     end_expired_shares(uow)
     existing = active_share(uow, client.id, author.staff_id, recipient.staff_id)
     if existing is not None:
@@ -254,6 +278,7 @@ def start_share_in_transaction(
         started_at=uow.now(),
         started_by=principal.staff_id,
         expires_at=until,
+        purpose=purpose,
     )
     uow.session.add(share)
     uow.session.flush()
@@ -268,20 +293,29 @@ def start_share_in_transaction(
             "to": recipient.staff_id,
             "include_private": include_private,
             "until": until.isoformat() if until else None,
+            **({"purpose": purpose} if purpose else {}),
         },
     )
-    who = author.name if principal.staff_id == author.staff_id else f"{principal.display_name}"
-    whose = "" if principal.staff_id == author.staff_id else f" ({author.name}'s chart)"
     uow.session.add(
         Notification(
             recipient_id=recipient.staff_id,
             client_id=client.id,
             created_at=uow.now(),
-            message=f"{who} shared {client_name(client)}'s chart with you{whose}."
-            + (" Private psychotherapy notes are included." if include_private else ""),
+            message=share_notice(principal, client, author, include_private),
         )
     )
     return share
+
+
+def share_notice(
+    principal: Principal, client: Client, author: ProviderFacts, include_private: bool
+) -> str:
+    """The notice the colleague receives when a chart is shared with them."""
+    who = author.name if principal.staff_id == author.staff_id else f"{principal.display_name}"
+    whose = "" if principal.staff_id == author.staff_id else f" ({author.name}'s chart)"
+    return f"{who} shared {client_name(client)}'s chart with you{whose}." + (
+        " Private psychotherapy notes are included." if include_private else ""
+    )
 
 
 @checked
@@ -294,14 +328,24 @@ def start_chart_share(
     *,
     include_private: bool = False,
     until: datetime | None = None,
+    purpose: str | None = None,
 ) -> ShareView:
-    """Share A's chart of C with B, one way (R5); private notes only when chosen (R4)."""
+    """Share A's chart of C with B, one way (R5); private notes only when chosen (R4). The
+    optional `purpose` appears in the client's accounting of disclosures (B7)."""
+    purpose = clean_purpose(purpose)
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         author, recipient = check_share(uow, principal, client, from_provider_id, to_provider_id)
         until = _clean_until(uow, until)
         share = start_share_in_transaction(
-            uow, principal, client, author, recipient, include_private=include_private, until=until
+            uow,
+            principal,
+            client,
+            author,
+            recipient,
+            include_private=include_private,
+            until=until,
+            purpose=purpose,
         )
         view = share_view(uow, share)
         uow.commit()
@@ -332,7 +376,7 @@ def end_chart_share(uow: UnitOfWork, principal: Principal, share_id: int) -> Sha
         share = uow.session.get(ChartShare, share_id)
         if share is None:
             raise NotFound("That chart share no longer exists.")
-        client = load_client(uow, share.client_id)
+        client = load_client_for(uow, principal, share.client_id)
         author = require_provider(uow, share.from_provider_id)
         may_share_chart(principal, chart_facts(uow, principal, client, author)).require()
         if share.ended_at is not None or (share.expires_at and share.expires_at <= uow.now()):
@@ -355,7 +399,7 @@ def preview_share(
 ) -> SharePreview:
     """Exactly what B would gain (B3), for the review screen; counts only, so nothing is read."""
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         author, recipient = check_share(uow, principal, client, from_provider_id, to_provider_id)
 
         def count_notes(kind: str) -> int:

@@ -156,6 +156,7 @@ def add_staff(
             display_name=name,
             password_hash=passwords.hash(new.password),
             active=True,
+            must_change_password=True,  # the administrator knows it (R19)
             created_at=uow.now(),
             roles=[StaffRole(role=r.value) for r in roles],
         )

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..db.tables import Client
+from sqlalchemy import insert, select, update
+
+from ..db.tables import ChartShare, Client, ClientProviderLink, Notification
 from ..db.uow import UnitOfWork
 from . import audit
 from .boundary import checked
 from .errors import InvalidInput
 from .policy import ProviderFacts
+from .policy.scopes import share_is_active
+from .policy.supervision_rules import may_join_client
 from .principal import Principal
-from .provider_links import end_link_in_transaction
-from .record_facts import active_share, client_name, is_linked, load_client
-from .sharing import check_share, end_share_in_transaction, ensure_link, start_share_in_transaction
+from .record_facts import client_name, is_linked
+from .sharing import check_share, clean_purpose, end_expired_shares, share_notice
+from .supervision_facts import is_restricted, load_client_for
 
 
 @dataclass(frozen=True)
@@ -49,37 +53,169 @@ def transfer_in_transaction(
     include_private: bool,
     caseload_id: int | None = None,
     appointments: dict | None = None,
+    purpose: str | None = None,
 ) -> None:
     """Transfer C from A to B in the caller's transaction, once the policy allowed it; the one
-    audit entry of the transfer carries `appointments` (what happened to A's future ones)."""
+    audit entry of the transfer carries `appointments` (what happened to A's future ones) and
+    the optional `purpose` (already cleaned), which the accounting of disclosures shows (B7)."""
     if not is_linked(uow, client.id, author.staff_id):
         raise InvalidInput(
             f"{client_name(client)} is not on {author.name}'s list, so there is nothing to transfer."
         )
-    existing = active_share(uow, client.id, author.staff_id, recipient.staff_id)
-    if existing is not None and existing.include_private != include_private:
-        end_share_in_transaction(uow, principal, existing, "manual")
-        existing = None
-    ensure_link(uow, principal, client, recipient.staff_id, treating=True)
-    if existing is None:
-        start_share_in_transaction(
-            uow, principal, client, author, recipient, include_private=include_private, until=None
+    moved = {client.id: appointments} if appointments is not None else {}
+    transfer_clients_in_transaction(
+        uow, principal, [client], author, recipient, include_private, caseload_id, moved, purpose
+    )
+
+
+def _active_shares(uow: UnitOfWork, ids: list[int], *conditions) -> list[ChartShare]:
+    return list(
+        uow.session.scalars(
+            select(ChartShare)
+            .where(ChartShare.client_id.in_(ids), share_is_active(uow.now()), *conditions)
+            .order_by(ChartShare.id)
         )
-    end_link_in_transaction(uow, principal, client, author.staff_id)
-    audit.record(
-        uow,
-        principal,
-        audit.Action.CLIENT_TRANSFERRED,
-        client_id=client.id,
-        subject=f"client:{client.id}",
-        details={
+    )
+
+
+def transfer_clients_in_transaction(
+    uow: UnitOfWork,
+    principal: Principal,
+    clients: list[Client],
+    author: ProviderFacts,
+    recipient: ProviderFacts,
+    include_private: bool,
+    caseload_id: int | None = None,
+    appointments: dict[int, dict] | None = None,
+    purpose: str | None = None,
+) -> None:
+    """Transfer each of `clients` (all on A's list) from A to B in the caller's transaction, as
+    a transfer of each alone would (R8): B's link (treating), A's chart shared with B, A's link
+    and the shares made to A ended, a notice to B, and each client's audit entries together in
+    the same order. A few statements for the lot rather than a score per client."""
+    if not clients:
+        return
+    for client in clients:  # R17: never to a colleague the client is restricted from
+        restricted = is_restricted(uow, client.id, recipient.staff_id)
+        may_join_client(recipient.name, restricted=restricted).require()
+    ids = [c.id for c in clients]
+    now, me = uow.now(), principal.staff_id
+    end_expired_shares(uow)
+    entries: dict[int, list[tuple[str, str, dict]]] = {i: [] for i in ids}
+
+    def end(share: ChartShare, reason: str) -> None:
+        share.ended_at, share.ended_by, share.end_reason = now, me, reason
+        details = {"from": share.from_provider_id, "to": share.to_provider_id, "reason": reason}
+        entries[share.client_id].append((audit.Action.SHARE_ENDED, f"share:{share.id}", details))
+
+    kept = set()
+    for share in _active_shares(
+        uow, ids, ChartShare.from_provider_id == author.staff_id,
+        ChartShare.to_provider_id == recipient.staff_id,
+    ):  # fmt: skip
+        if share.include_private == include_private:
+            kept.add(share.client_id)
+        else:
+            end(share, "manual")
+    link = ClientProviderLink
+    open_to = (link.provider_id == recipient.staff_id, link.ended_at.is_(None))
+    linked = set(
+        uow.session.scalars(select(link.client_id).where(link.client_id.in_(ids), *open_to))
+    )
+    if linked:
+        uow.session.execute(
+            update(link)
+            .where(link.client_id.in_(sorted(linked)), *open_to)
+            .values(is_treating=True, version=link.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+    new_links = [i for i in ids if i not in linked]
+    if new_links:
+        uow.session.execute(
+            insert(link),
+            [
+                {"client_id": i, "provider_id": recipient.staff_id, "status": "active",
+                 "start_date": now.date(), "is_treating": True, "created_at": now,
+                 "created_by": me}
+                for i in new_links
+            ],
+        )  # fmt: skip
+    for i in new_links:
+        details = {"provider": recipient.staff_id}
+        entries[i].append((audit.Action.LINK_ADDED, f"link:{i}:{recipient.staff_id}", details))
+    _share_with(uow, principal, [c for c in clients if c.id not in kept], author, recipient,
+                include_private, entries, purpose)  # fmt: skip
+    for share in _active_shares(uow, ids, ChartShare.to_provider_id == author.staff_id):
+        end(share, "link_ended")
+    uow.session.execute(
+        update(link)
+        .where(
+            link.client_id.in_(ids), link.provider_id == author.staff_id, link.ended_at.is_(None)
+        )
+        .values(ended_at=now, ended_by=me, version=link.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    uow.session.flush()
+    for i in ids:
+        ended = {"provider": author.staff_id}
+        entries[i].append((audit.Action.LINK_ENDED, f"link:{i}:{author.staff_id}", ended))
+        details = {
             "from": author.staff_id,
             "to": recipient.staff_id,
             "include_private": include_private,
             "caseload_transfer": caseload_id,
-            **(appointments or {}),
-        },
+            **((appointments or {}).get(i) or {}),
+            **({"purpose": purpose} if purpose else {}),
+        }
+        entries[i].append((audit.Action.CLIENT_TRANSFERRED, f"client:{i}", details))
+    audit.record_many(
+        uow,
+        principal,
+        [(action, i, subject, values) for i in ids for action, subject, values in entries[i]],
     )
+
+
+def _share_with(
+    uow: UnitOfWork,
+    principal: Principal,
+    clients: list[Client],
+    author: ProviderFacts,
+    recipient: ProviderFacts,
+    include_private: bool,
+    entries: dict[int, list],
+    purpose: str | None = None,
+) -> None:
+    """New shares of A's charts of `clients` with B, with B's notices (B is linked already)."""
+    if not clients:
+        return
+    now = uow.now()
+    made = uow.session.execute(
+        insert(ChartShare).returning(ChartShare.id, ChartShare.client_id, sort_by_parameter_order=True),
+        [
+            {"client_id": c.id, "from_provider_id": author.staff_id,
+             "to_provider_id": recipient.staff_id, "include_private": include_private,
+             "started_at": now, "started_by": principal.staff_id, "expires_at": None,
+             "purpose": purpose}
+            for c in clients
+        ],
+    ).all()  # fmt: skip
+    details = {
+        "from": author.staff_id,
+        "to": recipient.staff_id,
+        "include_private": include_private,
+        "until": None,
+        **({"purpose": purpose} if purpose else {}),
+    }
+    for share_id, client_id in made:
+        entries[client_id].append((audit.Action.SHARE_STARTED, f"share:{share_id}", details))
+    uow.session.execute(
+        insert(Notification),
+        [
+            {"recipient_id": recipient.staff_id, "client_id": c.id, "created_at": now,
+             "message": share_notice(principal, c, author, include_private)}
+            for c in clients
+        ],
+    )  # fmt: skip
 
 
 @checked
@@ -91,12 +227,17 @@ def transfer_client(
     to_provider_id: int,
     *,
     include_private: bool = False,
+    purpose: str | None = None,
 ) -> TransferSummary:
-    """Transfer C from A to B (R8): allowed to whoever may share A's chart (R5)."""
+    """Transfer C from A to B (R8): allowed to whoever may share A's chart (R5). The optional
+    `purpose` appears in the client's accounting of disclosures (B7)."""
+    purpose = clean_purpose(purpose)
     with uow:
-        client = load_client(uow, client_id)
+        client = load_client_for(uow, principal, client_id)
         author, recipient = check_share(uow, principal, client, from_provider_id, to_provider_id)
-        transfer_in_transaction(uow, principal, client, author, recipient, include_private)
+        transfer_in_transaction(
+            uow, principal, client, author, recipient, include_private, purpose=purpose
+        )
         summary = TransferSummary(
             client.id, client_name(client), author.name, recipient.name, include_private
         )

@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 
 from ..app import AppContext
 from ..models.client_cells import count_text
-from ..models.client_list_model import UNSORTABLE, ClientListModel, ClientQuery
+from ..models.client_list_model import NAME, UNSORTABLE, ClientListModel, ClientQuery
 from ..services import practice
 from ..services.clients import may_create_client
 from ..services.policy import may_see_all_clients
 from ..services.principal import Principal, Role
 from .client_table import client_table, fit_columns
+from .emergency_dialog import EmergencyAccessDialog, emergency_dialog_for, emergency_offered
 from .messages import InlineMessage, explain, refusal_text
 from .new_client_dialog import NewClientDialog
 from .past_clients_dialog import PastClientsDialog
@@ -137,6 +138,11 @@ class ClientsScreen(QWidget):
         self.past_button = button("&Past clients…")
         self.past_button.setToolTip("Your own charts of clients no longer on your list")
         self.past_button.setVisible(principal.has(Role.PROVIDER))
+        self.emergency_button = button("Emer&gency access…")
+        self.emergency_button.setToolTip(
+            "Open the records of a client you may not otherwise read, for a reason (audited)"
+        )
+        self.emergency_button.setVisible(emergency_offered(ctx, principal))
         self.new_button = primary_button("&New client…")
         self.new_button.setEnabled(bool(self._may_create))
         self.new_button.setToolTip(
@@ -174,6 +180,7 @@ class ClientsScreen(QWidget):
         tools.addWidget(self.status_combo)
         tools.addSpacing(8)
         tools.addWidget(self.past_button)
+        tools.addWidget(self.emergency_button)
         tools.addWidget(self.new_button)
         heading = QHBoxLayout()
         heading.addWidget(self.header, 1)
@@ -188,7 +195,7 @@ class ClientsScreen(QWidget):
         layout.addWidget(self.pages, 1)
 
         order = [self.all_button, self.mine_button, self.search_edit, self.status_combo]
-        order += [self.past_button, self.new_button, self.table]
+        order += [self.past_button, self.emergency_button, self.new_button, self.table]
         for first, second in zip(order, order[1:], strict=False):
             self.setTabOrder(first, second)
 
@@ -202,6 +209,7 @@ class ClientsScreen(QWidget):
         self.scope_group.buttonClicked.connect(self._scope_chosen)
         self.new_button.clicked.connect(self.open_new_client)
         self.past_button.clicked.connect(self.open_past_clients)
+        self.emergency_button.clicked.connect(self.open_emergency_access)
         self.table.activated.connect(self._activated)
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_chosen)
         self.model.reloaded.connect(self._show_count)
@@ -404,6 +412,22 @@ class ClientsScreen(QWidget):
         dialog = PastClientsDialog(self.ctx, self.principal, self)
         self.current_dialog = dialog
         dialog.accepted.connect(lambda: self.client_activated.emit(dialog.chosen_id))
+        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
+        dialog.open()
+        return dialog
+
+    def open_emergency_access(self) -> EmergencyAccessDialog | None:
+        """R18: the selected client when emergency access may open them, otherwise a search by
+        name; once opened, the client's window opens with its red banner."""
+        if self.current_dialog is not None:
+            return None
+        index = self.table.currentIndex()
+        name = str(self.model.data(index.siblingAtColumn(NAME)) or "") if index.isValid() else ""
+        dialog = emergency_dialog_for(
+            self.ctx, self.principal, self, self.selected_client_id(), name
+        )
+        self.current_dialog = dialog
+        dialog.accepted.connect(lambda: self.client_activated.emit(dialog.access.client_id))
         dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
         dialog.open()
         return dialog

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME
 from ..app import AppContext
-from ..services import auth
 from ..services.principal import Principal
 from .messages import InlineMessage
 from .style import svg_pixmap
@@ -77,7 +76,8 @@ class LoginDialog(QDialog):
         buttons.addWidget(self.quit_button)
         buttons.addWidget(self.sign_in_button)
 
-        self.database_label = ElidedLabel(f"Database: {ctx.database_label}")
+        # two lines: how the connection travels (B5) stays readable after a long address
+        self.database_label = ElidedLabel(f"Database: {ctx.database_label}", max_lines=2)
         self.database_label.setObjectName("footnote")
         self.database_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.database_label.setAccessibleName("Database location")
@@ -111,13 +111,7 @@ class LoginDialog(QDialog):
         """Try the email and password; accept on success, explain in place otherwise."""
         self.message.clear_text()
         try:
-            principal = auth.sign_in(
-                self.ctx.uow(),
-                self.ctx.passwords,
-                self.email_edit.text(),
-                self.password_edit.text(),
-                self.ctx.workstation,
-            )
+            principal = self.ctx.sign_in(self.email_edit.text(), self.password_edit.text())
         except Exception as error:  # SignInRefused, or a database that went away: say so, stay
             self._refused(error)
             return

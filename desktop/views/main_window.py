@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -22,21 +23,40 @@ from .. import APP_NAME, __version__
 from ..app import AppContext
 from ..services.database_backup import back_up_now
 from ..services.errors import ServiceError
+from ..services.policy import may_keep_note_templates, may_review_emergency_access
+from ..services.policy.session_rules import may_change_practice_settings
 from ..services.practice import PracticeInfo
 from ..services.principal import Principal
 from .audit_screen import AuditScreen
 from .calendar import CalendarScreen
 from .client_profile import ClientProfileWindow
+from .client_profile.session_note import open_session_note
 from .clients_screen import ClientsScreen
+from .emergency_report_dialog import EmergencyReportDialog
+from .messages import refusal_text
+from .note_templates_dialog import NoteTemplatesDialog
+from .notes_to_review import NotesToReviewScreen
+from .notes_to_write_screen import NotesToWriteScreen
 from .notifications_panel import SHORTCUT as NOTICES_SHORTCUT
 from .notifications_panel import NotificationsPanel
+from .password_dialog import ChangePasswordDialog
+from .practice_settings_dialog import PracticeSettingsDialog
+from .second_factor_dialogs import EnrolmentDialog
 from .staff_screen import StaffScreen
 from .style import ICON, svg_icon, svg_pixmap
+from .trail_keeper import TrailKeeper
 from .widgets import ElidedLabel
 from .window_places import WindowPlace
 
 #: the screens in navigation order: (key, label). Ctrl+1.. follow this order.
-SCREENS = (("clients", "Clients"), ("calendar", "Calendar"), ("staff", "Staff"), ("audit", "Audit"))
+SCREENS = (
+    ("clients", "Clients"),
+    ("calendar", "Calendar"),
+    ("staff", "Staff"),
+    ("audit", "Audit"),
+    ("review", "Notes to review"),
+    ("notes", "Notes to write"),
+)
 DEFAULT_TIME_ZONE = "UTC"
 #: the first size (then the person's own, remembered); never more than the screen holds.
 DEFAULT_SIZE = (1280, 800)
@@ -63,6 +83,8 @@ class MainWindow(QMainWindow):
     switch_user_requested = Signal()
     sign_out_requested = Signal()
     closed = Signal()
+    #: the practice's settings were saved (the idle time may have changed).
+    settings_changed = Signal()
 
     def __init__(
         self,
@@ -86,7 +108,10 @@ class MainWindow(QMainWindow):
             "calendar": CalendarScreen(ctx, principal, time_zone),
             "staff": StaffScreen(ctx, principal),
             "audit": AuditScreen(ctx, principal, time_zone),
+            "review": NotesToReviewScreen(ctx, principal, time_zone),
+            "notes": NotesToWriteScreen(ctx, principal, time_zone),
         }
+        self.screens["calendar"].note_opener = open_session_note
         self.stack = QStackedWidget()
         self.stack.setObjectName("content")
         for key, _label in SCREENS:
@@ -105,6 +130,8 @@ class MainWindow(QMainWindow):
             item.setSizeHint(QSize(0, 40))
             self.navigation.addItem(item)
         self.navigation.currentRowChanged.connect(self._row_changed)
+        self.screens["notes"].count_changed.connect(self._show_notes_count)
+        self._show_notes_count(self.screens["notes"].model.rowCount())
 
         self.setCentralWidget(self._central(practice_name))
         self.status_label = ElidedLabel(status_text(ctx, principal))
@@ -117,9 +144,14 @@ class MainWindow(QMainWindow):
         self.notifications = NotificationsPanel(ctx, principal, time_zone=time_zone)
         self.notifications.client_requested.connect(self.open_client)
         self.statusBar().addPermanentWidget(self.notifications)
+        self.screens["review"].count_changed.connect(self.show_review_count)
+        self.screens["review"].client_requested.connect(self.open_client)
+        self.show_review_count(self.screens["review"].count())
         self._build_menus()
         self._focused_once = False
         self.show_screen("clients")
+        #: ends shares on their end date and signs audit checkpoints while the window is open.
+        self.trail_keeper = TrailKeeper(ctx, self)
 
     def _central(self, practice_name: str) -> QWidget:
         logo = QLabel()
@@ -161,6 +193,10 @@ class MainWindow(QMainWindow):
         self.switch_user_action = QAction("S&witch User…", self)
         self.switch_user_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
         self.switch_user_action.triggered.connect(self.switch_user_requested)
+        self.change_password_action = QAction("Change &Password…", self)
+        self.change_password_action.triggered.connect(self.change_password)
+        self.second_factor_action = QAction("Set Up Second &Factor…", self)
+        self.second_factor_action.triggered.connect(self.set_up_second_factor)
         self.sign_out_action = QAction("Sign &Out", self)
         self.sign_out_action.triggered.connect(self.sign_out_requested)
         self.quit_action = QAction("&Quit", self)
@@ -176,7 +212,23 @@ class MainWindow(QMainWindow):
         )
         self.back_up_action.triggered.connect(self.back_up_now)
         file_menu.addAction(self.back_up_action)
+        self.settings_action = QAction("Practice &Settings…", self)
+        allowed = may_change_practice_settings(self.principal)
+        self.settings_action.setEnabled(bool(allowed))
+        self.settings_action.setToolTip("" if allowed else refusal_text(allowed))
+        self.settings_action.triggered.connect(self.open_practice_settings)
+        file_menu.addAction(self.settings_action)
+        self.templates_action = QAction("Note &Templates…", self)
+        decision = may_keep_note_templates(self.principal)
+        self.templates_action.setEnabled(bool(decision))
+        self.templates_action.setToolTip(
+            "Add and edit the practice's note templates" if decision else refusal_text(decision)
+        )
+        self.templates_action.triggered.connect(self.open_note_templates)
+        file_menu.addAction(self.templates_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.change_password_action)
+        file_menu.addAction(self.second_factor_action)
         file_menu.addAction(self.switch_user_action)
         file_menu.addAction(self.sign_out_action)
         file_menu.addSeparator()
@@ -203,8 +255,15 @@ class MainWindow(QMainWindow):
             self.screen_actions[key] = action
         view_menu.addSeparator()
         view_menu.addAction(self.notices_action)
+        self.emergency_report_action = QAction("&Emergency Access Report…", self)
+        self.emergency_report_action.setVisible(bool(may_review_emergency_access(self.principal)))
+        self.emergency_report_action.triggered.connect(self.open_emergency_report)
+        view_menu.addAction(self.emergency_report_action)
 
     # -- screens -------------------------------------------------------------------------------
+
+    def open_note_templates(self) -> None:
+        NoteTemplatesDialog(self.ctx, self.principal, self).exec()
 
     def back_up_now(self) -> None:
         """File ▸ Back Up Now: copy the embedded database and say where it went."""
@@ -225,8 +284,15 @@ class MainWindow(QMainWindow):
             f"It is encrypted like the database. The newest {made.kept} backups are kept.",
         )
 
+    def show_review_count(self, count: int) -> None:
+        """R16: the navigation says how many notes wait for the signed-in supervisor."""
+        row = [k for k, _label in SCREENS].index("review")
+        item = self.navigation.item(row)
+        item.setText(f"Notes to review ({count})" if count else "Notes to review")
+        item.setToolTip(f"Notes to review: {count} waiting (Ctrl+{row + 1})")
+
     def show_screen(self, key: str) -> QWidget:
-        """Bring a screen forward ("clients", "calendar", "staff", "audit")."""
+        """Bring a screen forward ("clients", "calendar", "staff", "audit", "review")."""
         row = [k for k, _label in SCREENS].index(key)
         self.navigation.setCurrentRow(row)
         return self.screens[key]
@@ -247,6 +313,14 @@ class MainWindow(QMainWindow):
         if not self._focused_once:
             self._focused_once = True
             self.focus_screen()
+
+    def _show_notes_count(self, count: int) -> None:
+        """ "Notes to write · 3" in the navigation while sessions wait for their note."""
+        row = [k for k, _label in SCREENS].index("notes")
+        item = self.navigation.item(row)
+        label = dict(SCREENS)["notes"]
+        item.setText(f"{label} · {count}" if count else label)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{label}, {count} waiting")
 
     def current_screen_key(self) -> str:
         return SCREENS[self.stack.currentIndex()][0]
@@ -275,7 +349,53 @@ class MainWindow(QMainWindow):
         window.activateWindow()
         return window
 
+    def open_emergency_report(self) -> EmergencyReportDialog:
+        """View ▸ Emergency Access Report (Owner, Record Custodian, R18)."""
+        zone = self.profile_zone()
+        dialog = EmergencyReportDialog(self.ctx, self.principal, zone, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        return dialog
+
+    def profile_zone(self) -> ZoneInfo | None:
+        try:
+            return ZoneInfo(self.practice.time_zone) if self.practice else None
+        except (KeyError, ValueError):
+            return None
+
     # -- the rest ------------------------------------------------------------------------------
+
+    def change_password(self) -> ChangePasswordDialog:
+        """File ▸ Change Password…: the signed-in person's own password (R19)."""
+        dialog = ChangePasswordDialog(self.ctx, self.principal, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.accepted.connect(
+            lambda: QMessageBox.information(self, "Change Password", "Your password was changed.")
+        )
+        dialog.open()
+        return dialog
+
+    def open_practice_settings(self) -> PracticeSettingsDialog:
+        """File ▸ Practice Settings… (Owner): name, time zone, idle lock, second factor."""
+        dialog = PracticeSettingsDialog(self.ctx, self.principal, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.accepted.connect(lambda: self._settings_saved(dialog.saved))
+        dialog.open()
+        return dialog
+
+    def _settings_saved(self, saved) -> None:
+        if saved is not None:
+            self.practice_label.setText(saved.name)
+            self.setWindowTitle(f"{APP_NAME} — {saved.name}")
+            self.settings_changed.emit()
+
+    def set_up_second_factor(self) -> EnrolmentDialog:
+        """File ▸ Set Up Second Factor…: an authenticator app for signing in (R19)."""
+        name = self.practice.name if self.practice else ""
+        dialog = EnrolmentDialog(self.ctx, self.principal, name, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        return dialog
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -296,4 +416,5 @@ class MainWindow(QMainWindow):
                 return
         super().closeEvent(event)
         if event.isAccepted():
+            self.trail_keeper.timer.stop()
             self.closed.emit()

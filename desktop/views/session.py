@@ -8,16 +8,22 @@ import sys
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from .. import APP_NAME
 from ..app import AppContext
-from ..services import auth, practice
+from ..db.uow import UnitOfWork
+from ..services import auth, practice, second_factor, standing
+from ..services.errors import SessionEnded
 from ..services.principal import Principal
+from .locking import SessionLock
 from .login_dialog import LoginDialog
 from .messages import explain
+from .password_dialog import ChangePasswordDialog
+from .second_factor_dialogs import EnrolmentDialog, SignInCodeDialog
 from .setup_dialog import SetupDialog
+from .standing_notice import close_without_asking, show_standing_notice, unsaved_texts
 from .style import ensure_application
 
 if TYPE_CHECKING:
@@ -50,15 +56,25 @@ class SessionController(QObject):
     blocking, so the controller can be driven from tests. `finished` carries the exit code."""
 
     finished = Signal(int)
+    #: the signed-in person's standing changed (R19); emitted from any thread.
+    standing_changed = Signal(object)
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.main_window: MainWindow | None = None
         self.dialog: QDialog | None = None
+        self.lock: SessionLock | None = None
+        self._handling_change = False
+        self.standing_changed.connect(self._standing_changed, Qt.ConnectionType.QueuedConnection)
+        ctx.standing_listeners.append(self.standing_changed.emit)
 
     def start(self) -> None:
-        """Show "Set up your practice" on an empty database, else the sign-in dialog."""
+        """Show "Set up your practice" on an empty database, else the sign-in dialog. On a
+        server nothing is read before someone signs in (IT sets the practice up there)."""
+        if self.ctx.server is not None:
+            self.show_login()
+            return
         info = practice.practice_info(self.ctx.uow())
         if info is None:
             dialog = SetupDialog(self.ctx)
@@ -67,7 +83,7 @@ class SessionController(QObject):
             self.show_login()
 
     def show_login(self, email: str = "") -> LoginDialog:
-        info = practice.practice_info(self.ctx.uow())
+        info = None if self.ctx.server is not None else practice.practice_info(self.ctx.uow())
         dialog = LoginDialog(self.ctx, info.name if info else None, email)
         self._open(dialog)
         QTimer.singleShot(WARM_UP_MS, load_main_window_modules)
@@ -75,7 +91,7 @@ class SessionController(QObject):
 
     def _open(self, dialog: LoginDialog | SetupDialog) -> None:
         self.dialog = dialog
-        dialog.accepted.connect(lambda: self._signed_in(dialog.principal))
+        dialog.accepted.connect(lambda: self._password_checked(dialog.principal, dialog))
         dialog.rejected.connect(lambda: self.finished.emit(0))
         dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
         dialog.open()
@@ -90,14 +106,142 @@ class SessionController(QObject):
             self.finished.emit(1)
             return
         self.ctx.principal = principal
+        if principal.must_change_password:
+            self._ask_for_own_password(principal)
+            return
         window = build_main_window(self.ctx, principal)
         window.switch_user_requested.connect(self.switch_user)
         window.sign_out_requested.connect(self.sign_out)
+        window.settings_changed.connect(self._follow_settings)
         window.closed.connect(self._window_closed)
         self.main_window = window
         window.show()
         window.raise_()
         window.activateWindow()
+        self.lock = SessionLock(self.ctx, principal, self._end_now, self)
+
+    def _follow_settings(self) -> None:
+        if self.lock is not None:
+            self.lock.follow_settings()
+
+    def _stop_lock(self) -> None:
+        if self.lock is not None:
+            self.lock.stop()
+            self.lock.setParent(None)
+            self.lock = None
+
+    def _end_now(self, message: str | None) -> None:
+        """The session ended at the lock (signed out there, someone else signing in, too many
+        wrong passwords): close its windows without asking (the lock asked about unsaved work)
+        and show the sign-in, with why when there is a reason to say."""
+        principal = self.ctx.principal
+        self._stop_lock()
+        window = self.main_window
+        if window is not None:
+            window.closed.disconnect(self._window_closed)
+            close_without_asking(window)
+            window.deleteLater()
+            self.main_window = None
+        self.ctx.principal = None
+        dialog = self.show_login(principal.email if principal and message else "")
+        if message:
+            dialog.message.show_text(message)
+
+    def _password_checked(self, principal: Principal | None, dialog: QDialog) -> None:
+        """After the password: the second factor's code, or its set-up when the practice
+        requires one and the person has none yet; then the session starts."""
+        edit = getattr(dialog, "password_edit", None)
+        password = edit.text() if edit is not None else ""
+        if edit is not None:
+            edit.clear()
+        if principal is None:  # pragma: no cover - dialogs accept only with a principal
+            self.finished.emit(1)
+            return
+        uow = UnitOfWork(self.ctx.engine, self.ctx.clock)
+        state = second_factor.second_factor_state(uow, principal)
+        if state.enrolled:
+            step: QDialog = SignInCodeDialog(self.ctx, principal, password)
+        elif state.required:
+            info = practice.practice_info(self.ctx.uow())
+            step = EnrolmentDialog(
+                self.ctx,
+                principal,
+                info.name if info else "",
+                password=password,
+                required=True,
+            )
+        else:
+            self._signed_in(principal)
+            return
+        self.dialog = step
+        step.accepted.connect(lambda: self._signed_in(principal))
+        step.rejected.connect(
+            lambda: self._signed_out_before_starting(
+                principal, getattr(step, "signed_out_message", "")
+            )
+        )
+        step.finished.connect(lambda _result: self._dialog_closed(step))
+        step.open()
+
+    def _ask_for_own_password(self, principal: Principal) -> None:
+        """A temporary password is replaced before any window opens; Sign Out goes back."""
+        dialog = ChangePasswordDialog(self.ctx, principal, temporary=True)
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: self._signed_in(dialog.principal))
+        dialog.rejected.connect(lambda: self._signed_out_before_starting(principal))
+        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
+        dialog.open()
+
+    def _signed_out_before_starting(self, principal: Principal, why: str = "") -> None:
+        """Sign Out instead of the second factor or a new password (or too many wrong codes):
+        the session ends, and the sign-in says why when there is a reason."""
+        self.ctx.principal = principal
+        self._end_session()
+        dialog = self.show_login(principal.email if why else "")
+        if why:
+            dialog.message.show_text(why)
+
+    def _standing_changed(self, change: object) -> None:
+        """Deactivated: say so, then back to the sign-in. Roles changed: say so, then the main
+        window again with the screens the new roles allow. The message waits for any message
+        already on screen (the refused action's own), and the windows stay, with their typed
+        text, until the person has read it."""
+        if self._handling_change or self.main_window is None or self.ctx.principal is None:
+            return
+        if isinstance(QApplication.activeModalWidget(), QMessageBox):
+            QTimer.singleShot(200, lambda: self._standing_changed(change))
+            return
+        self._handling_change = True
+        try:
+            self._apply_standing_change(change)
+        finally:
+            self._handling_change = False
+
+    def _apply_standing_change(self, change: object) -> None:
+        principal = self.ctx.principal
+        assert principal is not None and self.main_window is not None
+        uow = UnitOfWork(self.ctx.engine, self.ctx.clock)  # the standing itself, unchecked
+        with uow:
+            now = standing.refreshed(uow.session, principal)
+        if now is not None and now.roles == principal.roles:
+            return  # changed and changed back: nothing to do
+        text = standing.DEACTIVATED if now is None else standing.roles_changed_text(now.roles)
+        if isinstance(change, SessionEnded) and now is None:
+            text = change.message
+        if self.lock is not None and self.lock.locked:
+            self.lock.stop()  # the message and the typed text show over the windows
+        show_standing_notice(self.main_window, text, unsaved_texts())
+        self._stop_lock()
+        window = self.main_window
+        window.closed.disconnect(self._window_closed)
+        close_without_asking(window)
+        window.deleteLater()
+        self.main_window = None
+        if now is None:
+            self.ctx.principal = None  # no sign-out entry: the person no longer acts here
+            self.show_login(principal.email)
+        else:
+            self._signed_in(now)
 
     def _end_session(self) -> None:
         principal = self.ctx.principal
@@ -108,6 +252,7 @@ class SessionController(QObject):
             auth.sign_out(self.ctx.uow(), principal)
         except Exception:  # the sign-out record is worth trying, never worth a stuck window
             log.exception("could not record the sign-out")
+        self.ctx.signed_out()
 
     def sign_out(self) -> None:
         """Close the main window, end the session and ask for a sign-in again. A window with
@@ -120,6 +265,7 @@ class SessionController(QObject):
                 return
             self.main_window = None
             window.deleteLater()
+        self._stop_lock()
         self._end_session()
         self.show_login()
 
@@ -128,6 +274,7 @@ class SessionController(QObject):
         self.sign_out()
 
     def _window_closed(self) -> None:
+        self._stop_lock()
         self._end_session()
         self.main_window = None
         self.finished.emit(0)

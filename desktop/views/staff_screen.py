@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -17,13 +18,20 @@ from PySide6.QtWidgets import (
 from ..app import AppContext
 from ..models import staff_model
 from ..models.staff_model import StaffTableModel
-from ..services import staff
-from ..services.policy import may_administer_staff, may_change_records_owner, may_transfer_caseload
+from ..services import staff, supervision
+from ..services.policy import (
+    may_administer_staff,
+    may_change_records_owner,
+    may_set_supervision,
+    may_transfer_caseload,
+)
 from ..services.principal import Principal
 from ..services.staff import StaffMember
 from .caseload_transfer_dialog import CaseloadTransferDialog, provider_facts_of
 from .messages import InlineMessage, confirm, refusal_text, show_error
 from .staff_dialogs import AddStaffDialog, EditRolesDialog, RecordsOwnerDialog
+from .staff_sign_in import StaffSignInActions
+from .supervision_dialog import SupervisionDialog
 from .widgets import ScreenHeader, button, primary_button
 
 CHOOSE_FIRST = "Choose a staff member first."
@@ -58,8 +66,10 @@ class StaffScreen(QWidget):
         self.edit_button = button("&Edit roles…")
         self.ownership_button = button("Change record &ownership…")
         self.caseload_button = button("Transfer case&load…")
+        self.supervision_button = button("Super&vision…")
         self.deactivate_button = button("&Deactivate…")
         self.reactivate_button = button("Rea&ctivate")
+        self.sign_in_actions = StaffSignInActions(self)
         actions = QHBoxLayout()
         actions.setSpacing(8)
         for widget in (
@@ -72,6 +82,18 @@ class StaffScreen(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.deactivate_button)
         actions.addWidget(self.reactivate_button)
+
+        # R16: the selected provider's supervision, and the button that changes it.
+        self.supervision_label = QLabel()
+        self.supervision_label.setObjectName("hint")
+        self.supervision_label.setAccessibleName("Supervision of the selected provider")
+        supervision_row = QHBoxLayout()
+        supervision_row.setSpacing(10)
+        supervision_row.addWidget(self.supervision_button)
+        supervision_row.addWidget(self.supervision_label, 1)
+        # R19: a colleague's password or second factor reset (one row of buttons is full).
+        for widget in self.sign_in_actions.buttons:
+            supervision_row.addWidget(widget)
 
         self.read_only_note = InlineMessage("Why staff cannot be changed here", kind="notice")
         self.read_only_note.setObjectName("sectionNote")
@@ -113,13 +135,19 @@ class StaffScreen(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.read_only_note)
         layout.addLayout(actions)
+        layout.addLayout(supervision_row)
         layout.addWidget(self.notice)
         layout.addWidget(self.table, 1)
 
         self.setTabOrder(self.add_button, self.edit_button)
         self.setTabOrder(self.edit_button, self.ownership_button)
         self.setTabOrder(self.ownership_button, self.caseload_button)
-        self.setTabOrder(self.caseload_button, self.deactivate_button)
+        self.setTabOrder(self.caseload_button, self.supervision_button)
+        self.setTabOrder(self.supervision_button, self.sign_in_actions.reset_password_button)
+        self.setTabOrder(
+            self.sign_in_actions.reset_password_button, self.sign_in_actions.reset_factor_button
+        )
+        self.setTabOrder(self.sign_in_actions.reset_factor_button, self.deactivate_button)
         self.setTabOrder(self.deactivate_button, self.reactivate_button)
         self.setTabOrder(self.reactivate_button, self.table)
 
@@ -127,6 +155,7 @@ class StaffScreen(QWidget):
         self.edit_button.clicked.connect(self.open_edit_roles)
         self.ownership_button.clicked.connect(self.open_records_owner)
         self.caseload_button.clicked.connect(self.open_caseload_transfer)
+        self.supervision_button.clicked.connect(self.open_supervision)
         self.deactivate_button.clicked.connect(self.deactivate_selected)
         self.reactivate_button.clicked.connect(self.reactivate_selected)
         self.table.selectionModel().selectionChanged.connect(self.update_actions)
@@ -189,6 +218,14 @@ class StaffScreen(QWidget):
             or (None if member.is_provider else f"{member.display_name} is not a provider.")
             or _refusal(may_transfer_caseload(self.principal, provider_facts_of(member))),
         )
+        self.supervision_label.setText(self._supervision_text(member))
+        supervises = may_set_supervision(self.principal)
+        self._enable(
+            self.supervision_button,
+            (None if supervises else refusal_text(supervises))
+            or unchosen
+            or (None if member.is_provider else f"{member.display_name} is not a provider."),
+        )
         self._enable(
             self.deactivate_button,
             admin
@@ -204,6 +241,26 @@ class StaffScreen(QWidget):
             self.reactivate_button,
             admin or unchosen or (f"{member.display_name} is active." if member.active else None),
         )
+        self.sign_in_actions.update(member, CHOOSE_FIRST)
+
+    def _supervision_text(self, member: StaffMember | None) -> str:
+        if member is None or not member.is_provider:
+            return ""
+        try:
+            found = supervision.supervisions_of(self.ctx.uow(), self.principal, member.id)
+        except Exception:  # the table still works; only this line is missing
+            return ""
+        default = [v for v in found if v.client_id is None]
+        text = (
+            f"{member.display_name} is supervised by {default[0].supervisor_name} "
+            f"({default[0].mode_label.lower()})."
+            if default
+            else f"{member.display_name} has no supervisor."
+        )
+        others = len(found) - len(default)
+        if others:
+            text += f" {others} client{'s' if others > 1 else ''} with their own supervision."
+        return text
 
     @staticmethod
     def _enable(control: QPushButton, reason: str | None) -> None:
@@ -255,6 +312,16 @@ class StaffScreen(QWidget):
                 f"{d.member.display_name}'s records are now owned by "
                 f"{staff.RECORDS_OWNER_LABELS[d.member.records_owner or 'group'].lower()}.",
             ),
+        )
+
+    def open_supervision(self) -> None:
+        """R16: who supervises the selected provider, and in which mode."""
+        member = self.selected_member()
+        if member is None or not self.supervision_button.isEnabled():
+            return
+        self._open(
+            SupervisionDialog(self.ctx, self.principal, member.id, member.display_name, self),
+            lambda d: self._changed(member, d.done_text),
         )
 
     def open_caseload_transfer(self) -> None:

@@ -24,12 +24,19 @@ from desktop.db.tables import (
     ChartNote,
     Client,
     Document,
+    EmergencyAccess,
     LinkedProfile,
     Notification,
 )
 from desktop.db.uow import UnitOfWork
 from desktop.services import audit
-from desktop.services.policy.scopes import readable_documents, readable_notes, visible_clients
+from desktop.services.policy.scopes import (
+    clients_with_open_records,
+    readable_documents,
+    readable_notes,
+    readable_profiles,
+    visible_clients,
+)
 from desktop.services.principal import Principal, Role
 from desktop.services.server_logins import scram_verifier
 from tests.services import worlds
@@ -172,6 +179,24 @@ def build_world(engine: Engine, host: str, port: int) -> World:
         s.add(transfer)
         s.flush()
         s.add(CaseloadTransferItem(transfer_id=transfer.id, client_id=c["own"]))
+        # R18: Cora (Record Custodian) holds an emergency access to Owen's client open now (his
+        # chart is his own); Rhea's ran out, and the Owner ended hers: those give nothing.
+        now = datetime.now(UTC)
+        for holder, client, opened, ended in (
+            ("custodian", "own", now - timedelta(minutes=5), None),
+            ("recv", "alone", earlier, None),
+            ("owner", "own", now - timedelta(minutes=10), now - timedelta(minutes=9)),
+        ):
+            s.add(
+                EmergencyAccess(
+                    client_id=c[client],
+                    staff_id=p[holder],
+                    reason="Client in crisis",
+                    opened_at=opened,
+                    expires_at=opened + timedelta(hours=1),
+                    ended_at=ended,
+                )
+            )
         audit.record(uow, world.people["owner"], audit.Action.CLIENT_CREATED, client_id=c["both"])
         for person in world.people.values():
             uow.session.execute(
@@ -193,7 +218,8 @@ def expected_rows(world: World, who: str) -> dict[str, set]:
     keeps_records = bool(person.roles & RECORD_KEEPERS)
     with world.uow() as uow:
         now = uow.session.scalar(text("SELECT now()"))
-        clients = _ids(uow, select(Client.id).where(visible_clients(person, Client.id)))
+        clients = _ids(uow, select(Client.id).where(readable_profiles(person, now, Client.id)))
+        listed = _ids(uow, select(Client.id).where(visible_clients(person, Client.id)))
         rows = uow.session.execute(
             text(
                 "SELECT 'links', id, client_id, provider_id, NULL::int FROM client_provider_links"
@@ -210,29 +236,37 @@ def expected_rows(world: World, who: str) -> dict[str, set]:
                 " UNION ALL SELECT 'audit_events', seq, client_id, NULL, NULL FROM audit_events"
                 " UNION ALL SELECT 'client_name_words', client_id, client_id, NULL, NULL"
                 " FROM client_name_words"
+                " UNION ALL SELECT 'emergency_accesses', id, client_id, staff_id, NULL"
+                " FROM emergency_accesses"
             )
         ).all()
         expected = {
-            "clients": clients,
+            # R3: a provider also reads the clients in whose chart they wrote (own charts);
+            # R18: and those of an emergency access open now.
+            "clients": clients
+            | _ids(uow, select(Client.id).where(clients_with_open_records(person, Client.id))),
             "chart_notes": _ids(uow, select(ChartNote.id).where(readable_notes(person, now))),
             "documents": _ids(uow, select(Document.id).where(readable_documents(person, now))),
         }
     for table in (
         "links", "shares", "appointments", "notifications", "linked_profiles",
-        "caseload_transfers", "audit_events", "client_name_words",
+        "caseload_transfers", "audit_events", "client_name_words", "emergency_accesses",
     ):  # fmt: skip
         expected[table] = set()
     group_owned = {s for s, o in world.ownership.items() if o == "group"}
     for table, row_id, client, a, b in rows:
         allowed = {
-            "links": client in clients,  # R2: provider settings go with the profile
-            "shares": client in clients or me in (a, b),  # B1
-            "appointments": client in clients or a == me,  # R2, R10
+            "links": client in clients,  # R2: provider settings go with the profile (R18 too)
+            "shares": client in listed or me in (a, b),  # B1
+            "appointments": client in listed or a == me,  # R2, R10
             "notifications": a == me,
-            "linked_profiles": client in clients or a in clients,  # R14
+            "linked_profiles": client in listed or a in listed,  # R14
             "caseload_transfers": me in (a, b) or (keeps_records and a in group_owned),  # R9
             "audit_events": bool(person.roles & {Role.OWNER, Role.RECORD_CUSTODIAN}),  # R13
-            "client_name_words": client in clients,
+            "client_name_words": client in listed,  # the name search is R1's, not R18's
+            # R18: one's own uses; the Owner and Record Custodians review everyone's
+            "emergency_accesses": a == me
+            or bool(person.roles & {Role.OWNER, Role.RECORD_CUSTODIAN}),
         }[table]
         if allowed:
             expected[table].add(row_id)
@@ -252,6 +286,7 @@ READ_AS_PERSON = {
     "caseload_transfers": "SELECT id FROM caseload_transfers",
     "audit_events": "SELECT seq FROM audit_events",
     "client_name_words": "SELECT DISTINCT client_id FROM client_name_words",
+    "emergency_accesses": "SELECT id FROM emergency_accesses",
 }
 
 

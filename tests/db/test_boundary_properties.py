@@ -17,7 +17,12 @@ from sqlalchemy import select, text
 
 from desktop.db.boundary import login_name
 from desktop.db.tables import ChartNote, ChartShare, Client, ClientProviderLink, Document, Staff
-from desktop.services.policy.scopes import readable_documents, readable_notes, visible_clients
+from desktop.services.policy.scopes import (
+    clients_with_open_records,
+    readable_documents,
+    readable_notes,
+    visible_clients,
+)
 from desktop.services.server_logins import scram_verifier
 from tests.services import test_policy_properties as properties
 from tests.services import worlds
@@ -42,7 +47,9 @@ def _scoped(p, person) -> dict[str, set[int]]:
         now = s.scalar(text("SELECT now()"))
         clients = set(s.scalars(select(Client.id).where(visible_clients(person, Client.id))))
         return {
-            "clients": clients,
+            "clients": set(
+                s.scalars(select(Client.id).where(clients_with_open_records(person, Client.id)))
+            ),
             "notes": set(s.scalars(select(ChartNote.id).where(readable_notes(person, now)))),
             "documents": set(s.scalars(select(Document.id).where(readable_documents(person, now)))),
             "links": set(

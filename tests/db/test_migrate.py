@@ -7,8 +7,9 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+import alembic.command
 import pytest
-from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 
 import desktop.db.migrations
@@ -46,6 +47,18 @@ def empty_engine(empty_database_url: str):
     engine.dispose()
 
 
+def test_the_revisions_read_at_start_up_are_alembics(tmp_path: Path, monkeypatch) -> None:
+    """Start-up reads where a database stands without loading Alembic: the same head and the
+    same revisions as Alembic's own reading of the scripts, also with one revision more."""
+    for location in (None, _release_with_extra_revision(tmp_path, "pass")()):
+        if location is not None:
+            monkeypatch.setattr(migrate, "_script_location", lambda location=location: location)
+        script = ScriptDirectory.from_config(migrate._alembic_config())
+        assert head_revision() == script.get_current_head()
+        assert migrate.known_revisions() == {r.revision for r in script.walk_revisions()}
+    assert head_revision() == TEST_REVISION
+
+
 def test_upgrade_of_an_empty_database_reaches_head(empty_engine: Engine) -> None:
     before = schema_state(empty_engine)
     assert (before.status, before.current, before.head) == ("empty", None, head_revision())
@@ -73,7 +86,7 @@ def test_upgrade_of_a_current_database_does_nothing(
     def must_not_run(*args, **kwargs):
         raise AssertionError("a current database must not be migrated or backed up")
 
-    monkeypatch.setattr(migrate.command, "upgrade", must_not_run)
+    monkeypatch.setattr(alembic.command, "upgrade", must_not_run)
     monkeypatch.setattr(migrate, "backup_sqlite", must_not_run)
 
     state = upgrade(engine)
@@ -145,7 +158,7 @@ def downgrade() -> None:
 CREATE_MARKER = 'op.create_table("test_marker", sa.Column("id", sa.Integer(), primary_key=True))'
 
 
-def _release_with_extra_revision(tmp_path: Path, *body: str) -> Callable[[], Config]:
+def _release_with_extra_revision(tmp_path: Path, *body: str) -> Callable[[], Path]:
     """A copy of the shipped migrations plus one revision running `body`: the database is "behind"."""
     location = tmp_path / "next-release-migrations"
     shutil.copytree(
@@ -161,12 +174,7 @@ def _release_with_extra_revision(tmp_path: Path, *body: str) -> Callable[[], Con
         )
     )
 
-    def config() -> Config:
-        result = Config()
-        result.set_main_option("script_location", str(location))
-        return result
-
-    return config
+    return lambda: location
 
 
 def test_upgrade_of_a_database_behind_backs_up_then_migrates(
@@ -177,7 +185,7 @@ def test_upgrade_of_a_database_behind_backs_up_then_migrates(
         seed(uow.session)
         uow.commit()
     monkeypatch.setattr(
-        migrate, "_alembic_config", _release_with_extra_revision(tmp_path, CREATE_MARKER)
+        migrate, "_script_location", _release_with_extra_revision(tmp_path, CREATE_MARKER)
     )
 
     before = schema_state(engine)
@@ -210,7 +218,7 @@ def test_a_failing_migration_leaves_the_schema_where_it_was(
     shipped_head = head_revision()
     monkeypatch.setattr(
         migrate,
-        "_alembic_config",
+        "_script_location",
         _release_with_extra_revision(
             tmp_path, CREATE_MARKER, 'raise RuntimeError("migration failed halfway")'
         ),
@@ -233,7 +241,7 @@ def test_a_later_migration_can_rebuild_a_table_that_rows_refer_to(
         uow.commit()
     monkeypatch.setattr(
         migrate,
-        "_alembic_config",
+        "_script_location",
         _release_with_extra_revision(
             tmp_path,
             'with op.batch_alter_table("staff") as batch:',

@@ -35,7 +35,17 @@ from sqlalchemy import select
 from desktop.clock import FixedClock
 from desktop.db.tables import ChartNote, Client, Document
 from desktop.db.uow import UnitOfWork
-from desktop.services import audit, policy, provider_links, sharing, staff, transfers
+from desktop.services import (
+    audit,
+    emergency,
+    emergency_report,
+    emergency_settings,
+    policy,
+    provider_links,
+    sharing,
+    staff,
+    transfers,
+)
 from desktop.services.errors import PermissionRefused
 from desktop.services.policy.scopes import (
     clients_with_open_records,
@@ -72,6 +82,10 @@ ROLE_TABLE: dict[str, tuple[bool, bool, bool, bool, bool, bool, bool]] = {
     "biller":           (Y,    N,    N,  N,     Y,  N,  N),
 }  # fmt: skip
 ALL_CLIENTS, GROUP_CHARTS, LIST_SHARING, EDITS_PROFILE, BILLING, STAFF_ADMIN, AUDIT = range(7)
+#: R18: who may use emergency access by default; who reads its report; who sets it up.
+EMERGENCY_USERS = {"owner", "record_custodian", "provider"}
+EMERGENCY_REVIEWERS = {"owner", "record_custodian"}
+EMERGENCY_SETTERS = {"owner"}
 
 
 def role_grants(roles: frozenset[str], column: int) -> bool:
@@ -194,6 +208,13 @@ ROLE_ACTIONS: dict[str, Action] = {
         "R12", lambda s: role_grants(s.roles, STAFF_ADMIN), frozenset({"R12"})
     ),
     "read_audit": Action("R13", lambda s: role_grants(s.roles, AUDIT), frozenset({"R13"})),
+    "use_emergency_access": Action("R18", lambda s: bool(s.roles & EMERGENCY_USERS)),
+    "read_emergency_report": Action(
+        "R18", lambda s: bool(s.roles & EMERGENCY_REVIEWERS), frozenset({"R18"})
+    ),
+    "set_up_emergency_access": Action(
+        "R18", lambda s: bool(s.roles & EMERGENCY_SETTERS), frozenset({"R18"})
+    ),
 }
 
 # =============================================================================================
@@ -549,6 +570,16 @@ def ask(w: World, row: Row) -> tuple[bool, str | None]:
             )
         case "read_audit":
             return _refusal(lambda: audit.recent_entries(w.uow(), principal, limit=1))
+        case "use_emergency_access":
+            return emergency.emergency_allowed(w.uow(), principal), None
+        case "read_emergency_report":
+            return _refusal(lambda: emergency_report.emergency_report(w.uow(), principal))
+        case "set_up_emergency_access":
+            return _refusal(
+                lambda: emergency_settings.update_emergency_rules(
+                    w.checks_only(), principal, ["provider"], [], 60
+                )
+            )
     raise AssertionError(f"no way to ask {row.action}")
 
 

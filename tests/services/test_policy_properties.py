@@ -4,7 +4,9 @@ A small practice (four providers with random record-ownership policies, an Owner
 Custodian, a Scheduler and a Biller; two or three clients with random links, notes, clinical
 documents and shares in force) goes through random operations, applied through the services: share (with or
 without private notes, with or without an end date), end a share, transfer, add to a list,
-take off a list, deactivate a provider, let time pass and record the shares that expired.
+take off a list, deactivate a provider, open and end an emergency access (R18), let time pass
+and record the shares that expired, set, change or end a provider's supervision (by default or
+for one client, R16), restrict a client from a staff member and lift it (R17).
 
 After every step the rules are checked against the database's own rows (links and shares read
 straight from their tables, with the current clock), and the two faces of the policy (the SQL
@@ -17,11 +19,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import bindparam, literal, select, union_all
 
@@ -32,17 +34,32 @@ from desktop.db.tables import (
     ChartShare,
     Client,
     ClientProviderLink,
+    ClientRestriction,
     Document,
+    EmergencyAccess,
     Staff,
+    Supervision,
 )
 from desktop.db.types import UTCDateTime
 from desktop.db.uow import UnitOfWork
-from desktop.services import audit, policy, provider_links, sharing, staff, transfers
+from desktop.services import (
+    audit,
+    emergency,
+    policy,
+    provider_links,
+    restrictions,
+    sharing,
+    staff,
+    supervision,
+    transfers,
+)
+from desktop.services.emergency_reads import open_access_in_transaction
 from desktop.services.errors import Conflict, InvalidInput, NotFound, PermissionRefused
 from desktop.services.policy.scopes import (
     clients_with_open_records,
     readable_documents,
     readable_notes,
+    readable_profiles,
     visible_clients,
 )
 from desktop.services.principal import Principal, Role
@@ -52,6 +69,7 @@ from desktop.services.record_facts import (
     load_client,
     provider_facts,
 )
+from desktop.services.supervision_facts import supervises_client
 
 from . import worlds
 from .conftest import snapshot
@@ -69,6 +87,9 @@ GROUP_WIDE = {Role.OWNER, Role.MANAGER, Role.RECORD_CUSTODIAN, Role.SCHEDULER, R
 RECORD_KEEPERS = {Role.OWNER, Role.MANAGER, Role.RECORD_CUSTODIAN}
 LIST_SHARERS = {Role.OWNER, Role.MANAGER, Role.RECORD_CUSTODIAN, Role.SCHEDULER}
 STAFF_ADMINS = {Role.OWNER, Role.MANAGER}
+#: who may use emergency access while the practice has not chosen (R18).
+EMERGENCY_USERS = {Role.OWNER, Role.RECORD_CUSTODIAN, Role.PROVIDER}
+RESTRICTERS = {Role.OWNER, Role.RECORD_CUSTODIAN}
 
 # =============================================================================================
 # Strategies
@@ -122,8 +143,26 @@ operations = st.one_of(
     st.tuples(st.just("remove_from_list"), staff_index, client_index, provider_index),
     # by the Owner, provider 0 (a Manager when that is its extra role) or the Record Custodian
     st.tuples(st.just("deactivate"), st.sampled_from([OWNER, 0, CUSTODIAN]), provider_index),
+    # R18: by anyone on the staff (the Scheduler and the Biller are refused by default)
+    st.tuples(st.just("emergency_open"), staff_index, client_index),
+    st.tuples(st.just("emergency_end"), staff_index, client_index),
     st.tuples(st.just("advance"), st.sampled_from([10, 1, 3, 40])),  # days
     st.tuples(st.just("expire_due")),
+    # R16: who sets it, the supervisee, the supervisor (PROVIDERS: none, the supervision ends),
+    # the mode, and the client of a per-client choice (None: the default).
+    st.tuples(
+        st.just("supervise"),
+        st.sampled_from([OWNER, 0, CUSTODIAN]),
+        provider_index,
+        st.integers(0, PROVIDERS),
+        st.sampled_from(["read", "approve", "cosign"]),
+        st.one_of(st.none(), client_index),
+    ),
+    # R17: who restricts (or lifts), the client, and the staff member it is hidden from.
+    st.tuples(
+        st.just("restrict"), st.sampled_from([OWNER, CUSTODIAN, 0]), client_index, staff_index
+    ),
+    st.tuples(st.just("lift"), st.sampled_from([OWNER, CUSTODIAN, 0]), client_index, staff_index),
 )
 
 plans = st.builds(
@@ -264,6 +303,18 @@ class State:
     all_shares: list[ShareRow] = field(default_factory=list)
     notes: list[tuple[int, int, int, str, str]] = field(default_factory=list)
     documents: list[tuple[int, int, str, int | None]] = field(default_factory=list)
+    #: (client, staff) of the emergency accesses open now (R18).
+    emergency: set[tuple[int, int]] = field(default_factory=set)
+    #: R16: open supervisions, (supervisee, client or None for the default) -> supervisor.
+    supervisions: dict[tuple[int, int | None], int] = field(default_factory=dict)
+    #: R17: (client, staff member) restricted now.
+    restricted: set[tuple[int, int]] = field(default_factory=set)
+
+    def supervisor_of(self, author: int, client: int) -> int | None:
+        """R16: the per-client choice wins over the default."""
+        if (author, client) in self.supervisions:
+            return self.supervisions[(author, client)]
+        return self.supervisions.get((author, None))
 
 
 def read_state(uow: UnitOfWork) -> State:
@@ -323,22 +374,55 @@ def read_state(uow: UnitOfWork) -> State:
                 )
             )
         ],
+        emergency={
+            (c, who)
+            for c, who in s.execute(
+                select(EmergencyAccess.client_id, EmergencyAccess.staff_id).where(
+                    EmergencyAccess.ended_at.is_(None), EmergencyAccess.expires_at > now
+                )
+            )
+        },
+        supervisions={
+            (row.supervisee_id, row.client_id): row.supervisor_id
+            for row in s.scalars(select(Supervision).where(Supervision.ended_at.is_(None)))
+        },
+        restricted={
+            (c, who)
+            for c, who in s.execute(
+                select(ClientRestriction.client_id, ClientRestriction.staff_id).where(
+                    ClientRestriction.lifted_at.is_(None)
+                )
+            )
+        },
     )
     return state
 
 
+def supervises(state: State, person: Principal, client: int, author: int) -> bool:
+    """R16: the person, a provider, supervises the author's work with the client."""
+    return Role.PROVIDER in person.roles and state.supervisor_of(author, client) == person.staff_id
+
+
 def reads_chart(state: State, person: Principal, ownership: dict, client: int, author: int) -> bool:
-    """R3: A; B with an active share A->B; Owner, Manager, Record Custodian if group-owned."""
+    """R3: A; B with an active share A->B; Owner, Manager, Record Custodian if group-owned;
+    R16: A's supervisor for C; R18: whoever holds an emergency access to the client open now;
+    R17: never a person C is restricted from."""
+    if (client, person.staff_id) in state.restricted:
+        return False
     return (
-        person.staff_id == author
+        supervises(state, person, client, author)
+        or person.staff_id == author
         or (client, author, person.staff_id) in state.shares
         or (ownership.get(author) == "group" and bool(person.roles & RECORD_KEEPERS))
+        or (client, person.staff_id) in state.emergency
     )
 
 
 def reads_note(state: State, person: Principal, ownership: dict, note) -> bool:
     """R3, R4, and drafts stay with their author (docs/decisions.md)."""
     _, client, author, kind, status = note
+    if (client, person.staff_id) in state.restricted:
+        return False
     if person.staff_id == author:
         return True
     if status != "signed":
@@ -349,9 +433,38 @@ def reads_note(state: State, person: Principal, ownership: dict, note) -> bool:
 
 
 def sees_client(state: State, person: Principal, client: int) -> bool:
-    """R1, R2: group-wide roles, and providers with the client on their list."""
+    """R1, R2: group-wide roles, and providers with the client on their list; R17 first."""
+    if (client, person.staff_id) in state.restricted:
+        return False
     return bool(person.roles & GROUP_WIDE) or (
         Role.PROVIDER in person.roles and (client, person.staff_id) in state.links
+    )
+
+
+def reads_profile(state: State, person: Principal, client: int) -> bool:
+    """R2, R18: those who see the client, and the holder of an emergency access open now."""
+    return sees_client(state, person, client) or (client, person.staff_id) in state.emergency
+
+
+def chart_authors(state: State, client: int) -> set[int]:
+    """The providers with a chart of the client: notes, clinical documents, or on their list."""
+    return (
+        {n[2] for n in state.notes if n[1] == client}
+        | {d[3] for d in state.documents if d[1] == client and d[2] == "clinical"}
+        | {pr for c, pr in state.links if c == client}
+    )
+
+
+def may_open_emergency(state: State, person: Principal, ownership: dict, client: int) -> bool:
+    """R18 with the practice's default settings: an allowed role, no access open already, and
+    something the person does not read yet (the profile, or one chart)."""
+    if not person.roles & EMERGENCY_USERS or (client, person.staff_id) in state.emergency:
+        return False
+    if (client, person.staff_id) in state.restricted:  # R17 first: the client does not exist
+        return False
+    return not sees_client(state, person, client) or not all(
+        reads_chart(state, person, ownership, client, author)
+        for author in chart_authors(state, client)
     )
 
 
@@ -365,9 +478,17 @@ def wrote_in_chart(state: State, person: Principal, client: int) -> bool:
 
 def opens_records(state: State, person: Principal, client: int) -> bool:
     """R2, R3: the client's records open to whoever sees the client, and to a provider who
-    wrote in their own chart of the client, on their list or not (they never lose it)."""
-    return sees_client(state, person, client) or (
-        Role.PROVIDER in person.roles and wrote_in_chart(state, person, client)
+    wrote in their own chart of the client, on their list or not (they never lose it); R16: to
+    the supervisor of one of the client's providers (linked, or with notes of the client)."""
+    if (client, person.staff_id) in state.restricted:
+        return False
+    providers = {pr for c, pr in state.links if c == client} | {
+        n[2] for n in state.notes if n[1] == client
+    }
+    return (
+        sees_client(state, person, client)
+        or (Role.PROVIDER in person.roles and wrote_in_chart(state, person, client))
+        or any(supervises(state, person, client, author) for author in providers)
     )
 
 
@@ -375,7 +496,7 @@ def reads_document(state: State, person: Principal, ownership: dict, document) -
     _, client, category, owner = document
     if category == "clinical":
         return reads_chart(state, person, ownership, client, owner)
-    return sees_client(state, person, client)
+    return reads_profile(state, person, client)
 
 
 def may_share(state: State, person: Principal, ownership: dict, client: int, author: int) -> bool:
@@ -414,6 +535,8 @@ class Scopes:
     clients: set[int]
     #: the clients whose records open to the person (`clients_with_open_records`).
     records: set[int]
+    #: the clients whose profile the person reads, emergency access included (R18).
+    profiles: set[int]
 
 
 def scopes_query(people: list[Principal]):
@@ -435,6 +558,9 @@ def scopes_query(people: list[Principal]):
             select(literal(number), literal("records"), Client.id).where(
                 clients_with_open_records(person, Client.id)
             ),
+            select(literal(number), literal("profile"), Client.id).where(
+                readable_profiles(person, now, Client.id)
+            ),
         ]
     return union_all(*parts)
 
@@ -447,7 +573,11 @@ def scopes_of(uow: UnitOfWork, p: Practice) -> dict[int, Scopes]:
         found[(number, what)].add(row_id)
     return {
         person.staff_id: Scopes(
-            found[(n, "note")], found[(n, "document")], found[(n, "client")], found[(n, "records")]
+            found[(n, "note")],
+            found[(n, "document")],
+            found[(n, "client")],
+            found[(n, "records")],
+            found[(n, "profile")],
         )
         for n, person in enumerate(p.people)
     }
@@ -488,9 +618,16 @@ def check_scopes_follow_the_rules(
                     "an active share that includes private notes"
                 )
             if readable and author != me and kind == "progress":
-                assert (client, author, me) in state.shares or (
-                    p.ownership[author] == "group" and person.roles & RECORD_KEEPERS
+                assert (
+                    (client, author, me) in state.shares
+                    or supervises(state, person, client, author)
+                    or (p.ownership[author] == "group" and person.roles & RECORD_KEEPERS)
+                    or (client, me) in state.emergency
                 ), f"{step}: R3: staff {me} reads {author}'s chart of {client} without a share"
+            if readable:
+                assert (client, me) not in state.restricted, (
+                    f"{step}: R17: staff {me} reads note {note_id} of a client restricted from them"
+                )
             assert readable == reads_note(state, person, p.ownership, note), (
                 f"{step}: staff {me}, note {note}: the scope says {readable}"
             )
@@ -508,6 +645,10 @@ def check_scopes_follow_the_rules(
             assert opens == opens_records(state, person, client), (
                 f"{step}: R3: staff {me}, records of client {client}: the scope says {opens}"
             )
+            profile = client in seen.profiles
+            assert profile == reads_profile(state, person, client), (
+                f"{step}: R18: staff {me}, profile of client {client}: the scope says {profile}"
+            )
 
 
 def loaded_facts(uow: UnitOfWork, p: Practice, state: State, person, client, author):
@@ -520,6 +661,8 @@ def loaded_facts(uow: UnitOfWork, p: Practice, state: State, person, client, aut
         (client.id, author.staff_id) in state.links,
         (client.id, person.staff_id) in state.links,
         state.shares.get((client.id, author.staff_id, person.staff_id)),
+        state.supervisor_of(author.staff_id, client.id),
+        (client.id, person.staff_id) in state.restricted,
     )
     if key not in p.facts:
         p.facts[key] = chart_facts(uow, person, client, author)
@@ -553,26 +696,45 @@ def check_decisions_agree_with_scopes(
     authors = {a: loaded_provider_facts(uow, p, state, a) for a in p.provider_ids}
     for person in people:
         seen = scopes[person.staff_id]
+        holds = {c for c, who in state.emergency if who == person.staff_id}
         for client_id, client in clients.items():
             linked = (client_id, person.staff_id) in state.links
-            decision = policy.may_see_client(person, principal_linked=linked)
+            restricted = (client_id, person.staff_id) in state.restricted
+            decision = policy.may_see_client(person, principal_linked=linked, restricted=restricted)
             assert decision.allowed == (client_id in seen.clients), (
                 f"{step}: may_see_client({person.staff_id}, {client_id}) = {decision}"
             )
+            # R18: the emergency fact as the services load it, only when one may be open
+            urgent = client_id in holds and open_access_in_transaction(uow, person, client_id)
+            urgent = bool(urgent)
+            decision = policy.may_see_client(person, principal_linked=linked, emergency=urgent)
+            assert decision.allowed == (client_id in seen.profiles), (
+                f"{step}: may_see_client({person.staff_id}, {client_id}, emergency) = {decision}"
+            )
             own = has_own_chart(uow, client_id, person.staff_id)
-            decision = policy.may_open_records(person, principal_linked=linked, has_own_chart=own)
+            decision = policy.may_open_records(
+                person,
+                principal_linked=linked,
+                has_own_chart=own,
+                supervises=supervises_client(uow, person, client_id),
+                restricted=restricted,
+            )
             assert decision.allowed == (client_id in seen.records), (
                 f"{step}: may_open_records({person.staff_id}, {client_id}) = {decision}"
             )
             for document in documents_by_chart.get((client_id, None), []):
-                decision = policy.may_read_document(person, None, principal_linked=linked)
+                decision = policy.may_read_document(
+                    person, None, principal_linked=linked, emergency=urgent, restricted=restricted
+                )
                 assert decision.allowed == (document[0] in seen.documents), step
             for author_id, author in authors.items():
                 notes = notes_by_chart.get((client_id, author_id), [])
                 documents = documents_by_chart.get((client_id, author_id), [])
                 if not notes and not documents:
                     continue
-                facts = loaded_facts(uow, p, state, person, client, author)
+                facts = replace(
+                    loaded_facts(uow, p, state, person, client, author), emergency=urgent
+                )
                 for note_id, _, _, kind, status in notes:
                     decision = policy.may_read_note(person, facts, kind=kind, status=status)
                     assert decision.allowed == (note_id in seen.notes), (
@@ -581,7 +743,10 @@ def check_decisions_agree_with_scopes(
                     )
                 for document in documents:
                     decision = policy.may_read_document(
-                        person, facts, principal_linked=facts.principal_linked
+                        person,
+                        facts,
+                        principal_linked=facts.principal_linked,
+                        restricted=restricted,
                     )
                     assert decision.allowed == (document[0] in seen.documents), (
                         f"{step}: may_read_document({person.staff_id}, {document}) = "
@@ -642,6 +807,10 @@ def does_not_apply(p: Practice, state: State, operation: tuple) -> bool:
         return False
     if kind == "end_share" and picked_share(state, operation) is None:
         return True
+    if kind == "emergency_end":
+        client = p.clients[operation[2] % len(p.clients)]
+        if (client, p.people[operation[1]].staff_id) not in state.emergency:
+            return True
     return actor_of(p, state, operation).staff_id not in state.active_staff
 
 
@@ -694,6 +863,33 @@ def run_operation(p: Practice, state: State, operation: tuple) -> None:
             )
         case "deactivate":
             staff.deactivate_staff(p.uow(), actor, deactivated_provider(p, state, operation))
+        case "emergency_open":
+            client = p.clients[args[1] % len(p.clients)]
+            emergency.open_emergency_access(p.uow(), actor, client, "Client in crisis")
+        case "emergency_end":
+            client = p.clients[args[1] % len(p.clients)]
+            access = emergency.current_emergency_access(p.uow(), actor, client)
+            emergency.end_emergency_access(p.uow(), actor, access.id)
+        case "supervise":
+            _, a, s, mode, c = args
+            supervision.set_supervision(
+                p.uow(),
+                actor,
+                people[a].staff_id,
+                people[s].staff_id if s < PROVIDERS else None,
+                mode,
+                p.clients[c % len(p.clients)] if c is not None else None,
+            )
+        case "restrict":
+            _, c, who = args
+            restrictions.restrict_client(
+                p.uow(), actor, p.clients[c % len(p.clients)], people[who].staff_id, "relative"
+            )
+        case "lift":
+            _, c, who = args
+            found = restrictions.restrictions_of(p.uow(), actor, p.clients[c % len(p.clients)])
+            match = [r for r in found if r.staff_id == people[who].staff_id]
+            restrictions.lift_restriction(p.uow(), actor, match[0].id if match else 10**6)
 
 
 def expected_permission(p: Practice, state: State, operation: tuple) -> bool | None:
@@ -718,6 +914,22 @@ def expected_permission(p: Practice, state: State, operation: tuple) -> bool | N
             return may_end_link(state, actor, client, removed_provider(p, state, operation))
         case "deactivate":
             return bool(actor.roles & STAFF_ADMINS)
+        case "emergency_open":
+            client = p.clients[args[1] % len(p.clients)]
+            return may_open_emergency(state, actor, p.ownership, client)
+        case "emergency_end":
+            return True
+        case "supervise":
+            return bool(actor.roles & STAFF_ADMINS)
+        case "restrict":
+            client, who = p.clients[args[1] % len(p.clients)], p.people[args[2]].staff_id
+            return bool(actor.roles & RESTRICTERS) and not (
+                who == actor.staff_id
+                or (client, who) in state.links
+                or any(c == client and to == who for c, _, to in state.shares)
+            )
+        case "lift":
+            return bool(actor.roles & RESTRICTERS)
     return None
 
 
@@ -769,6 +981,27 @@ def check_after(
         assert not any(k[2] == gone for k in after.shares), (
             f"{step}: R12: deactivating a provider ends the chart shares made to them"
         )
+    if kind == "emergency_open":
+        who, client = people[args[0]], p.clients[args[1] % len(p.clients)]
+        assert (client, who.staff_id) in after.emergency, step
+        assert after.links == before.links and after.shares == before.shares, (
+            f"{step}: R18: emergency access changes no list and no share"
+        )
+        assert client in scopes_after[who.staff_id].profiles, step
+    if kind == "emergency_end":
+        who, client = people[args[0]], p.clients[args[1] % len(p.clients)]
+        assert (client, who.staff_id) not in after.emergency, step
+    if kind == "supervise":
+        _, a, sup, _mode, c = args
+        key = (people[a].staff_id, p.clients[c % len(p.clients)] if c is not None else None)
+        wanted = people[sup].staff_id if sup < PROVIDERS else None
+        assert after.supervisions.get(key) == wanted, f"{step}: R16: takes effect at once"
+    if kind == "restrict":
+        client, who = p.clients[args[1] % len(p.clients)], people[args[2]].staff_id
+        assert (client, who) in after.restricted, step
+        assert client not in scopes_after[who].clients | scopes_after[who].records, (
+            f"{step}: R17: the client no longer exists for the person"
+        )
     if kind == "expire_due":
         assert not any(
             s.ended_at is None and s.expires_at is not None and s.expires_at <= after.now
@@ -794,7 +1027,10 @@ def run_plan(engine, plan: Plan) -> None:
             continue
         if expected is False:
             raise AssertionError(f"{step}: SPEC refuses this, but the service did it")
-        new_state, new_scopes = check_invariants(p, step)
+        event(f"{operation[0]} done")
+        new_state, new_scopes = check_invariants(
+            p, step, everyone=operation[0] in ("restrict", "lift")
+        )
         check_after(p, operation, state, new_state, scopes, new_scopes, step)
         state, scopes = new_state, new_scopes
     check_invariants(p, "finally", everyone=True)

@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy import Engine, column, func, select, table, text, update
 from sqlalchemy.exc import IntegrityError
 
 from desktop.db import migrate
 from desktop.db.tables import Appointment, AuditEvent
+from desktop.db.types import UTCDateTime
 from desktop.services import audit, scheduling, staff
 from desktop.services.errors import Conflict, InvalidInput, PermissionRefused
 from desktop.services.principal import Principal, Role
@@ -304,6 +305,9 @@ def test_R10_another_providers_appointment_is_no_clash(uow, cal):
 
 def _appointment(cal: Practice, start: datetime, minutes: int = 50, status: str = "booked"):
     return Appointment(
+        appointment_type="Session",
+        pos_code="11",
+        version=1,
         provider_id=cal.ben.staff_id,
         client_id=cal.lou,
         starts_at=start,
@@ -405,11 +409,22 @@ def _downgrade_to_0001(engine: Engine) -> None:
         command.downgrade(config, "0001")
 
 
+def _add_at_0001(engine: Engine, row: Appointment) -> None:
+    """Insert `row` with only the columns appointments had at revision 0001."""
+    names = ("provider_id", "client_id", "starts_at", "ends_at", "status", "created_by")
+    names += ("appointment_type", "pos_code", "version")
+    types = {"starts_at": UTCDateTime(), "ends_at": UTCDateTime(), "created_at": UTCDateTime()}
+    old = table("appointments", *(column(n, types.get(n)) for n in (*names, "created_at", "id")))
+    values = {name: getattr(row, name) for name in (*names, "created_at")}
+    with engine.begin() as connection:
+        row.id = connection.execute(old.insert().values(**values).returning(old.c.id)).scalar_one()
+
+
 def test_migration_0002_stops_on_appointments_already_double_booked(uow, cal, engine):
     _downgrade_to_0001(engine)
     first, second = _appointment(cal, at(3, 3, 10)), _appointment(cal, at(3, 3, 10, 30))
-    _add(uow, first)
-    _add(uow, second)
+    _add_at_0001(engine, first)
+    _add_at_0001(engine, second)
 
     with pytest.raises(RuntimeError, match="overlap") as stopped:
         migrate.upgrade(engine, backup_first=False)
@@ -417,7 +432,8 @@ def test_migration_0002_stops_on_appointments_already_double_booked(uow, cal, en
     assert f"appointments {first.id} and {second.id}" in str(stopped.value)
     assert "nothing was changed" in str(stopped.value)
     assert migrate.schema_state(engine).current == "0001"
-    with uow() as work:
-        work.session.get(Appointment, second.id).status = "cancelled"
-        work.commit()
+    with engine.begin() as connection:
+        connection.execute(
+            update(Appointment).where(Appointment.id == second.id).values(status="cancelled")
+        )
     assert migrate.upgrade(engine, backup_first=False).status == "current"

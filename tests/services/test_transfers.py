@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from desktop.db.tables import Appointment, AuditEvent
+from desktop.db.tables import Appointment, AuditEvent, ChartShare, Notification
 from desktop.services import audit, caseload, transfers
 from desktop.services.errors import InvalidInput, PermissionRefused
 from desktop.services.principal import Role
 
 from .conftest import snapshot
 from .factories import (
+    link,
     linked_provider_ids,
     make_client,
     make_note,
     readable_note_ids,
+    share,
     visible_client_ids,
 )
 
@@ -238,3 +241,79 @@ def test_R9_future_appointments_stay_when_the_person_chooses_so(uow, team, leavi
     assert _provider_of(uow(), leaving["amelia"]) == ana.staff_id
     assert _provider_of(uow(), leaving["noah"]) == ana.staff_id
     assert visible_client_ids(uow(), ana) == set()
+
+
+def _history(uow, client_id):
+    """The client's audit entries (action, and the detail that tells them apart), in order."""
+    with uow() as u:
+        rows = u.session.execute(
+            select(AuditEvent.action, AuditEvent.details)
+            .where(AuditEvent.client_id == client_id)
+            .order_by(AuditEvent.seq)
+        ).all()
+    return [
+        (
+            action,
+            {k: v for k, v in json.loads(details).items() if k in ("reason", "include_private")},
+        )
+        for action, details in rows
+    ]
+
+
+def _situations(uow, clock, provider, ben):
+    """Four clients of `provider` in the situations a transfer treats differently."""
+    plain = make_client(uow(), "Plain", provider.display_name, provider.staff_id)
+    on_both = make_client(uow(), "Both", provider.display_name, provider.staff_id, ben.staff_id)
+    shared_private = make_client(uow(), "Private", provider.display_name, provider.staff_id)
+    share(uow, clock, shared_private, provider, ben, include_private=True)
+    shared_to_them = make_client(uow(), "Shared", provider.display_name, provider.staff_id)
+    link(uow, clock, shared_to_them, ben)
+    share(uow, clock, shared_to_them, ben, provider)
+    share(uow, clock, shared_to_them, provider, ben)
+    return [plain, on_both, shared_private, shared_to_them]
+
+
+def test_R9_a_caseload_writes_for_each_client_what_a_single_transfer_writes(
+    uow, clock, team, add_member
+):
+    """Batched, each client of a caseload still gets exactly the rows and the audit entries, in
+    the same order, that transferring them alone gives; and the trail's chain holds."""
+    ana, ben, owner = team["ana"], team["ben"], team["owner"]
+    cai = add_member("Cai Moreau", Role.PROVIDER, records_owner="group")
+    singly = _situations(uow, clock, ana, ben)
+    batched = _situations(uow, clock, cai, ben)
+    for client in singly:
+        transfers.transfer_client(uow(), owner, client, ana.staff_id, ben.staff_id)
+    plan = caseload.start_caseload_transfer(uow(), owner, cai.staff_id, ben.staff_id)
+    assert caseload.run_caseload_transfer(uow(), owner, plan.transfer_id).done == 4
+    kept = {"include_private": False}
+    expected = [
+        ["link.added", "share.started", "link.ended", "transfer.client"],
+        ["share.started", "link.ended", "transfer.client"],  # already on B's list
+        # a share with other contents is ended and made again
+        ["share.ended", "link.added", "share.started", "link.ended", "transfer.client"],
+        # A's own share to B stays; the share B made to A ends with A's link
+        ["share.ended", "link.ended", "transfer.client"],
+    ]
+    for alone, together, actions in zip(singly, batched, expected, strict=True):
+        history = _history(uow, together)
+        assert [a for a, _ in history] == actions
+        assert history == _history(uow, alone)
+        assert all(d == kept for a, d in history if a in ("share.started", "transfer.client"))
+        assert linked_provider_ids(uow(), together) == {ben.staff_id}
+    with uow() as u:
+        shares = u.session.execute(
+            select(
+                ChartShare.client_id, ChartShare.from_provider_id, ChartShare.include_private
+            ).where(ChartShare.ended_at.is_(None))
+        ).all()
+        notices = u.session.scalars(
+            select(Notification.client_id).where(Notification.recipient_id == ben.staff_id)
+        ).all()
+    open_shares = {(c, p, i) for c, p, i in shares}
+    for alone, together in zip(singly, batched, strict=True):
+        assert (alone, ana.staff_id, False) in open_shares
+        assert (together, cai.staff_id, False) in open_shares
+        assert notices.count(alone) == notices.count(together)
+    assert not any(p == ben.staff_id for _c, p, _i in shares)  # shares made to A ended
+    assert audit.verify_chain(uow()).ok

@@ -73,6 +73,26 @@ def ctx(tmp_path: Path) -> Iterator[AppContext]:
 
 
 @pytest.fixture
+def ctx_on_both_databases(database_url: str, tmp_path: Path) -> Iterator[AppContext]:
+    """A context on a fresh practice database, on SQLite and on PostgreSQL (the test superuser).
+    A test module runs on both by defining its own `ctx` fixture that returns this one."""
+    engine = engine_for(database_url)
+    context = AppContext(
+        config=Config(
+            data_dir=tmp_path, database_url=None, time_zone=PRACTICE_ZONE, source="tests"
+        ),
+        engine=engine,
+        database_label="tests",
+        embedded=database_url.startswith("sqlite"),
+        clock=FixedClock(NOW),
+        passwords=Passwords(argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)),
+        workstation=WORKSTATION,
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
 def owner(ctx: AppContext) -> Principal:
     """The practice, set up; its Owner (also a provider) is signed in."""
     setup = practice.PracticeSetup(

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import csv
+import stat
 
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from sqlalchemy import text
+
+from desktop.app import AppContext
 from desktop.models import audit_model
-from desktop.services import auth
+from desktop.services import audit, audit_query, auth, sharing
+from desktop.services.audit import Action
 from desktop.services.errors import SignInRefused
 from desktop.services.principal import Role
 from desktop.views.audit_screen import AuditScreen
+from tests.services.factories import make_client
 
 from .conftest import OWNER_NAME, PRACTICE_ZONE
+
+
+@pytest.fixture
+def ctx(ctx_on_both_databases: AppContext) -> AppContext:
+    """These tests run on SQLite and on PostgreSQL."""
+    return ctx_on_both_databases
+
 
 R13 = "Only the Owner or a Record Custodian can read the audit trail."
 
@@ -95,3 +110,179 @@ def test_a_scheduler_is_told_why_and_reads_nothing(qtbot, ctx, add_member):
     assert screen.model.rowCount() == 0
     screen.refresh()
     assert screen.model.rowCount() == 0
+
+
+# -- filters, sorting, paging, details, export, verify ------------------------------------------
+
+
+@pytest.fixture
+def shared_world(ctx, owner, add_member):
+    """Ana shared her chart of Amelia Abbott with Ben, and of Kim Chen too."""
+    _a, ana = add_member("Ana Castillo", Role.PROVIDER)
+    _b, ben = add_member("Ben Adeyemi", Role.PROVIDER)
+    amelia = make_client(ctx.uow(), "Amelia", "Abbott", ana.staff_id)
+    kim = make_client(ctx.uow(), "Kim", "Chen", ana.staff_id)
+    sharing.start_chart_share(ctx.uow(), ana, amelia, ana.staff_id, ben.staff_id)
+    sharing.start_chart_share(ctx.uow(), ana, kim, ana.staff_id, ben.staff_id)
+    return {"ana": ana, "ben": ben, "amelia": amelia, "kim": kim}
+
+
+def type_into(qtbot, field, words: str) -> None:
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, words)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def column(screen: AuditScreen, which: int) -> list[str]:
+    return [row[which] for row in rows(screen)]
+
+
+def test_a_client_typed_by_name_shows_only_their_entries_in_plain_words(
+    qtbot, ctx, owner, shared_world
+):
+    screen = open_audit(qtbot, ctx, owner)
+    type_into(qtbot, screen.filters.client, "Abbott")
+
+    assert set(column(screen, audit_model.CLIENT)) == {"Amelia Abbott"}
+    assert column(screen, audit_model.ACTION) == [
+        "Chart share started",
+        "Added to a provider's list",
+    ]
+    assert column(screen, audit_model.WHAT)[0] == (
+        "Ana Castillo shared their chart of Amelia Abbott with Ben Adeyemi, without private notes."
+    )
+    assert screen.count_label.text().startswith("2 entries.")
+    type_into(qtbot, screen.filters.client, "Nobody Here")
+    assert rows(screen) == []
+    assert "No client's name matches" in screen.count_label.text()
+
+
+def test_person_action_and_workstation_filters_combine(qtbot, ctx, owner, shared_world):
+    screen = open_audit(qtbot, ctx, owner)
+    filters = screen.filters
+    filters.person.setCurrentIndex(filters.person.findText("Ana Castillo"))
+    assert set(column(screen, audit_model.WHO)) == {"Ana Castillo"}
+    assert "Signed in" in column(screen, audit_model.ACTION)
+    filters.action.setCurrentIndex(filters.action.findText("Chart share started"))
+    assert column(screen, audit_model.CLIENT) == ["Kim Chen", "Amelia Abbott"]
+    type_into(qtbot, filters.workstation, "ELSEWHERE")
+    assert rows(screen) == [] and "No entries match" in screen.count_label.text()
+    qtbot.mouseClick(filters.clear, Qt.MouseButton.LeftButton)
+    assert len(rows(screen)) > 5 and filters.person.currentText() == "Anyone"
+
+
+def test_a_period_in_the_practice_time_zone(qtbot, ctx, owner, shared_world):
+    screen = open_audit(qtbot, ctx, owner)
+    filters = screen.filters
+    every = len(rows(screen))
+    filters.period.setChecked(True)  # the last 30 days up to today: everything so far
+    assert len(rows(screen)) == every
+    filters.start.setDate(filters.end.date().addDays(1))
+    filters.end.setDate(filters.end.date().addDays(5))
+    filters.end.editingFinished.emit()
+    assert rows(screen) == []
+
+
+def test_clicking_a_column_title_sorts_by_it_in_the_database(qtbot, ctx, owner, shared_world):
+    with ctx.uow() as work:
+        for place in ("ZED-9", "ALPHA-1"):
+            audit.record(work, owner, Action.BILLING_VIEWED, workstation=place)
+        work.commit()
+    screen = open_audit(qtbot, ctx, owner)
+    header = screen.table.horizontalHeader()
+    header.setSortIndicator(audit_model.WORKSTATION, Qt.SortOrder.AscendingOrder)
+    places = column(screen, audit_model.WORKSTATION)
+    assert places == sorted(places) and places[0] == "ALPHA-1"
+    header.setSortIndicator(audit_model.WORKSTATION, Qt.SortOrder.DescendingOrder)
+    assert column(screen, audit_model.WORKSTATION)[0] == "ZED-9"
+    header.setSortIndicator(audit_model.TIME, Qt.SortOrder.AscendingOrder)
+    assert column(screen, audit_model.ACTION)[0] == "Practice set up"
+    before = rows(screen)
+    header.setSortIndicator(audit_model.CLIENT, Qt.SortOrder.AscendingOrder)
+    assert rows(screen) == before
+    assert "type their name in Client" in screen.result.text()
+
+
+def test_scrolling_down_reads_the_next_page(qtbot, ctx, owner):
+    with ctx.uow() as work:
+        for _ in range(230):
+            audit.record(work, owner, Action.BILLING_VIEWED)
+        work.commit()
+    screen = open_audit(qtbot, ctx, owner)
+    assert screen.model.rowCount() == audit_query.PAGE_SIZE and screen.model.has_more
+    assert "scroll down for more" in screen.count_label.text()
+    seen = set()
+    while screen.model.canFetchMore():
+        screen.table.scrollToBottom()
+        screen.model.fetchMore()
+    for row in range(screen.model.rowCount()):
+        seen.add(screen.model.row(row).entry.seq)
+    assert len(seen) == screen.model.rowCount() == 232  # and the Owner's sign-in, the set-up
+    assert screen.count_label.text().startswith("232 entries.")
+
+
+def test_the_chosen_entry_shows_its_details_and_keys_move_between_entries(
+    qtbot, ctx, owner, shared_world
+):
+    screen = open_audit(qtbot, ctx, owner)
+    assert screen.details.text("What happened") == "Choose an entry to see its details."
+    assert not screen.details.labels["Client"].isVisible()
+    screen.table.setFocus()
+    screen.table.selectionModel().setCurrentIndex(
+        screen.model.index(0, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    assert screen.details.text("Client") == "Kim Chen"
+    details = screen.details.text("Details").splitlines()
+    assert "Private notes included: no" in details
+    assert "From: Ana Castillo" in details and "To: Ben Adeyemi" in details
+    assert screen.details.text("When") == f"2025-03-04 10:00:00 ({PRACTICE_ZONE})"
+    qtbot.keyClick(screen.table, Qt.Key.Key_Down)
+    assert screen.details.text("Action") == "Added to a provider's list"
+    assert screen.details.text("What happened") == (
+        "Ana Castillo added Kim Chen to Ben Adeyemi's list."
+    )
+
+
+def test_export_writes_the_filtered_entries_to_an_owner_only_file(
+    qtbot, ctx, owner, shared_world, tmp_path, monkeypatch
+):
+    screen = open_audit(qtbot, ctx, owner)
+    type_into(qtbot, screen.filters.client, "Kim")
+    target = tmp_path / "kim.csv"
+    monkeypatch.setattr(screen, "choose_export_path", lambda: target)
+    qtbot.mouseClick(screen.export_button, Qt.MouseButton.LeftButton)
+
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    with target.open(encoding="utf-8") as handle:
+        exported = list(csv.DictReader(handle))
+    assert [row["what happened"] for row in exported] == column(screen, audit_model.WHAT)
+    assert {row["client"] for row in exported} == {"Kim Chen"}
+    assert "2 entries exported to kim.csv" in screen.result.text()
+
+
+def tamper(ctx: AppContext, seq: int) -> None:
+    """Change one entry the way someone with the database's own keys could."""
+    with ctx.engine.begin() as connection:
+        if ctx.engine.dialect.name == "sqlite":
+            connection.execute(text("DROP TRIGGER audit_events_no_update"))
+        else:
+            connection.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+        connection.execute(
+            text("UPDATE audit_events SET workstation = 'ELSEWHERE' WHERE seq = :seq"),
+            {"seq": seq},
+        )
+
+
+def test_verify_says_intact_then_names_the_first_bad_entry(qtbot, ctx, owner, shared_world):
+    screen = open_audit(qtbot, ctx, owner)
+    qtbot.mouseClick(screen.verify_button, Qt.MouseButton.LeftButton)
+    assert not screen.verify_button.isEnabled()  # checked on a pool thread; the screen stays usable
+    qtbot.waitUntil(lambda: screen.verify_button.isEnabled(), timeout=10_000)
+    assert screen.result.text().startswith("The trail is intact: all ")
+    tamper(ctx, 3)
+    qtbot.mouseClick(screen.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.verify_button.isEnabled(), timeout=10_000)
+    assert "The first bad entry is number 3" in screen.problem.text()
+    assert screen.last_verify is not None and screen.last_verify.first_bad_seq == 3

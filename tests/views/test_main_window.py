@@ -18,6 +18,7 @@ from desktop.views.calendar import CalendarScreen
 from desktop.views.clients_screen import ClientsScreen
 from desktop.views.login_dialog import LoginDialog
 from desktop.views.main_window import MINIMUM_SIZE, MainWindow
+from desktop.views.notes_to_write_screen import NotesToWriteScreen
 from desktop.views.session import build_main_window
 from desktop.views.setup_dialog import SetupDialog
 from desktop.views.staff_dialogs import AddStaffDialog, EditRolesDialog, RecordsOwnerDialog
@@ -61,15 +62,18 @@ def test_a_demo_practice_says_so(qtbot, ctx, owner):
     assert window.status_label.text().endswith(" · Demo practice")
 
 
-def test_the_four_screens_in_order_with_clients_first(qtbot, ctx, owner):
+def test_the_five_screens_in_order_with_clients_first(qtbot, ctx, owner):
     window = open_window(qtbot, ctx, owner)
     labels = [window.navigation.item(row).text() for row in range(window.navigation.count())]
-    assert labels == ["Clients", "Calendar", "Staff", "Audit"]
+    assert labels == [
+        "Clients", "Calendar", "Staff", "Audit", "Notes to review", "Notes to write"
+    ]  # fmt: skip
     assert window.current_screen_key() == "clients"
     assert isinstance(window.stack.currentWidget(), ClientsScreen)
     assert isinstance(window.screens["calendar"], CalendarScreen)
     assert isinstance(window.screens["staff"], StaffScreen)
     assert isinstance(window.screens["audit"], AuditScreen)
+    assert isinstance(window.screens["notes"], NotesToWriteScreen)
 
 
 def test_ctrl_and_a_number_jump_to_a_screen(qtbot, ctx, owner):
@@ -98,9 +102,19 @@ def test_the_file_and_help_menus(qtbot, ctx, owner, message_boxes):
     menus = {action.text(): action.menu() for action in window.menuBar().actions()}
     assert list(menus) == ["&File", "&View", "&Help"]
     file_items = [a.text() for a in menus["&File"].actions() if not a.isSeparator()]
-    assert file_items == ["&Back Up Now", "S&witch User…", "Sign &Out", "&Quit"]
+    assert file_items == [
+        "&Back Up Now",
+        "Practice &Settings…",
+        "Note &Templates…",
+        "Change &Password…",
+        "Set Up Second &Factor…",
+        "S&witch User…",
+        "Sign &Out",
+        "&Quit",
+    ]
     view_items = [a.text() for a in menus["&View"].actions() if not a.isSeparator()]
-    assert view_items[-1] == "&Notifications…" and "Go to Clients" in view_items
+    assert view_items[-2:] == ["&Notifications…", "&Emergency Access Report…"]
+    assert "Go to Clients" in view_items
     window.about_action.trigger()
     [(kind, title, text)] = message_boxes.calls
     assert (kind, title) == ("about", "About Clinic Desk")

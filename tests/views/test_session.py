@@ -113,8 +113,14 @@ def test_run_gui_shows_the_sign_in_and_returns_when_it_is_cancelled(qtbot, ctx, 
             dialog.reject()
 
     QTimer.singleShot(0, cancel_the_sign_in)
-    QTimer.singleShot(5000, lambda: QApplication.exit(99))  # never hang the test run
-    assert run_gui(ctx) == 0
+    guard = QTimer()  # never hang the test run; stopped after, so it ends no later test's wait
+    guard.setSingleShot(True)
+    guard.timeout.connect(lambda: QApplication.exit(99))
+    guard.start(5000)
+    try:
+        assert run_gui(ctx) == 0
+    finally:
+        guard.stop()
     assert seen == [PRACTICE_NAME]
 
 

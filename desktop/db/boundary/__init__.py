@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from . import audit_sql, logins_sql, policies_sql, roles_sql
-from .names import BoundaryRoles, login_name, roles_for_database
+from . import audit_sql, emergency_sql, logins_sql, policies_sql, roles_sql
+from .names import BoundaryRoles, gate_login_name, login_name, roles_for_database
 
 __all__ = [
     "BoundaryRoles",
+    "gate_login_name",
     "install",
     "installed",
     "login_name",
@@ -51,6 +52,7 @@ def refresh(connection: Connection) -> BoundaryRoles:
     roles = _recorded_roles(connection)
     for statement in (
         *roles_sql.function_statements(roles),
+        *emergency_sql.function_statements(roles),
         *audit_sql.statements(roles),
         *logins_sql.statements(roles),
         *policies_sql.drop_statements(),

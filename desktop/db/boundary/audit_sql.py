@@ -101,11 +101,93 @@ BEGIN
 END $$"""
 
 
+#: B8: the head of the chain, for a workstation about to sign it (staff cannot read audit_head).
+CHAIN_HEAD = f"""
+CREATE OR REPLACE FUNCTION app.audit_chain_head() RETURNS TABLE (seq integer, hash text)
+LANGUAGE plpgsql STABLE {_DEFINER} AS $$
+BEGIN
+  RETURN QUERY SELECT h.last_seq, h.last_hash::text FROM public.audit_head h WHERE h.id = 1;
+END $$"""
+
+#: B8: a checkpoint signed on a workstation with the practice's key (which the database never
+#: holds). Only an entry of the chain may be named; the signature is checked by `audit verify`.
+ADD_CHECKPOINT = f"""
+CREATE OR REPLACE FUNCTION app.add_audit_checkpoint(
+    p_seq integer, p_hash text, p_signed_at timestamptz, p_key_id text, p_signature text,
+    p_workstation text)
+RETURNS void LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
+BEGIN
+  IF NOT app.is_administrator() AND app.current_staff_id() IS NULL THEN
+    RAISE EXCEPTION 'This sign-in is not an active staff member of this practice.'
+      USING ERRCODE = '42501';
+  END IF;
+  IF p_key_id !~ '^[0-9a-f]{{64}}$' OR p_signature !~ '^[0-9a-f]{{128}}$' THEN
+    RAISE EXCEPTION 'A checkpoint needs a key id and an Ed25519 signature.' USING ERRCODE = '22023';
+  END IF;
+  IF NOT (p_seq = 0 AND p_hash = repeat('0', 64))
+     AND NOT EXISTS (SELECT 1 FROM public.audit_events e WHERE e.seq = p_seq AND e.hash = p_hash)
+  THEN
+    RAISE EXCEPTION 'A checkpoint names an entry of the audit trail.' USING ERRCODE = '22023';
+  END IF;
+  INSERT INTO public.audit_checkpoints (seq, head_hash, signed_at, key_id, signature, workstation)
+  VALUES (p_seq, p_hash, p_signed_at, p_key_id, p_signature, left(p_workstation, 255));
+END $$"""
+
+
+#: B2: shares past their end date, ended as of that date and audited as Clinic Desk's doing, by
+#: any staff login (the timer of every workstation) or IT's tools; mirrors
+#: `services/sharing.end_expired_shares`. Staff act at the server's time, IT's tools at `p_now`.
+END_EXPIRED_SHARES = f"""
+CREATE OR REPLACE FUNCTION app.end_expired_shares(p_now timestamptz)
+RETURNS integer LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
+DECLARE
+  v_now timestamptz := p_now;
+  v_share record;
+  v_count integer := 0;
+BEGIN
+  IF NOT app.is_administrator() THEN
+    IF app.current_staff_id() IS NULL THEN
+      RAISE EXCEPTION 'This sign-in is not an active staff member of this practice.'
+        USING ERRCODE = '42501';
+    END IF;
+    v_now := clock_timestamp();
+  END IF;
+  FOR v_share IN
+    SELECT id, client_id, from_provider_id, to_provider_id, expires_at FROM public.chart_shares
+     WHERE ended_at IS NULL AND expires_at IS NOT NULL AND expires_at <= v_now
+     ORDER BY id FOR UPDATE
+  LOOP
+    UPDATE public.chart_shares
+       SET ended_at = v_share.expires_at, end_reason = 'expired', version = version + 1
+     WHERE id = v_share.id;
+    PERFORM app.chain_audit(
+      'share.ended', NULL, 'Clinic Desk (end date reached)', v_share.client_id,
+      'share:' || v_share.id,
+      '{{"from":' || v_share.from_provider_id || ',"reason":"expired","to":'
+        || v_share.to_provider_id || '}}',
+      'clinic desk', v_now);
+    v_count := v_count + 1;
+  END LOOP;
+  RETURN v_count;
+END $$"""
+
+
 def statements(roles: BoundaryRoles) -> list[str]:
     return [
+        END_EXPIRED_SHARES,
+        "REVOKE ALL ON FUNCTION app.end_expired_shares(timestamptz) FROM PUBLIC",
+        f'GRANT EXECUTE ON FUNCTION app.end_expired_shares(timestamptz) TO "{roles.staff}"',
         CHAIN,
         APPEND,
         FAILED_SIGN_IN,
+        CHAIN_HEAD,
+        ADD_CHECKPOINT,
+        "REVOKE ALL ON FUNCTION app.audit_chain_head() FROM PUBLIC",
+        "REVOKE ALL ON FUNCTION app.add_audit_checkpoint(integer, text, timestamptz, text, text,"
+        " text) FROM PUBLIC",
+        f'GRANT EXECUTE ON FUNCTION app.audit_chain_head() TO "{roles.staff}"',
+        f"GRANT EXECUTE ON FUNCTION app.add_audit_checkpoint(integer, text, timestamptz, text,"
+        f' text, text) TO "{roles.staff}"',
         "REVOKE ALL ON FUNCTION app.chain_audit(text, integer, text, integer, text, text, text,"
         " timestamptz) FROM PUBLIC",
         "REVOKE ALL ON FUNCTION app.append_audit(text, integer, text, integer, text, text, text,"

@@ -110,6 +110,33 @@ BEGIN
   EXECUTE format('ALTER ROLE %I PASSWORD %L', v_login, p_verifier);
 END $$"""
 
+#: After the server accepted a person's own password: a locked account is refused (and the
+#: attempt audited), otherwise the count of failed attempts starts again. Mirrors auth.py.
+BEGIN_SESSION = f"""
+CREATE OR REPLACE FUNCTION app.begin_session(p_workstation text)
+RETURNS timestamptz LANGUAGE plpgsql VOLATILE {_DEFINER} AS $$
+DECLARE
+  v_me integer := app.current_staff_id();
+  v_staff public.staff%ROWTYPE;
+BEGIN
+  IF v_me IS NULL THEN
+    RAISE EXCEPTION 'This sign-in is not an active staff member of this practice.'
+      USING ERRCODE = '42501';
+  END IF;
+  SELECT * INTO v_staff FROM public.staff WHERE id = v_me FOR UPDATE;
+  IF v_staff.locked_until IS NOT NULL AND v_staff.locked_until > clock_timestamp() THEN
+    PERFORM app.chain_audit('session.sign_in_failed', NULL, v_staff.email, NULL,
+                            'staff:' || v_me, '{{"reason":"locked"}}', left(p_workstation, 255),
+                            clock_timestamp());
+    RETURN v_staff.locked_until;
+  END IF;
+  IF v_staff.failed_sign_ins <> 0 OR v_staff.locked_until IS NOT NULL THEN
+    UPDATE public.staff SET failed_sign_ins = 0, locked_until = NULL, version = version + 1
+     WHERE id = v_me;
+  END IF;
+  RETURN NULL;
+END $$"""
+
 SIGNATURES = (
     "app.create_login(integer, text)",
     "app.rename_login(integer)",
@@ -131,4 +158,9 @@ def statements(roles: BoundaryRoles) -> list[str]:
             f'GRANT EXECUTE ON FUNCTION {signature} TO "{roles.staff}"',
         ]
     out.append(f'REVOKE CREATE ON SCHEMA app FROM "{roles.logins}"')
+    out += [
+        BEGIN_SESSION,
+        "REVOKE ALL ON FUNCTION app.begin_session(text) FROM PUBLIC",
+        f'GRANT EXECUTE ON FUNCTION app.begin_session(text) TO "{roles.staff}"',
+    ]
     return out

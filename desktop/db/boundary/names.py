@@ -47,3 +47,9 @@ def login_name(database: str, email: str) -> str:
     """
     digest = hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()[:16]
     return f"{role_prefix(database)}_{digest}"
+
+
+def gate_login_name(database: str) -> str:
+    """The sign-in gate's login (a member of the database's gate role, with its password kept
+    once per workstation): the one login that may record a failed sign-in and nothing else."""
+    return f"{role_prefix(database)}_signin_gate"

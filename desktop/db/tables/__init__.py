@@ -1,6 +1,6 @@
 """Every ORM table of Clinic Desk, importable from one place."""
 
-from .audit import AuditEvent, AuditHead
+from .audit import AuditCheckpoint, AuditEvent, AuditHead
 from .base import Base
 from .charts import (
     MAX_DOCUMENT_BYTES,
@@ -12,8 +12,12 @@ from .charts import (
     Notification,
 )
 from .clients import Client, ClientNameWord, ClientProviderLink, LinkedProfile
+from .emergency import EmergencyAccess, EmergencyAllowedStaff, EmergencySettings
 from .practice import RECORD_OWNERS, ROLES, Practice, ProviderProfile, Staff, StaffRole
 from .scheduling import Appointment, AppointmentSeries, ProviderAvailability, ProviderTimeOff
+from .second_factor import RecoveryCode, SecondFactor
+from .supervision import ClientRestriction, NoteReview, Supervision
+from .templates import NoteTemplate
 
 # Keeps client_name_words in step with every client written through the ORM.
 from .. import name_index  # noqa: E402, F401  isort: skip
@@ -24,6 +28,7 @@ __all__ = [
     "ROLES",
     "Appointment",
     "AppointmentSeries",
+    "AuditCheckpoint",
     "AuditEvent",
     "AuditHead",
     "Base",
@@ -34,13 +39,22 @@ __all__ = [
     "Client",
     "ClientNameWord",
     "ClientProviderLink",
+    "ClientRestriction",
     "Document",
+    "EmergencyAccess",
+    "EmergencyAllowedStaff",
+    "EmergencySettings",
     "LinkedProfile",
+    "NoteReview",
+    "NoteTemplate",
     "Notification",
     "Practice",
     "ProviderAvailability",
     "ProviderProfile",
     "ProviderTimeOff",
+    "RecoveryCode",
+    "SecondFactor",
     "Staff",
     "StaffRole",
+    "Supervision",
 ]

@@ -22,6 +22,12 @@ class AuditEvent(Base):
         CheckConstraint("seq >= 1", name="seq_positive"),
         Index("ix_audit_events_client", "client_id", "occurred_at"),
         Index("ix_audit_events_occurred", "occurred_at"),
+        # the Audit screen's filters and sorts, each followed by seq for keyset paging
+        Index("ix_audit_events_client_seq", "client_id", "seq"),
+        Index("ix_audit_events_actor_seq", "actor_id", "seq"),
+        Index("ix_audit_events_action_seq", "action", "seq"),
+        Index("ix_audit_events_workstation_seq", "workstation", "seq"),
+        Index("ix_audit_events_label_seq", "actor_label", "seq"),
     )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -50,3 +56,28 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """The head of the chain at one moment, signed with the practice's audit key (B8).
+
+    The key is kept outside the database, so whoever can write this table but lacks the key can
+    neither forge a checkpoint nor rewrite the entries up to one unnoticed. Append-only too.
+    """
+
+    __tablename__ = "audit_checkpoints"
+    __table_args__ = (
+        CheckConstraint("seq >= 0", name="seq_not_negative"),
+        Index("ix_audit_checkpoints_seq", "seq"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: the last entry the signature covers (0: the empty trail).
+    seq: Mapped[int] = mapped_column(Integer)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: SHA-256 of the raw public key, in hex: which key signed.
+    key_id: Mapped[str] = mapped_column(String(64))
+    #: the Ed25519 signature of the checkpoint's canonical text, in hex.
+    signature: Mapped[str] = mapped_column(String(128))
+    workstation: Mapped[str] = mapped_column(String(255))

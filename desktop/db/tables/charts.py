@@ -43,6 +43,13 @@ class ChartNote(Base):
         CheckConstraint("addendum_to_id IS NULL OR addendum_to_id <> id", name="not_own_addendum"),
         CheckConstraint("length(body) <= 200000", name="body_length"),
         Index("ix_chart_notes_chart", "client_id", "author_id", "kind"),
+        Index(
+            "uq_chart_notes_session",
+            "appointment_id",
+            unique=True,
+            sqlite_where=text("appointment_id IS NOT NULL"),
+            postgresql_where=text("appointment_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -55,6 +62,8 @@ class ChartNote(Base):
     title: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     addendum_to_id: Mapped[int | None] = mapped_column(ForeignKey("chart_notes.id"))
+    #: the session this progress note documents ("Write note" on an attended appointment).
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -132,6 +141,8 @@ class ChartShare(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     end_reason: Mapped[str | None] = mapped_column(String(32))
+    #: why the chart was shared or the client transferred, as typed (optional; B7).
+    purpose: Mapped[str | None] = mapped_column(String(500))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -111,6 +111,14 @@ class ClientProviderLink(Base):
             postgresql_where=text("ended_at IS NULL"),
         ),
         Index("ix_client_provider_links_provider", "provider_id", "client_id"),
+        # A provider's list read from the index alone (every policy on PostgreSQL asks it).
+        Index(
+            "ix_client_provider_links_open_by_provider",
+            "provider_id",
+            "client_id",
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -118,6 +126,8 @@ class ClientProviderLink(Base):
     provider_id: Mapped[int] = mapped_column(ForeignKey("provider_profiles.staff_id"))
     status: Mapped[str] = mapped_column(String(16), default="active")
     diagnosis: Mapped[str | None] = mapped_column(String(500))
+    #: ICD-10-CM codes for the client with this provider, primary first, one a line (0012).
+    diagnosis_codes: Mapped[str | None] = mapped_column(String(400))
     start_date: Mapped[date | None] = mapped_column(Date)
     #: true for the provider treating the client after a transfer (R8); informational.
     is_treating: Mapped[bool] = mapped_column(default=False, server_default=text("false"))

@@ -12,21 +12,36 @@ from .base import Base, one_of
 
 ROLES = ("owner", "manager", "record_custodian", "provider", "scheduler", "biller")
 RECORD_OWNERS = ("group", "provider")
+#: who must sign in with a second factor (R19): nobody, the record-keeping roles, everyone.
+SECOND_FACTOR_RULES = ("off", "record_keepers", "everyone")
 
 
 class Practice(Base):
     """The one practice this database holds (SPEC: one database, one practice)."""
 
     __tablename__ = "practice"
-    __table_args__ = (CheckConstraint("id = 1", name="single_practice"),)
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_practice"),
+        CheckConstraint("idle_minutes BETWEEN 1 AND 60", name="idle_minutes_range"),
+        CheckConstraint(one_of("second_factor", SECOND_FACTOR_RULES), name="second_factor_known"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     time_zone: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: minutes without input after which every window locks (R19).
+    #: (defaults kept by the database only, so rows written without them suit older schemas)
+    idle_minutes: Mapped[int] = mapped_column(Integer, server_default=text("15"))
+    second_factor: Mapped[str] = mapped_column(String(16), server_default=text("'off'"))
+    #: an attended session without a signed note is listed in "Notes to write" this many hours
+    #: after it began (migration 0012).
+    #: (no Python default: a practice row written without it leaves it to the database, so
+    #: tools writing to an older schema still work)
+    note_due_hours: Mapped[int] = mapped_column(Integer, server_default="24")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "eager_defaults": False}
 
 
 class Staff(Base):
@@ -43,12 +58,15 @@ class Staff(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    #: deferred: never read with the row (staff logins on a server may not read it at all).
+    password_hash: Mapped[str] = mapped_column(String(255), deferred=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: set by an administrator's password (new colleague, reset): replaced at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     roles: Mapped[list[StaffRole]] = relationship(
@@ -58,7 +76,7 @@ class Staff(Base):
         back_populates="staff", lazy="selectin"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "eager_defaults": False}
 
 
 class StaffRole(Base):

@@ -11,6 +11,9 @@ from ..types import UTCDateTime
 from .base import Base, one_of
 
 APPOINTMENT_STATUSES = ("booked", "cancelled")
+#: what became of a session (migration 0012): kept apart from `status`, which says only whether
+#: the appointment holds its time (booked) or freed it (cancelled; a late cancel frees it too).
+ATTENDANCE_STATES = ("scheduled", "arrived", "attended", "no_show", "late_cancel")
 
 
 class AppointmentSeries(Base):
@@ -40,6 +43,7 @@ class Appointment(Base):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint(one_of("status", APPOINTMENT_STATUSES), name="status_known"),
+        CheckConstraint(one_of("attendance", ATTENDANCE_STATES), name="attendance_known"),
         CheckConstraint("length(pos_code) = 2", name="pos_code_two_digits"),
         Index("ix_appointments_provider_time", "provider_id", "starts_at"),
         Index("ix_appointments_client", "client_id", "starts_at"),
@@ -55,6 +59,9 @@ class Appointment(Base):
     note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="booked")
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    attendance: Mapped[str] = mapped_column(
+        String(16), default="scheduled", server_default="scheduled"
+    )
     series_id: Mapped[int | None] = mapped_column(ForeignKey("appointment_series.id"))
     created_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -12,9 +12,24 @@ from .calendar_rules import (
     may_book_for,
     may_change_calendar,
     may_manage_availability,
+    may_record_attendance,
+    may_see_notes_to_write,
+    may_set_note_due_hours,
     may_use_booking,
+    may_write_session_note,
 )
 from .decision import ALLOWED, Decision, refused
+from .emergency_rules import (
+    DEFAULT_EMERGENCY_MINUTES,
+    DEFAULT_EMERGENCY_ROLES,
+    EMERGENCY_REVIEW_ROLES,
+    EmergencyFacts,
+    is_allowed_emergency_user,
+    may_change_emergency_settings,
+    may_open_emergency_access,
+    may_review_emergency_access,
+)
+from .practice_rules import may_keep_note_templates
 from .record_rules import (
     LIST_SHARING_ROLES,
     RECORD_KEEPING_ROLES,
@@ -48,6 +63,14 @@ from .staff_rules import (
     may_read_audit,
     may_use_billing,
 )
+from .supervision_rules import (
+    may_join_client,
+    may_restrict_clients,
+    may_restrict_person,
+    may_review_note,
+    may_set_supervision,
+    may_supervise,
+)
 
 __all__ = [
     "ALLOWED",
@@ -56,11 +79,23 @@ __all__ = [
     "may_book_for",
     "may_change_calendar",
     "may_manage_availability",
+    "may_record_attendance",
+    "may_see_notes_to_write",
+    "may_set_note_due_hours",
+    "may_write_session_note",
     "may_use_booking",
     "LIST_SHARING_ROLES",
     "RECORD_KEEPING_ROLES",
     "ChartFacts",
+    "DEFAULT_EMERGENCY_MINUTES",
+    "DEFAULT_EMERGENCY_ROLES",
     "Decision",
+    "EMERGENCY_REVIEW_ROLES",
+    "EmergencyFacts",
+    "is_allowed_emergency_user",
+    "may_change_emergency_settings",
+    "may_open_emergency_access",
+    "may_review_emergency_access",
     "ProviderFacts",
     "may_add_to_provider_list",
     "may_administer_staff",
@@ -72,6 +107,7 @@ __all__ = [
     "may_edit_billing",
     "may_edit_client",
     "may_grant_roles",
+    "may_keep_note_templates",
     "may_link_profiles",
     "may_open_records",
     "may_read_audit",
@@ -86,6 +122,12 @@ __all__ = [
     "may_share_chart",
     "may_transfer_caseload",
     "may_use_billing",
+    "may_join_client",
+    "may_restrict_clients",
+    "may_restrict_person",
+    "may_review_note",
+    "may_set_supervision",
+    "may_supervise",
     "may_write_chart",
     "refused",
 ]

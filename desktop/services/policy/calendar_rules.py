@@ -62,3 +62,49 @@ def may_manage_availability(principal: Principal, provider: ProviderFacts) -> De
         f"Only {provider.name}, the Owner, a Manager or a Scheduler can change "
         f"{provider.name}'s working hours and time off.",
     )
+
+
+def may_record_attendance(principal: Principal, provider: ProviderFacts) -> Decision:
+    """R10: who marks a session arrived, attended, no-show, late cancel or cancelled: the front
+    desk (Owner, Managers, Record Custodians, Schedulers) for every provider, and the provider
+    on their own calendar. Billers read the outcome; they do not record it."""
+    if principal.has(*BOOKING_ROLES):
+        return ALLOWED
+    if principal.has(Role.PROVIDER) and principal.staff_id == provider.staff_id:
+        return ALLOWED
+    return refused(
+        "R10",
+        f"Only the front desk or {provider.name} can record what became of "
+        f"{provider.name}'s sessions.",
+    )
+
+
+def may_see_notes_to_write(principal: Principal, provider: ProviderFacts) -> Decision:
+    """Notes to write: a provider sees their own sessions waiting for a note; the Owner and
+    Managers see every provider's, to follow up."""
+    if principal.has(Role.OWNER, Role.MANAGER):
+        return ALLOWED
+    if principal.has(Role.PROVIDER) and principal.staff_id == provider.staff_id:
+        return ALLOWED
+    return refused(
+        "R3",
+        f"Only {provider.name}, the Owner or a Manager can see which of {provider.name}'s "
+        "sessions still need a note.",
+    )
+
+
+def may_set_note_due_hours(principal: Principal) -> Decision:
+    """How long a practice gives for a session's note is a practice setting: the Owner's."""
+    if principal.has(Role.OWNER):
+        return ALLOWED
+    return refused("R12", "Only the Owner changes the practice's settings.")
+
+
+def may_write_session_note(principal: Principal, provider: ProviderFacts) -> Decision:
+    """R3: a session's note goes into the chart of the provider who held the session, and only
+    they write it."""
+    if principal.has(Role.PROVIDER) and principal.staff_id == provider.staff_id:
+        return ALLOWED
+    return refused(
+        "R3", f"Only {provider.name} writes the note of {provider.name}'s session, in their chart."
+    )

@@ -16,6 +16,8 @@ from .decision import ALLOWED, Decision, refused
 RECORD_KEEPING_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.RECORD_CUSTODIAN})
 #: roles that may add a client to a provider's list without chart access (R6).
 LIST_SHARING_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.RECORD_CUSTODIAN, Role.SCHEDULER})
+#: what a person a client is restricted from is told (R17): nothing that says the client exists.
+NOT_FOUND = "That client no longer exists. The list may be out of date: refresh it."
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,12 @@ class ChartFacts:
     principal_linked: bool
     #: an active share A -> principal for C exists; None when there is none.
     share_to_principal_includes_private: bool | None
+    #: the principal holds an emergency access to C open now (R18): every chart but private notes.
+    emergency: bool = False
+    #: the principal supervises A's work with C now (R16: reads A's chart, never private notes).
+    supervised_by_principal: bool = False
+    #: C is restricted from the principal (R17): for them the client does not exist.
+    principal_restricted: bool = False
 
 
 def _is_group_owned(author: ProviderFacts) -> bool:
@@ -53,21 +61,41 @@ def may_see_all_clients(principal: Principal) -> bool:
     return principal.has(*GROUP_WIDE_ROLES)
 
 
-def may_see_client(principal: Principal, *, principal_linked: bool) -> Decision:
-    """R2: the profile is for every group-wide role and every provider linked to the client."""
-    if may_see_all_clients(principal) or principal_linked:
+def may_see_client(
+    principal: Principal,
+    *,
+    principal_linked: bool,
+    emergency: bool = False,
+    restricted: bool = False,
+) -> Decision:
+    """R2: the profile is for every group-wide role and every provider linked to the client;
+    R18: and, to read only, for whoever holds an emergency access to the client open now.
+    R17 first: a client restricted from the principal does not exist for them."""
+    if restricted:
+        return refused("R17", NOT_FOUND)
+    if may_see_all_clients(principal) or principal_linked or emergency:
         return ALLOWED
     return refused("R2", "This client is not on your list. Ask the front desk to add them to it.")
 
 
 def may_open_records(
-    principal: Principal, *, principal_linked: bool, has_own_chart: bool
+    principal: Principal,
+    *,
+    principal_linked: bool,
+    has_own_chart: bool,
+    emergency: bool = False,
+    supervises: bool = False,
+    restricted: bool = False,
 ) -> Decision:
     """R2, R3: a client's records open to whoever sees the profile, and to a provider who wrote
     in their own chart of the client even after the client left their list (transfer, Manage
-    access): the author always reads their own chart, and finishes their drafts."""
-    seen = may_see_client(principal, principal_linked=principal_linked)
-    if seen or (has_own_chart and principal.has(Role.PROVIDER)):
+    access): the author always reads their own chart, and finishes their drafts. R16: a
+    supervisor opens the records of their supervisee's clients. R18: an open emergency access
+    opens them too. R17 comes before all of them."""
+    if restricted:
+        return refused("R17", NOT_FOUND)
+    seen = may_see_client(principal, principal_linked=principal_linked, emergency=emergency)
+    if seen or ((has_own_chart or supervises) and principal.has(Role.PROVIDER)):
         return ALLOWED
     return seen
 
@@ -115,18 +143,29 @@ def _chart_readers_sentence(author: ProviderFacts) -> str:
 
 def may_read_chart(principal: Principal, chart: ChartFacts) -> Decision:
     """R3: A's progress notes and clinical documents: A; B with an active share A->B;
-    Owner, Manager and Record Custodian when A's records are group-owned."""
+    Owner, Manager and Record Custodian when A's records are group-owned; A's supervisor (R16);
+    R18: whoever holds an emergency access to C open now. Never a person the client is
+    restricted from (R17)."""
+    if chart.principal_restricted:
+        return refused("R17", NOT_FOUND)
     if principal.staff_id == chart.author.staff_id:
         return ALLOWED
     if chart.share_to_principal_includes_private is not None:
         return ALLOWED
+    if chart.supervised_by_principal:
+        return ALLOWED
     if _is_group_owned(chart.author) and principal.has(*RECORD_KEEPING_ROLES):
+        return ALLOWED
+    if chart.emergency:
         return ALLOWED
     return refused("R3", _chart_readers_sentence(chart.author))
 
 
 def may_read_private_notes(principal: Principal, chart: ChartFacts) -> Decision:
-    """R4: A's private psychotherapy notes: A, and B only through a share that includes them."""
+    """R4: A's private psychotherapy notes: A, and B only through a share that includes them.
+    Supervision (R16) and emergency access (R18) never reach them."""
+    if chart.principal_restricted:
+        return refused("R17", NOT_FOUND)
     if principal.staff_id == chart.author.staff_id:
         return ALLOWED
     if chart.share_to_principal_includes_private:
@@ -262,9 +301,21 @@ def may_link_profiles(principal: Principal) -> Decision:
     )
 
 
-def may_read_note(principal: Principal, chart: ChartFacts, *, kind: str, status: str) -> Decision:
-    """One note: drafts stay with their author until signed; then R3 (progress) or R4 (private)."""
+def may_read_note(
+    principal: Principal,
+    chart: ChartFacts,
+    *,
+    kind: str,
+    status: str,
+    awaiting_review_by_principal: bool = False,
+) -> Decision:
+    """One note: drafts stay with their author until signed, except a progress note awaiting
+    the principal's review (R16); then R3 (progress) or R4 (private)."""
+    if chart.principal_restricted:
+        return refused("R17", NOT_FOUND)
     if principal.staff_id == chart.author.staff_id:
+        return ALLOWED
+    if status != "signed" and kind == "progress" and awaiting_review_by_principal:
         return ALLOWED
     if status != "signed":
         return refused(
@@ -276,9 +327,18 @@ def may_read_note(principal: Principal, chart: ChartFacts, *, kind: str, status:
 
 
 def may_read_document(
-    principal: Principal, chart: ChartFacts | None, *, principal_linked: bool
+    principal: Principal,
+    chart: ChartFacts | None,
+    *,
+    principal_linked: bool,
+    emergency: bool = False,
+    restricted: bool = False,
 ) -> Decision:
-    """A clinical document follows its provider's chart (R3); a non-clinical one the profile (R2)."""
+    """A clinical document follows its provider's chart (R3); a non-clinical one the profile (R2);
+    an open emergency access opens both (R18: `emergency` here, `chart.emergency` there).
+    Neither reaches a person the client is restricted from (R17)."""
     if chart is None:
-        return may_see_client(principal, principal_linked=principal_linked)
+        return may_see_client(
+            principal, principal_linked=principal_linked, emergency=emergency, restricted=restricted
+        )
     return may_read_chart(principal, chart)

@@ -38,6 +38,7 @@ from .common import (
 )
 from .find_availability_dialog import FindAvailabilityDialog
 from .look import CALENDAR_STYLE
+from .status_menu import StatusMenu
 from .week_grid import GridProvider, GridSlot, WeekGrid
 
 #: (label, days shown, whether the period starts on Monday).
@@ -58,6 +59,10 @@ class CalendarScreen(QWidget):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.principal = ctx, principal
+        #: opens a session's note: (ctx, principal, appointment id, client id, client name,
+        #: zone, parent) -> (message, failed); given by the main window, None where notes are
+        #: not written.
+        self.note_opener = None
         self.setObjectName("screen")
         self.setAccessibleName("Calendar")
         self.setStyleSheet(CALENDAR_STYLE)
@@ -178,6 +183,7 @@ class CalendarScreen(QWidget):
         self.hours_button.clicked.connect(self.open_hours)
         self.grid.slot_activated.connect(self.open_booking)
         self.grid.appointment_activated.connect(self.open_details)
+        self.grid.menu_requested.connect(self.open_status_menu)
         self.grid.refused.connect(self.problem.show_text)
         self.grid.selection_changed.connect(self._update_actions)
         QShortcut(QKeySequence("Ctrl+G"), self, activated=lambda: self.grid.setFocus())
@@ -375,6 +381,47 @@ class CalendarScreen(QWidget):
             were = "were" if count > 1 else "was"
             self.notice.show_text(f"{what} of {first.client_name} {were} {verb}.")
             self.reload()
+
+    def status_menu(self, appointment) -> StatusMenu:
+        """The status entries for an appointment of the grid (R10)."""
+        return StatusMenu(
+            self.ctx,
+            self.principal,
+            appointment,
+            self.providers,
+            self.zone,
+            self._status_done,
+            self,
+            write_note=self.write_note if self.note_opener else None,
+        )
+
+    def write_note(self, appointment) -> None:
+        """The session's progress note, from "Write note…" on an attended appointment, through
+        the note editor the main window hands over (`note_opener`: the chart's own editor)."""
+        if self.note_opener is None:
+            return
+        message, failed = self.note_opener(
+            self.ctx,
+            self.principal,
+            appointment.id,
+            appointment.client_id,
+            appointment.client_name,
+            self.zone,
+            self,
+        )
+        if message:
+            self._status_done(message, failed)
+
+    def open_status_menu(self, appointment, at) -> None:
+        self.problem.clear_text()
+        self.status_menu(appointment).exec(at)
+
+    def _status_done(self, message: str, failed: bool) -> None:
+        if failed:
+            self.problem.show_text(message)
+            return
+        self.notice.show_text(message)
+        self.reload()
 
     def open_find_availability(self) -> None:
         self.problem.clear_text()

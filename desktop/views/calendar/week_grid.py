@@ -18,6 +18,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QContextMenuEvent,
     QFont,
     QFontMetrics,
     QKeyEvent,
@@ -29,6 +30,9 @@ from PySide6.QtGui import (
     QStaticText,
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
+
+from ..style import svg_pixmap
+from .badges import badge_sign, status_words
 
 SLOT_MINUTES = 15
 HOUR_HEIGHT = 52
@@ -57,6 +61,9 @@ _NOW = QColor("#c2410c")
 _TODAY = QColor("#e7f4f2")
 _REFUSED = QColor("#fafbfc")
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
+_HATCH = QBrush(QColor("#7b8794"), Qt.BrushStyle.BDiagPattern)
+_BADGE = QColor("#243b53")
+_BADGE_TEXT_PEN = QPen(QColor("#ffffff"))
 _SELECTED_PEN = QPen(_ACCENT, 2)
 _MUTED_PEN = QPen(_MUTED)
 _BLOCK_TEXT_PEN = QPen(_BLOCK_TEXT)
@@ -91,6 +98,11 @@ class _Block:
     #: the second line, longest first: the one that fits is drawn.
     detail: tuple[str, ...]
     busy: bool = False
+    #: the status badge's sign ("" for none) and whether the block is hatched (a no-show).
+    badge: str = ""
+    hatched: bool = False
+    #: the session has its signed note: a page sign left of the badge.
+    noted: bool = False
     #: (text width, title, detail) laid out for the last column width.
     elided: tuple[int, QStaticText, QStaticText] | None = None
 
@@ -115,12 +127,15 @@ class WeekGrid(QAbstractScrollArea):
 
     slot_activated = Signal(object)  # GridSlot
     appointment_activated = Signal(object)  # AppointmentView
+    #: the status menu asked for an appointment (context menu, Menu key or Shift+F10).
+    menu_requested = Signal(object, QPoint)  # AppointmentView, global position
     refused = Signal(str)
     selection_changed = Signal()
 
     def __init__(self, zone: ZoneInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.zone = zone
+        self._note_sign = None  # the page sign of a session with its note, drawn once
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Appointments grid")
         self.viewport().setMouseTracking(True)
@@ -175,6 +190,9 @@ class WeekGrid(QAbstractScrollArea):
                     appointment.client_name,
                     _details(local, end, appointment.appointment_type),
                     busy=appointment.is_busy,
+                    badge=badge_sign(appointment.visit_status),
+                    hatched=appointment.visit_status == "no_show",
+                    noted=appointment.has_note,
                 )
             )
         for column_blocks in contents.blocks:
@@ -203,6 +221,7 @@ class WeekGrid(QAbstractScrollArea):
         self._contents = contents
         if self.selected and self.selected[0] >= columns:
             self.selected = None
+        self._describe_selection()
         self._update_scroll_bars()
         self.viewport().update()
         self.selection_changed.emit()
@@ -452,6 +471,7 @@ class WeekGrid(QAbstractScrollArea):
             if bars:
                 painter.setBrush(_BUSY_BAR if busy else _ACCENT)
                 painter.drawRects(bars)
+        self._paint_badges(painter, visible)
         selected = self.selected_appointment()
         for block, rect in visible:
             if block.appointment is selected:
@@ -467,9 +487,10 @@ class WeekGrid(QAbstractScrollArea):
             if rect.height() < 12:
                 continue
             if block.elided is None or block.elided[0] != text_width:
+                title_width = text_width - (18 if block.badge else 0) - (17 if block.noted else 0)
                 block.elided = (
                     text_width,
-                    _static(bold_metrics.elidedText(block.title, _ELIDE, text_width)),
+                    _static(bold_metrics.elidedText(block.title, _ELIDE, title_width)),
                     _static(_fitting(small_metrics, block.detail, text_width)),
                 )
             text_top = rect.top() + 2 if rect.height() >= line + 4 else rect.top()
@@ -487,6 +508,28 @@ class WeekGrid(QAbstractScrollArea):
                         painter.drawStaticText(
                             QPointF(rect.left() + 7, text_top + line + 1), block.elided[2]
                         )
+
+    def _paint_badges(self, painter: QPainter, visible: list[tuple[_Block, QRectF]]) -> None:
+        """A no-show is hatched; a status other than Scheduled wears its sign in a dark disc at
+        the block's top right (light on dark: it reads in grey scale too)."""
+        painter.setBrush(_HATCH)
+        for block, rect in visible:
+            if block.hatched:
+                painter.drawRoundedRect(rect, 4, 4)
+        painter.setFont(self._small)
+        for block, rect in visible:
+            if block.badge and rect.height() >= 12:
+                disc = QRectF(rect.right() - 17, rect.top() + 2, 15, min(15, rect.height() - 3))
+                painter.setPen(_NO_PEN)
+                painter.setBrush(_BADGE)
+                painter.drawRoundedRect(disc, 7, 7)
+                painter.setPen(_BADGE_TEXT_PEN)
+                painter.drawText(disc, Qt.AlignmentFlag.AlignCenter, block.badge)
+            if block.noted and rect.height() >= 12:
+                if self._note_sign is None:
+                    self._note_sign = svg_pixmap("notes", 14, _BADGE.name())
+                painter.drawPixmap(QPointF(rect.right() - 34, rect.top() + 2), self._note_sign)
+        painter.setPen(_NO_PEN)
 
     def _paint_now(self, painter: QPainter, columns: range, top: float) -> None:
         if self.now is None:
@@ -624,6 +667,10 @@ class WeekGrid(QAbstractScrollArea):
             return
         appointment = self.selected_appointment()
         what = appointment.client_name if appointment is not None else "free"
+        if appointment is not None and appointment.visit_status not in ("", "scheduled"):
+            what += f", {status_words(appointment.visit_status)}"
+        if appointment is not None and appointment.has_note:
+            what += ", note signed"
         self.setAccessibleDescription(
             f"{slot.provider_name}, {slot.starts_at:%A} {slot.starts_at.day} "
             f"{slot.starts_at:%B}, {slot.starts_at:%H:%M}: {what}"
@@ -699,7 +746,32 @@ class WeekGrid(QAbstractScrollArea):
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
             self.activate()
             return None
+        shift_f10 = key == Qt.Key.Key_F10 and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        if shift_f10 or key == Qt.Key.Key_Menu:
+            self.request_menu(None)
+            return None
         return super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            position = event.pos()  # viewport coordinates, as for the mouse events
+            column, minute = self.column_of(position.x()), self.minute_of(position.y())
+            if column is None or minute is None:
+                return
+            self.select(column, minute)
+            self.request_menu(event.globalPos())
+            return
+        self.request_menu(None)
+
+    def request_menu(self, at: QPoint | None) -> None:
+        """Ask for the selected appointment's status menu, at `at` or beside the selection."""
+        appointment = self.selected_appointment()
+        if appointment is None:
+            return
+        if at is None:
+            column, minute = self.selected
+            at = self.viewport().mapToGlobal(self.slot_point(column, minute))
+        self.menu_requested.emit(appointment, at)
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
@@ -728,11 +800,15 @@ class WeekGrid(QAbstractScrollArea):
             ]
             if appointment.appointment_type:
                 lines.append(appointment.appointment_type)
+            if appointment.visit_status:
+                lines.append(f"Status: {status_words(appointment.visit_status)}")
+            if appointment.has_note:
+                lines.append("Session note signed")
             lines.append(
                 f"{appointment.pos_code} {appointment.pos_name} · {appointment.provider_name}"
             )
             if not appointment.is_busy:
-                lines.append("Double-click for details, to move or to cancel.")
+                lines.append("Double-click for details; right-click (or Menu key) for status.")
             return "\n".join(lines)
         y_content = self._y_of_minutes(minute) + 0.01
         for start, end, label in self._contents.time_off[column]:

@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ...models import appointments_model
 from ...models.appointments_model import AppointmentsTableModel
-from ...services import scheduling
+from ...services import appointment_status, scheduling
 from ..calendar import BookingDialog
 from ..calendar import common as calendar_common
 from ..calendar.booking_dialog import booked_text
-from ..messages import explain
+from ..calendar.status_menu import StatusMenu
+from ..messages import InlineMessage, explain
 from ..widgets import EmptyState, ScreenHeader, button
+from .session_note import open_session_note
 from .tables import read_only_table, stretch_columns
 
 BOOK_HINT = "Book a session for this client with any provider (Calendar ▸ booking form)."
@@ -56,14 +58,29 @@ class AppointmentsTab(QWidget):
         )
         self.book_button = button("Boo&k appointment…")
         self.book_button.clicked.connect(self.book)
+        self.status_button = button("&Status…")
+        self.status_button.setToolTip(
+            "Record what became of the selected session (also: right-click, or the Menu key)."
+        )
+        self.status_button.clicked.connect(lambda: self.open_status_menu(None))
         self.providers: list = []
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
+        top.addWidget(self.status_button)
         top.addWidget(self.book_button)
 
         self.model = AppointmentsTableModel(host.zone, self)
         self.table = read_only_table("Appointments")
         self.table.setModel(self.model)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(
+            lambda point: self.open_status_menu(self.table.viewport().mapToGlobal(point))
+        )
+        self.table.selectionModel().currentRowChanged.connect(self._update_status_button)
+        self.counts = QLabel()
+        self.counts.setObjectName("muted")
+        self.counts.setAccessibleName("Missed sessions")
+        self.problem = InlineMessage("Problem with the appointment")
         stretch_columns(
             self.table,
             {
@@ -85,6 +102,8 @@ class AppointmentsTab(QWidget):
         layout.setContentsMargins(24, 16, 24, 20)
         layout.setSpacing(12)
         layout.addLayout(top)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.problem)
         layout.addWidget(self.stack, 1)
 
     def _decide_booking(self) -> None:
@@ -165,3 +184,87 @@ class AppointmentsTab(QWidget):
             return
         self.model.set_appointments(rows)
         self.stack.setCurrentWidget(self.table if rows else self.empty)
+        self._show_counts()
+        self._update_status_button()
+
+    def _show_counts(self) -> None:
+        try:
+            counts = appointment_status.attendance_counts(
+                self.host.ctx.uow(), self.host.principal, self.host.client_id
+            )
+        except Exception as error:
+            self.counts.setText(explain(error))
+            return
+        self.counts.setText(missed_text(counts))
+
+    def selected_appointment(self):
+        index = self.table.currentIndex()
+        return self.model.appointment(index.row()) if index.isValid() else None
+
+    def _update_status_button(self, *_args) -> None:
+        self.status_button.setEnabled(self.selected_appointment() is not None)
+
+    def status_menu(self, appointment) -> StatusMenu:
+        return StatusMenu(
+            self.host.ctx,
+            self.host.principal,
+            appointment,
+            self.providers,
+            self.host.zone,
+            self._status_done,
+            self,
+            write_note=self.write_note,
+        )
+
+    def write_note(self, appointment) -> None:
+        message, failed = open_session_note(
+            self.host.ctx,
+            self.host.principal,
+            appointment.id,
+            appointment.client_id,
+            appointment.client_name,
+            self.host.zone,
+            self,
+        )
+        if message:
+            self._status_done(message, failed)
+
+    def open_status_menu(self, at) -> None:
+        appointment = self.selected_appointment()
+        if appointment is None:
+            return
+        if at is None:
+            rect = self.table.visualRect(self.table.currentIndex())
+            at = self.table.viewport().mapToGlobal(rect.bottomLeft())
+        self.status_menu(appointment).exec(at)
+
+    def _status_done(self, message: str, failed: bool) -> None:
+        if failed:
+            self.problem.show_text(message)
+            return
+        self.problem.show_text("")
+        self.host.changed(message)
+
+
+def missed_text(counts: appointment_status.AttendanceCounts) -> str:
+    """ "No missed sessions" or "2 no-shows · 1 late cancel", for the profile."""
+    if not counts.no_shows and not counts.late_cancels:
+        return "No missed sessions."
+    parts = []
+    for number, word in ((counts.no_shows, "no-show"), (counts.late_cancels, "late cancel")):
+        parts.append(f"{number} {word}{'' if number == 1 else 's'}")
+    return "Missed sessions: " + " · ".join(parts) + "."
+
+
+def missed_sessions(ctx, principal, client_id: int) -> list[str]:
+    """ "2 no-shows", "1 late cancel" for the profile's header; nothing when none were missed
+    or the counts cannot be read."""
+    try:
+        counts = appointment_status.attendance_counts(ctx.uow(), principal, client_id)
+    except Exception:  # the header is read anyway; the Appointments tab says why
+        return []
+    parts = []
+    for number, word in ((counts.no_shows, "no-show"), (counts.late_cancels, "late cancel")):
+        if number:
+            parts.append(f"{number} {word}{'' if number == 1 else 's'}")
+    return parts

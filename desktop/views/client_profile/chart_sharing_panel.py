@@ -8,10 +8,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...services import sharing
 from ...services.access_report import ChartSharingSection, ShareRow
+from ...services.policy import may_read_audit, may_restrict_clients, may_set_supervision
 from ..messages import confirm, refusal_text, show_error
+from ..supervision_dialog import SupervisionDialog
 from ..widgets import button
+from .disclosures_dialog import DisclosuresDialog
 from .facts import may_change_lists
 from .manage_access_dialog import AddToProviderListDialog, ManageAccessDialog
+from .restriction_dialog import RestrictionDialog
 from .share_review_dialog import ShareReviewDialog
 from .sharing_section import SharingSection
 from .transfer_dialog import TransferDialog
@@ -49,6 +53,12 @@ class ChartSharingPanel(QWidget):
         self.transfer_button = button("&Transfer…")
         self.manage_button = button("&Manage access…")
         self.who_button = button("&Who can see this chart")
+        self.disclosures_button = button("&Disclosures…", "Accounting of disclosures")
+        # R16, R17: shown only to those who may use them.
+        self.supervision_button = button("Super&vision…")
+        self.restrict_button = button("Re&strict…")
+        self.supervision_button.setVisible(bool(may_set_supervision(host.principal)))
+        self.restrict_button.setVisible(bool(may_restrict_clients(host.principal)))
         actions = QHBoxLayout()
         actions.setSpacing(8)
         for control in (
@@ -56,6 +66,9 @@ class ChartSharingPanel(QWidget):
             self.transfer_button,
             self.manage_button,
             self.who_button,
+            self.disclosures_button,
+            self.supervision_button,
+            self.restrict_button,
         ):
             actions.addWidget(control)
         actions.addStretch(1)
@@ -76,6 +89,16 @@ class ChartSharingPanel(QWidget):
         self.transfer_button.clicked.connect(self.open_transfer)
         self.manage_button.clicked.connect(self.open_manage_access)
         self.who_button.clicked.connect(self.open_who_can_see)
+        self.disclosures_button.clicked.connect(self.open_disclosures)
+        accounting = may_read_audit(host.principal)
+        self.disclosures_button.setEnabled(bool(accounting))
+        self.disclosures_button.setToolTip(
+            "Every share, transfer, emergency access and export of this client's records"
+            if accounting
+            else refusal_text(accounting)
+        )
+        self.supervision_button.clicked.connect(self.open_supervision)
+        self.restrict_button.clicked.connect(self.open_restriction)
 
     # -- showing -------------------------------------------------------------------------------
 
@@ -117,6 +140,55 @@ class ChartSharingPanel(QWidget):
                 refusal_text(sections[0].can_share) if sections else NO_CHART_TO_TRANSFER
             )
         self.who_button.setEnabled(profile is not None)
+        self.restrict_button.setEnabled(profile is not None)
+        provider = self._supervisee()
+        self.supervision_button.setEnabled(provider is not None)
+        self.supervision_button.setToolTip(
+            f"Who supervises {provider.provider_name}'s work with this client"
+            if provider
+            else "No provider has this client on their list."
+        )
+
+    def _supervisee(self):
+        """The client's treating provider (else the first on whose list they are)."""
+        profile = self.host.profile
+        if profile is None or not profile.providers:
+            return None
+        treating = [p for p in profile.providers if p.is_treating]
+        return (treating or list(profile.providers))[0]
+
+    def open_supervision(self) -> SupervisionDialog | None:
+        provider = self._supervisee()
+        if provider is None:
+            return None
+        try:
+            dialog = SupervisionDialog(
+                self.host.ctx,
+                self.host.principal,
+                provider.provider_id,
+                provider.provider_name,
+                self,
+                client_id=self.host.client_id,
+                client_name=self.host.profile.full_name,
+            )
+        except Exception as error:
+            show_error(self, error, "Cannot change supervision")
+            return None
+        self._open(dialog, lambda d: self.host.changed(d.done_text))
+        return dialog
+
+    def open_restriction(self) -> RestrictionDialog | None:
+        if self.host.profile is None:
+            return None
+        try:
+            dialog = RestrictionDialog(self.host, self)
+        except Exception as error:
+            show_error(self, error, "Cannot restrict")
+            return None
+        # A lift happens before OK or Cancel: the window is refreshed whichever closes it.
+        self._open(dialog, None)
+        dialog.finished.connect(lambda _r: self.host.changed(dialog.done_text or None))
+        return dialog
 
     # -- dialogs -------------------------------------------------------------------------------
 
@@ -198,6 +270,14 @@ class ChartSharingPanel(QWidget):
             show_error(self, error, "Cannot manage access")
             return None
         self._open(dialog, lambda d: self.host.changed(d.done_text))
+        return dialog
+
+    def open_disclosures(self) -> DisclosuresDialog | None:
+        """The accounting of disclosures (B7): Owner and Record Custodians."""
+        if self.host.profile is None or not may_read_audit(self.host.principal):
+            return None
+        dialog = DisclosuresDialog(self.host, self)
+        self._open(dialog, None)
         return dialog
 
     def open_who_can_see(self) -> WhoCanSeeDialog | None:

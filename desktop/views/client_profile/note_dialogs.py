@@ -23,6 +23,7 @@ from ..input_limits import limit_plain_text
 from ..messages import explain
 from ..widgets import Field, button
 from .look import PRIVATE_LABEL, PROGRESS_LABEL, day
+from .template_picker import TemplatePicker
 
 PRIVATE_HINT = (
     "Kept apart from the chart notes. Only you can read it, and a colleague only when you "
@@ -91,9 +92,13 @@ class NoteEditorDialog(FormDialog):
         self.body_edit = QPlainTextEdit(note.body if note else "")
         self.body_edit.setTabChangesFocus(True)
         self.body_edit.setMinimumHeight(220)
+        self.template = TemplatePicker(
+            host.ctx, host.principal, self.body_edit, self.message.show_text
+        )
         self.fields = {
             "session_date": Field("Session &date", self.session_date),
             "title": Field("&Title", self.title_edit),
+            "template": Field("Te&mplate", self.template),
             "body": Field("&Note", self.body_edit),
         }
         for field in self.fields.values():
@@ -107,6 +112,7 @@ class NoteEditorDialog(FormDialog):
             self.private_radio,
             self.session_date,
             self.title_edit,
+            self.template,
             self.body_edit,
             self.cancel_button,
             self.draft_button,

@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 from ...services import clients
 from ...services.clients import ClientDraft, ClientProfile, ProviderSetting
 from ...services.errors import Conflict, InvalidInput, ServiceError
+from ..calendar.common import run_modal
 from ..input_limits import limit_phone
 from ..messages import InlineMessage, explain, refusal_text
 from ..widgets import ElidedLabel, Field, button, divider, primary_button, show_problems
+from .diagnosis_picker import DiagnosisPickerDialog, codes_text
 from .facts import may_edit_profile
 from .linked_profiles_panel import LinkedProfilesPanel
 
@@ -131,12 +133,23 @@ class ProviderSettingsRow(QWidget):
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 5)
         grid.setColumnStretch(2, 2)
+        self.codes = QLabel(codes_text(setting.diagnosis_codes))
+        self.codes.setObjectName("hint")
+        self.codes.setWordWrap(True)
+        self.codes.setAccessibleName(f"Diagnosis codes by {setting.provider_name}")
+        self.codes_button = button(
+            "Diagnosis &codes…", f"Diagnosis codes by {setting.provider_name}"
+        )
+        codes_row = QHBoxLayout()
+        codes_row.addWidget(self.codes, 1)
+        codes_row.addWidget(self.codes_button)
         self.error = InlineMessage(f"{setting.provider_name}'s settings: problem")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.name)
         layout.addLayout(grid)
+        layout.addLayout(codes_row)
         layout.addWidget(self.error)
 
     def values(self) -> tuple[str, str | None, date | str | None]:
@@ -154,6 +167,8 @@ class ProviderSettingsRow(QWidget):
     def set_read_only(self, read_only: bool, why: str) -> None:
         self.status.setEnabled(not read_only)
         self.status.setToolTip(why if read_only else "")
+        self.codes_button.setEnabled(not read_only)
+        self.codes_button.setToolTip(why if read_only else "Choose ICD-10-CM codes")
         for edit in (self.diagnosis, self.start_date):
             edit.setReadOnly(read_only)
             edit.setToolTip(why if read_only else "")
@@ -282,6 +297,8 @@ class ProfileTab(QWidget):
             row.deleteLater()
         self.provider_rows = [ProviderSettingsRow(setting) for setting in profile.providers]
         for row in self.provider_rows:
+            row.codes_button.clicked.connect(lambda _c=False, r=row: self.open_codes(r.setting))
+        for row in self.provider_rows:
             self.providers_box.addWidget(row)
         self.no_providers.setVisible(not self.provider_rows)
         self.linked.load()
@@ -332,6 +349,17 @@ class ProfileTab(QWidget):
     def revert(self) -> None:
         self.notice.clear_text()
         self.load()
+
+    def open_codes(self, setting: ProviderSetting) -> DiagnosisPickerDialog:
+        """The diagnosis picker for one provider's codes; saved codes show at once."""
+        dialog = DiagnosisPickerDialog(self.host, setting, self)
+        if run_modal(dialog) and dialog.saved is not None:
+            count = len(dialog.saved)
+            self.host.changed(
+                f"{setting.provider_name}'s diagnosis codes were saved ({count} code"
+                f"{'' if count == 1 else 's'})."
+            )
+        return dialog
 
     def save(self) -> None:
         """Save the demographics, then each changed provider row; stop at the first problem."""

@@ -24,7 +24,7 @@ from ..widgets import button, divider, primary_button
 from .chart_sharing_panel import ChartSharingPanel
 from .facts import chart_of, chart_of_past_client, may_finish_note, may_write_own_chart
 from .note_dialogs import AddendumDialog, NoteEditorDialog
-from .note_reader import NoteReader
+from .note_reader import NoteReader, review_states_of
 from .tables import read_only_tree
 
 CHOOSE_NOTE = "Choose a note first."
@@ -170,7 +170,8 @@ class RecordsTab(QWidget):
         ctx, principal = self.host.ctx, self.host.principal
         try:
             records = charts.read_records(ctx.uow(), principal, self.host.client_id)
-            own_chart_only = self.host.profile is None
+            # No sharing panel for a past client's own chart, nor under emergency access (R18).
+            own_chart_only = self.host.profile is None or self.host.emergency_only
             sections = (
                 []
                 if own_chart_only
@@ -185,6 +186,7 @@ class RecordsTab(QWidget):
             self._update_actions()
             return
         self.records, self.sections = records, sections
+        self.reviews = review_states_of(ctx, principal, records)
         self.model.set_records(records, principal.staff_id, self.host.zone)
         for row, parent in self.model.spanned:
             self.tree.setFirstColumnSpanned(row, parent, True)
@@ -277,7 +279,8 @@ class RecordsTab(QWidget):
 
     def _selection_changed(self) -> None:
         note, chart = self.selected()
-        self.reader.show_note(note, chart, self.host.zone)
+        review = getattr(self, "reviews", {}).get(note.id) if note else None
+        self.reader.show_note(note, chart, self.host.zone, review=review)
         self._update_actions()
 
     def _update_actions(self) -> None:

@@ -14,6 +14,7 @@ from ...services.sharing import SharePreview, ShareView
 from ..form_dialog import FormDialog
 from ..messages import explain
 from ..widgets import Field
+from .purpose_field import purpose_field
 
 INCLUDE_PRIVATE = "Include private psychotherapy notes"
 PRIVATE_HINT = (
@@ -102,8 +103,10 @@ class ShareReviewDialog(FormDialog):
             hint="The share ends by itself at the start of that day, and the end is recorded.",
         )
         self.body.addWidget(self.until_field)
+        self.purpose_edit, self.purpose_field = purpose_field("Why the chart is shared")
+        self.body.addWidget(self.purpose_field)
 
-        order = [self.private_check, self.until_check, self.until_edit]
+        order = [self.private_check, self.until_check, self.until_edit, self.purpose_edit]
         order += [self.cancel_button, self.ok_button]
         for first, second in zip(order, order[1:], strict=False):
             self.setTabOrder(first, second)
@@ -180,6 +183,7 @@ class ShareReviewDialog(FormDialog):
                 self.colleague_id,
                 include_private=self.private_check.isChecked(),
                 until=until,
+                purpose=self.purpose_edit.text(),
             )
         )
         if share is not None:

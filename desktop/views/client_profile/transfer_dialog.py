@@ -12,6 +12,7 @@ from ..form_dialog import FormDialog
 from ..messages import explain
 from ..widgets import ElidedLabel, Field
 from .colleague_chooser import ColleagueChooser
+from .purpose_field import purpose_field
 
 CHOOSE_COLLEAGUE = "Choose the colleague who takes the client over (type a name or login email)."
 
@@ -71,8 +72,10 @@ class TransferDialog(FormDialog):
         self.summary_label.setAccessibleName("What will happen")
         self.body.addWidget(what)
         self.body.addWidget(self.summary_label)
+        self.purpose_edit, self.purpose_field = purpose_field("Why the client is transferred")
+        self.body.addWidget(self.purpose_field)
 
-        order = [self.from_combo, self.colleague, self.private_check]
+        order = [self.from_combo, self.colleague, self.private_check, self.purpose_edit]
         order += [self.cancel_button, self.ok_button]
         for first, second in zip(order, order[1:], strict=False):
             self.setTabOrder(first, second)
@@ -143,6 +146,7 @@ class TransferDialog(FormDialog):
                 source.provider.staff_id,
                 colleague.id,
                 include_private=self.private_check.isChecked(),
+                purpose=self.purpose_edit.text(),
             )
         )
         if summary is not None:

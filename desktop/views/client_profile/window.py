@@ -5,26 +5,29 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from ... import APP_NAME
 from ...app import AppContext
-from ...services import clients, own_charts, practice
+from ...services import clients, emergency, own_charts, practice
 from ...services.clients import ClientProfile
+from ...services.emergency import EmergencyAccessView
 from ...services.errors import PermissionRefused
 from ...services.own_charts import PastClient
+from ...services.policy import may_see_client
 from ...services.principal import Principal
 from ..messages import explain
 from ..unsaved import DISCARD, KEEP_EDITING, ask_save_discard
 from ..widgets import ElidedLabel, EmptyState
 from ..window_places import WindowPlace
-from .appointments_tab import AppointmentsTab
-from .banner import SuccessBanner
+from .appointments_tab import AppointmentsTab, missed_sessions
+from .banner import EmergencyBanner, SuccessBanner
 from .billing_tab import BillingTab
 from .docs_tab import DocsTab
-from .look import PROFILE_STYLE, day
+from .facts import is_principal_linked
+from .look import PROFILE_STYLE, day, moment
 from .profile_tab import ProfileTab
 from .records_tab import RecordsTab
 
@@ -37,6 +40,10 @@ TABS = (
     ("billing", "&Billing"),
 )
 DEFAULT_SIZE = (1120, 780)
+#: how often the emergency banner's time left is brought up to date, in milliseconds.
+EMERGENCY_TICK_MS = 15_000
+#: the tabs an emergency access does not open (R18 opens the profile and the charts).
+NOT_IN_EMERGENCY = ("appointments", "billing")
 
 
 def practice_zone(ctx: AppContext) -> ZoneInfo:
@@ -92,6 +99,15 @@ class ClientProfileWindow(QMainWindow):
         self.facts_label.setObjectName("clientFacts")
         self.facts_label.setAccessibleName("About the client")
         self.banner = SuccessBanner()
+        #: the principal's emergency access to this client open now, if any (R18).
+        self.emergency: EmergencyAccessView | None = None
+        #: the profile is open through emergency access alone (R18): read-only, no sharing.
+        self.emergency_only = False
+        self.emergency_banner = EmergencyBanner()
+        self.emergency_banner.end_requested.connect(self.end_emergency)
+        self.emergency_timer = QTimer(self)
+        self.emergency_timer.setInterval(EMERGENCY_TICK_MS)
+        self.emergency_timer.timeout.connect(self.tick_emergency)
         header = QWidget()
         header.setObjectName("profileHeader")
         header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -133,6 +149,7 @@ class ClientProfileWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.emergency_banner)
         layout.addWidget(header)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -145,6 +162,7 @@ class ClientProfileWindow(QMainWindow):
 
     def reload(self) -> bool:
         """Read the profile again; every tab reloads when next shown (the current one now)."""
+        self._load_emergency()
         try:
             profile = clients.get_client(self.ctx.uow(), self.principal, self.client_id)
         except PermissionRefused as refusal:
@@ -153,8 +171,12 @@ class ClientProfileWindow(QMainWindow):
             self._show_unavailable(explain(error))
             return False
         self.profile, self.past = profile, None
-        for index in range(self.tabs.count()):
-            self.tabs.setTabVisible(index, True)
+        # Under emergency access alone, the profile and the charts open; nothing else (R18).
+        only_emergency = self.emergency is not None and not self._sees_profile(profile)
+        self.emergency_only = only_emergency
+        for key, page in self.pages.items():
+            shown = not (only_emergency and key in NOT_IN_EMERGENCY)
+            self.tabs.setTabVisible(self.tabs.indexOf(page), shown)
         self.stack.setCurrentWidget(self.tabs)
         self.setWindowTitle(f"{profile.full_name} — {APP_NAME}")
         self.name_label.setText(profile.full_name)
@@ -178,7 +200,10 @@ class ClientProfileWindow(QMainWindow):
         self.setWindowTitle(f"{past.full_name} — {APP_NAME}")
         self.name_label.setText(past.full_name)
         self.facts_label.setText(
-            "No longer on your list · You read your own chart and finish your drafts; "
+            "You supervise a provider of this client · You read their charts (not private "
+            "notes); the profile, appointments and documents are closed to you"
+            if past.supervising
+            else "No longer on your list · You read your own chart and finish your drafts; "
             "the profile, appointments and documents are closed to you"
         )
         for index in range(self.tabs.count()):
@@ -186,6 +211,57 @@ class ClientProfileWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.records_tab)
         self.records_tab.load()
         return True
+
+    # -- emergency access (R18) ----------------------------------------------------------------
+
+    def _sees_profile(self, profile: ClientProfile) -> bool:
+        linked = is_principal_linked(self.principal, profile)
+        return bool(may_see_client(self.principal, principal_linked=linked))
+
+    def _load_emergency(self) -> None:
+        try:
+            access = emergency.current_emergency_access(
+                self.ctx.uow(), self.principal, self.client_id
+            )
+        except Exception:  # the banner is not worth failing the window for: it only informs
+            access = None
+        self.emergency = access
+        self.tick_emergency()
+
+    def tick_emergency(self) -> None:
+        """Bring the red banner's time left up to date; when the access has run out, close the
+        records again (the profile then says it is not open)."""
+        access = self.emergency
+        if access is None:
+            self.emergency_banner.clear()
+            self.emergency_timer.stop()
+            return
+        now = self.ctx.clock.now()
+        if not access.is_open(now):
+            self.emergency = None
+            self.emergency_banner.clear()
+            self.emergency_timer.stop()
+            self.reload()
+            return
+        self.emergency_banner.show_access(
+            access.reason, access.time_left(now), moment(access.expires_at, self.zone)[-5:]
+        )
+        if not self.emergency_timer.isActive():
+            self.emergency_timer.start()
+
+    def end_emergency(self) -> None:
+        """End the emergency access now (the person's own choice); the records close."""
+        if self.emergency is None:
+            return
+        try:
+            emergency.end_emergency_access(self.ctx.uow(), self.principal, self.emergency.id)
+        except Exception as error:
+            self.banner.show_message(explain(error))
+            return
+        self.emergency = None
+        self.banner.show_message("Emergency access has ended.")
+        self.reload()
+        self.client_changed.emit(self.client_id)
 
     def refresh_profile(self) -> None:
         """Read the profile again for the header and the Profile tab only (after a change made
@@ -213,6 +289,7 @@ class ClientProfileWindow(QMainWindow):
             for p in profile.providers
         ]
         parts.append("Providers: " + (", ".join(names) if names else "none yet"))
+        parts += missed_sessions(self.ctx, self.principal, profile.id)
         return " · ".join(parts)
 
     def _show_unavailable(self, reason: str) -> None:

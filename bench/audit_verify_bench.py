@@ -1,0 +1,264 @@
+"""`audit verify` over a large trail against a plain loop over the same rows.
+
+Run:  .venv/bin/python -m bench.audit_verify_bench [--entries 100000 1000000] [--rounds 2]
+
+For each size, an encrypted trail of that many entries, with a checkpoint signed every 500
+entries as the app makes them, is generated once into a cache folder (with the key made for it)
+and reused. Then, taking turns, each in a new process so its peak memory is its own:
+
+- verify: the app's `verify_chain` as `clinicdesk audit verify` runs it (streaming, every
+  signed checkpoint checked);
+- plain loop: the rows read with the database driver alone (sqlcipher3, one SELECT in seq
+  order) and the same hashes recomputed and compared, nothing else.
+
+Printed per size: the best wall and CPU time of each (on a shared machine CPU time is the fair
+comparison) and its peak RSS (the process's maximum resident set, read from /proc, imports
+included). The last two lines: verify's peak memory at the largest size against the smallest,
+and the ratio verify / plain loop at each size. Targets: within 1.3x of the plain loop; memory
+that does not grow with the trail. Not a test: it only prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+TARGET_RATIO = 1.3
+START = datetime(2020, 1, 6, 8, 0, tzinfo=UTC)
+ACTIONS = ("chart.read", "chart.note_created", "share.started", "session.sign_in", "client.updated")
+
+
+def trail_file(entries: int) -> tuple[Path, bytes, str]:
+    """The cached trail of this size: (file, its database key, the audit public key)."""
+    from desktop.db.migrate import head_revision
+
+    folder = Path(tempfile.gettempdir()) / "clinicdesk-bench"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"audit-{entries}-schema-{head_revision()}.sqlite"
+    keys = path.with_suffix(".keys.json")
+    if not path.exists() or not keys.exists():
+        started = time.perf_counter()
+        print(f"Generating {entries:,} audit entries into {path} …", flush=True)
+        path.unlink(missing_ok=True)
+        database_key, public = build_trail(path, entries)
+        keys.write_text(json.dumps({"database": database_key.hex(), "audit": public}))
+        keys.chmod(0o600)
+        print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
+    saved = json.loads(keys.read_text())
+    return path, bytes.fromhex(saved["database"]), saved["audit"]
+
+
+def build_trail(path: Path, entries: int) -> tuple[bytes, str]:
+    """A migrated encrypted file holding `entries` chained entries and their checkpoints."""
+    from desktop.db.engine import create_database_engine, sqlite_url
+    from desktop.db.migrate import upgrade
+    from desktop.services.audit_chain import GENESIS_HASH, canonical, chain_hash
+    from desktop.services.audit_key import new_key
+    from desktop.services.checkpoints import CHECKPOINT_EVERY, checkpoint_message
+
+    database_key = secrets.token_bytes(32)
+    engine = create_database_engine(sqlite_url(path), key=database_key)
+    upgrade(engine)
+    audit_key = new_key()
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        # Building only: the unique index of hashes takes random inserts, so a page cache that
+        # holds it, and the two other indexes made once at the end.
+        cursor.execute("PRAGMA cache_size = -1048576")
+        cursor.execute("PRAGMA synchronous = OFF")
+        cursor.execute("DROP INDEX ix_audit_events_client")
+        cursor.execute("DROP INDEX ix_audit_events_occurred")
+        prev = GENESIS_HASH
+        rows, points = [], []
+        for seq in range(1, entries + 1):
+            moment = START + timedelta(seconds=seq * 7, microseconds=(seq * 3917) % 1_000_000)
+            stored = moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+            action = ACTIONS[seq % len(ACTIONS)]
+            label = f"provider{seq % 40}@clinic.example"
+            subject = f"chart:{seq % 5000}"
+            details = canonical({"provider": seq % 40, "reason": "session", "n": seq % 7})
+            station = f"room-{seq % 12}"
+            digest = chain_hash(
+                seq, moment.isoformat(), None, label, action, None, subject, details, station, prev
+            )
+            rows.append((seq, stored, label, action, subject, details, station, prev, digest))
+            prev = digest
+            if seq % CHECKPOINT_EVERY == 0:
+                signed_at = moment.isoformat()
+                message = checkpoint_message(seq, digest, signed_at, audit_key.key_id)
+                points.append(
+                    (seq, digest, stored, audit_key.key_id, audit_key.sign(message), "server")
+                )
+            if len(rows) == 50_000 or seq == entries:
+                cursor.executemany(
+                    "INSERT INTO audit_events (seq, occurred_at, actor_id, actor_label, action,"
+                    " client_id, subject, details, workstation, prev_hash, hash)"
+                    " VALUES (?, ?, NULL, ?, ?, NULL, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+                cursor.executemany(
+                    "INSERT INTO audit_checkpoints (seq, head_hash, signed_at, key_id, signature,"
+                    " workstation) VALUES (?, ?, ?, ?, ?, ?)",
+                    points,
+                )
+                rows, points = [], []
+        cursor.execute("UPDATE audit_head SET last_seq = ?, last_hash = ?", (entries, prev))
+        cursor.execute(
+            "CREATE INDEX ix_audit_events_client ON audit_events (client_id, occurred_at)"
+        )
+        cursor.execute("CREATE INDEX ix_audit_events_occurred ON audit_events (occurred_at)")
+        raw.commit()
+    finally:
+        raw.close()
+        engine.dispose()
+    return database_key, audit_key.public_hex
+
+
+# -- the two contenders, each run in a process of its own -------------------------------------
+
+
+def run_verify(path: Path, database_key: bytes, public: str) -> dict:
+    from desktop.db.engine import create_database_engine, sqlite_url
+    from desktop.db.uow import UnitOfWork
+    from desktop.services.audit import verify_chain
+
+    engine = create_database_engine(sqlite_url(path), key=database_key)
+    started, cpu = time.perf_counter(), time.process_time()
+    result = verify_chain(UnitOfWork(engine), public_keys=[public])
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    engine.dispose()
+    assert result.ok and result.signatures_checked, result
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "entries": result.checked,
+        "checkpoints": result.checkpoints,
+    }
+
+
+def run_plain(path: Path, database_key: bytes, public: str) -> dict:
+    from desktop.db.encryption import connect_encrypted
+    from desktop.services.audit_chain import GENESIS_HASH, chain_hash
+
+    connection = connect_encrypted(path, database_key)
+    started, cpu = time.perf_counter(), time.process_time()
+    prev, seq = GENESIS_HASH, 0
+    cursor = connection.execute(
+        "SELECT seq, occurred_at, actor_id, actor_label, action, client_id, subject, details,"
+        " workstation, prev_hash, hash FROM audit_events ORDER BY seq"
+    )
+    for row in cursor:
+        seq += 1
+        stored = row[1]
+        fraction = stored[20:26]
+        iso = (
+            f"{stored[:10]}T{stored[11:19]}.{fraction}+00:00"
+            if fraction and fraction != "000000"
+            else f"{stored[:10]}T{stored[11:19]}+00:00"
+        )
+        if row[0] != seq or row[9] != prev or row[10] != chain_hash(seq, iso, *row[2:10]):
+            raise AssertionError(f"entry {seq} does not verify")
+        prev = row[10]
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    connection.close()
+    return {"seconds": seconds, "cpu": cpu, "entries": seq, "checkpoints": 0}
+
+
+CONTENDERS = {"verify": run_verify, "plain loop": run_plain}
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident set since it started (VmHWM; Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure(name: str, path: Path, database_key: bytes, public: str) -> tuple[dict, float]:
+    """Run one contender in a new process: (its figures, its peak RSS in MiB)."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "bench.audit_verify_bench", "--child", name, str(path)],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "BENCH_KEYS": json.dumps([database_key.hex(), public])},
+    )
+    output, _ = child.communicate()
+    if child.returncode != 0:
+        raise SystemExit(f"{name} failed (exit {child.returncode})")
+    figures = json.loads(output)
+    return figures, figures["peak_mib"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--child", nargs=2, metavar=("CONTENDER", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        database_hex, public = json.loads(os.environ["BENCH_KEYS"])
+        figures = CONTENDERS[args.child[0]](
+            Path(args.child[1]), bytes.fromhex(database_hex), public
+        )
+        figures["peak_mib"] = peak_rss_mib()
+        print(json.dumps(figures))
+        return
+
+    summary: list[tuple[int, float, float]] = []
+    peaks: dict[int, float] = {}
+    for entries in args.entries:
+        path, database_key, public = trail_file(entries)
+        best: dict[str, float] = {}
+        best_cpu: dict[str, float] = {}
+        rss: dict[str, float] = {}
+        print(f"\n{entries:,} entries, {args.rounds} rounds taking turns:", flush=True)
+        for _ in range(args.rounds):
+            for name in CONTENDERS:
+                figures, peak = measure(name, path, database_key, public)
+                best[name] = min(best.get(name, float("inf")), figures["seconds"])
+                best_cpu[name] = min(best_cpu.get(name, float("inf")), figures["cpu"])
+                rss[name] = max(rss.get(name, 0.0), peak)
+                extra = f", {figures['checkpoints']} checkpoints" if figures["checkpoints"] else ""
+                print(
+                    f"  {name:<10} {figures['seconds']:7.2f} s wall {figures['cpu']:7.2f} s CPU"
+                    f"  peak RSS {peak:6.1f} MiB  ({figures['entries']:,} entries{extra})",
+                    flush=True,
+                )
+        peaks[entries] = rss["verify"]
+        print(
+            f"  best: verify {best['verify']:.2f} s wall, {best_cpu['verify']:.2f} s CPU "
+            f"({entries / best_cpu['verify']:,.0f} entries per CPU second); plain loop "
+            f"{best['plain loop']:.2f} s wall, {best_cpu['plain loop']:.2f} s CPU; peak RSS "
+            f"verify {rss['verify']:.1f} MiB, plain loop {rss['plain loop']:.1f} MiB"
+        )
+        summary.append(
+            (
+                entries,
+                best["verify"] / best["plain loop"],
+                best_cpu["verify"] / best_cpu["plain loop"],
+            )
+        )
+    smallest, largest = min(peaks), max(peaks)
+    met = all(cpu <= TARGET_RATIO for _, _, cpu in summary)
+    ratios = "; ".join(f"{n:,}: {wall:.2f}x wall, {cpu:.2f}x CPU" for n, wall, cpu in summary)
+    print(
+        f"\nverify's peak RSS {peaks[smallest]:.1f} MiB at {smallest:,} entries and "
+        f"{peaks[largest]:.1f} MiB at {largest:,} ({peaks[largest] - peaks[smallest]:+.1f} MiB)"
+    )
+    print(
+        f"verify / plain loop: {ratios} (target ≤ {TARGET_RATIO}x in CPU time: "
+        f"{'met' if met else 'NOT met'})"
+    )
+
+
+if __name__ == "__main__":
+    main()

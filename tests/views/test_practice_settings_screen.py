@@ -1,0 +1,79 @@
+"""R19 on screen: the Owner's Practice Settings (name, time zone, idle time, second factor),
+every problem at once; others see the menu entry disabled with the reason; the new idle time
+applies to the open session at once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from desktop.services import practice_settings
+from desktop.services.practice_settings import PracticeSettings
+from desktop.services.principal import Role
+from desktop.views.practice_settings_dialog import PracticeSettingsDialog
+from desktop.views.session import SessionController, build_main_window
+
+from .conftest import OWNER_EMAIL, OWNER_PASSWORD, PRACTICE_NAME, PRACTICE_ZONE
+from .test_session import sign_in
+
+
+def test_the_owner_changes_the_idle_time_and_second_factor(qtbot, ctx, owner):
+    window = build_main_window(ctx, owner)
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.open_practice_settings()
+    qtbot.waitExposed(dialog)
+    assert dialog.name_edit.text() == PRACTICE_NAME
+    assert dialog.zone_combo.currentText() == PRACTICE_ZONE
+    assert dialog.idle_spin.value() == 15
+    assert not dialog.emergency_section.isVisible()  # until emergency access adds its fields
+
+    dialog.name_edit.setText("  ")
+    dialog.zone_combo.setCurrentText("Nowhere/At all")
+    dialog.ok_button.click()
+    assert dialog.fields["name"].error.text() and dialog.fields["time_zone"].error.text()
+    assert practice_settings.read_settings(ctx.uow()).name == PRACTICE_NAME
+
+    dialog.name_edit.setText("Riverside Counselling")
+    dialog.zone_combo.setCurrentText(PRACTICE_ZONE)
+    dialog.idle_spin.setValue(5)
+    dialog.second_factor_combo.setCurrentIndex(2)
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    assert practice_settings.read_settings(ctx.uow()) == PracticeSettings(
+        "Riverside Counselling", PRACTICE_ZONE, 5, "everyone"
+    )
+    assert window.practice_label.text() == "Riverside Counselling"
+
+
+def test_only_the_owner_may_open_it(qtbot, ctx, owner, add_member):
+    _member, manager = add_member("Mo Reyes", Role.MANAGER)
+    window = build_main_window(ctx, manager)
+    qtbot.addWidget(window)
+    assert not window.settings_action.isEnabled()
+    assert "Only the Owner" in window.settings_action.toolTip()
+    assert "(R" not in window.settings_action.toolTip()
+
+
+@pytest.fixture
+def controller(qtbot, ctx):
+    session = SessionController(ctx)
+    yield session
+    if session.lock is not None:
+        session.lock.stop()
+    for widget in (session.main_window, session.dialog):
+        if widget is not None:
+            widget.close()
+
+
+def test_a_shorter_idle_time_applies_at_once(qtbot, ctx, owner, controller):
+    controller.start()
+    main = sign_in(qtbot, controller, OWNER_EMAIL, OWNER_PASSWORD)
+    dialog = main.open_practice_settings()
+    assert isinstance(dialog, PracticeSettingsDialog)
+    dialog.idle_spin.setValue(2)
+    dialog.ok_button.click()
+    ctx.clock.advance(timedelta(minutes=2))
+    controller.lock.watch.check()
+    assert controller.lock.locked

@@ -1,0 +1,83 @@
+"""While a workstation runs, a share past its end date is recorded as ended within a minute,
+and at start-up (B2); a checkpoint of the audit trail is signed when due (B8)."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from desktop.db.tables import AuditEvent, ChartShare
+from desktop.services import audit, checkpoints, sharing
+from desktop.services.principal import Role
+from desktop.views import trail_keeper
+from desktop.views.session import build_main_window
+
+from .test_client_profile import new_client
+
+
+def _share_until(ctx, add_member, days: int):
+    _m, lee = add_member("Dr. Daniel Lee", Role.PROVIDER, records_owner="provider")
+    _m, rosa = add_member("Dr. Rosa Lindqvist", Role.PROVIDER, records_owner="provider")
+    client_id = new_client(ctx, lee)
+    until = ctx.clock.now() + timedelta(days=days)
+    sharing.start_chart_share(ctx.uow(), lee, client_id, lee.staff_id, rosa.staff_id, until=until)
+    return lee, until
+
+
+def _ended(ctx) -> list[tuple]:
+    with ctx.uow() as uow:
+        return [
+            (share.ended_at, share.end_reason)
+            for share in uow.session.scalars(
+                select(ChartShare).where(ChartShare.ended_at.is_not(None))
+            )
+        ]
+
+
+def _end_entries(ctx) -> int:
+    with ctx.uow() as uow:
+        rows = uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == audit.Action.SHARE_ENDED)
+        )
+        return len(rows.all())
+
+
+def test_B2_a_share_is_recorded_as_ended_by_the_timer_while_the_window_is_open(
+    qtbot, ctx, owner, add_member, monkeypatch
+):
+    monkeypatch.setattr(trail_keeper, "INTERVAL_MS", 20)
+    lee, until = _share_until(ctx, add_member, days=3)
+    window = build_main_window(ctx, lee)
+    qtbot.addWidget(window)
+    qtbot.wait(60)  # the start-up check and a few ticks: nothing is due yet
+    assert _ended(ctx) == [] and _end_entries(ctx) == 0
+    ctx.clock.advance(timedelta(days=3, seconds=1))
+    qtbot.waitUntil(lambda: _ended(ctx) != [], timeout=2000)
+    assert _ended(ctx) == [(until, "expired")]  # ended as of its end date, not the tick's time
+    qtbot.wait(60)
+    assert _end_entries(ctx) == 1  # recorded once, however many ticks follow
+
+
+def test_B2_a_share_past_its_end_date_is_recorded_at_start_up(qtbot, ctx, owner, add_member):
+    lee, until = _share_until(ctx, add_member, days=1)
+    ctx.clock.advance(timedelta(days=2))
+    window = build_main_window(ctx, lee)  # the minute timer has not run yet
+    qtbot.addWidget(window)
+    assert window.trail_keeper.timer.interval() <= 60_000
+    qtbot.waitUntil(lambda: _ended(ctx) == [(until, "expired")], timeout=2000)
+
+
+def test_B8_the_window_signs_a_checkpoint_when_one_is_due(qtbot, ctx, owner, monkeypatch):
+    monkeypatch.setattr(trail_keeper, "INTERVAL_MS", 20)
+    window = build_main_window(ctx, owner)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: checkpoints.count_checkpoints(ctx.uow()) == 1, timeout=2000)
+    qtbot.wait(60)
+    assert checkpoints.count_checkpoints(ctx.uow()) == 1  # not due again: nothing new
+    ctx.clock.advance(checkpoints.CHECKPOINT_AGE)
+    audit.export_csv(ctx.uow(), owner, io.StringIO())
+    qtbot.waitUntil(lambda: checkpoints.count_checkpoints(ctx.uow()) == 2, timeout=2000)
+    key = window.trail_keeper.signing_key()
+    assert audit.verify_chain(ctx.uow(), public_keys=[key.public_hex]).signatures_checked
