@@ -1,6 +1,6 @@
 """Practice Settings (Owner, R19): the practice's name and time zone, the idle time after which
-every window locks, and who must sign in with a second factor. A section for emergency access
-is kept for its own settings."""
+every window locks, who must sign in with a second factor, and who may use emergency access
+and for how long (R18)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QGroupBox,
+    QHBoxLayout,
     QLineEdit,
     QSpinBox,
     QVBoxLayout,
@@ -24,6 +25,7 @@ from ..services.practice_settings import (
     PracticeSettings,
 )
 from ..services.principal import Principal
+from .emergency_settings_section import EmergencySettingsSection
 from .form_dialog import FormDialog
 from .messages import explain
 from .setup_dialog import time_zone_names
@@ -42,7 +44,7 @@ class PracticeSettingsDialog(FormDialog):
     """Shows the practice's settings and saves them for the Owner (others cannot open it)."""
 
     def __init__(self, ctx: AppContext, principal: Principal, parent: QWidget | None = None):
-        super().__init__("Practice Settings", "Save", parent, width=520)
+        super().__init__("Practice Settings", "Save", parent, width=980)
         self.ctx = ctx
         self.principal = principal
         self.saved: PracticeSettings | None = None
@@ -103,9 +105,22 @@ class PracticeSettingsDialog(FormDialog):
         #: added here with `add_emergency_fields`; the section shows once it holds something.
         self.emergency_section, self.emergency_layout = _section("Emergency access")
         self.emergency_section.hide()
-        self.body.addWidget(practice_box)
-        self.body.addWidget(sessions_box)
-        self.body.addWidget(self.emergency_section)
+        # Two columns, so that the whole form fits a 768-pixel-high screen.
+        columns = QHBoxLayout()
+        columns.setSpacing(16)
+        left = QVBoxLayout()
+        left.addWidget(practice_box)
+        left.addWidget(sessions_box)
+        left.addStretch(1)
+        columns.addLayout(left, 1)
+        columns.addWidget(self.emergency_section, 1, Qt.AlignmentFlag.AlignTop)
+        self.body.addLayout(columns)
+        # R18: who may use emergency access and for how long, saved with the rest.
+        self.emergency: EmergencySettingsSection | None = EmergencySettingsSection(ctx, principal)
+        if self.emergency.load():
+            self.add_emergency_fields(self.emergency)
+        else:
+            self.emergency = None
         self.name_edit.setFocus()
 
     def add_emergency_fields(self, widget: QWidget) -> None:
@@ -129,6 +144,8 @@ class PracticeSettingsDialog(FormDialog):
             show_problems(self.fields, problems)
             return
         show_problems(self.fields, [])
+        if self.emergency is not None and not self.emergency.save():
+            return  # the section says what is wrong; nothing of the practice was changed yet
         try:
             self.saved = practice_settings.update_settings(self.ctx.uow(), self.principal, wanted)
         except Exception as error:

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from desktop.services import practice_settings
+from desktop.services import emergency_settings, practice_settings
 from desktop.services.practice_settings import PracticeSettings
 from desktop.services.principal import Role
 from desktop.views.practice_settings_dialog import PracticeSettingsDialog
@@ -27,7 +27,7 @@ def test_the_owner_changes_the_idle_time_and_second_factor(qtbot, ctx, owner):
     assert dialog.name_edit.text() == PRACTICE_NAME
     assert dialog.zone_combo.currentText() == PRACTICE_ZONE
     assert dialog.idle_spin.value() == 15
-    assert not dialog.emergency_section.isVisible()  # until emergency access adds its fields
+    assert dialog.emergency_section.isVisible()  # R18: who may use emergency access
 
     dialog.name_edit.setText("  ")
     dialog.zone_combo.setCurrentText("Nowhere/At all")
@@ -45,6 +45,23 @@ def test_the_owner_changes_the_idle_time_and_second_factor(qtbot, ctx, owner):
         "Riverside Counselling", PRACTICE_ZONE, 5, "everyone"
     )
     assert window.practice_label.text() == "Riverside Counselling"
+
+
+def test_emergency_access_settings_are_saved_with_the_practice_settings(qtbot, ctx, owner):
+    """R18: the Owner names the roles that may use emergency access and how long it lasts."""
+    window = build_main_window(ctx, owner)
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.open_practice_settings()
+    qtbot.waitExposed(dialog)
+    section = dialog.emergency
+    assert section is not None and section.minutes.value() == 60
+    section.role_boxes[Role.MANAGER].setChecked(True)
+    section.minutes.setValue(30)
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+    rules = emergency_settings.emergency_rules(ctx.uow(), owner)
+    assert Role.MANAGER in rules.allowed_roles and rules.duration_minutes == 30
 
 
 def test_only_the_owner_may_open_it(qtbot, ctx, owner, add_member):
