@@ -10,6 +10,7 @@ from ..db.uow import UnitOfWork
 from . import audit, second_factor, server_logins
 from .boundary import checked
 from .errors import InvalidInput, NotFound
+from .own_password import password_hash_of
 from .passwords import Passwords, password_problem
 from .policy.session_rules import may_reset_password
 from .principal import Principal, Role
@@ -51,10 +52,10 @@ def change_own_password(
         staff = uow.session.get(Staff, principal.staff_id)
         if staff is None or not staff.active:
             raise NotFound("Your account cannot be found; sign in again.")
-        matches, _rehash = passwords.verify(staff.password_hash, old_password)
+        matches, _rehash = passwords.verify(password_hash_of(uow, staff), old_password)
         if not matches:
             raise InvalidInput("Your current password is not right.", field="old_password")
-        if passwords.verify(staff.password_hash, new_password)[0]:
+        if passwords.verify(password_hash_of(uow, staff), new_password)[0]:
             raise InvalidInput(
                 "The new password must be different from the current one.", field="new_password"
             )

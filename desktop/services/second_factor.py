@@ -26,6 +26,7 @@ from . import audit
 from .auth import LOCKOUT, MAX_FAILED_SIGN_INS
 from .boundary import checked
 from .errors import CodeRefused, InvalidInput, NotFound
+from .own_password import password_hash_of
 from .passwords import Passwords
 from .policy.session_rules import may_reset_second_factor, second_factor_required
 from .principal import Principal
@@ -245,7 +246,7 @@ def enrol(
         staff = uow.session.get(Staff, principal.staff_id)
         if staff is None:
             raise NotFound("Your account cannot be found; sign in again.")
-        if not passwords.verify(staff.password_hash, password)[0]:
+        if not passwords.verify(password_hash_of(uow, staff), password)[0]:
             raise InvalidInput("That is not your password.", field="password")
         step = _matching_step(secret, typed, uow.now()) if typed.isdigit() else None
         if step is None:

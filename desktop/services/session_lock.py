@@ -10,6 +10,7 @@ from . import audit
 from .auth import LOCKOUT, MAX_FAILED_SIGN_INS
 from .boundary import checked
 from .errors import InvalidInput, SessionEnded, UnlockRefused
+from .own_password import password_hash_of
 from .passwords import Passwords
 from .principal import Principal
 from .second_factor import check_code_in_transaction
@@ -51,7 +52,7 @@ def unlock_session(
         staff = uow.session.get(Staff, principal.staff_id)
         if staff is None or not staff.active:
             raise SessionEnded("Your account is no longer active; Clinic Desk has signed you out.")
-        matches, _ = passwords.verify(staff.password_hash, password)
+        matches, _ = passwords.verify(password_hash_of(uow, staff), password)
         if not matches:
             staff.failed_sign_ins += 1
             ended = staff.failed_sign_ins >= MAX_FAILED_SIGN_INS

@@ -227,6 +227,12 @@ def supervision_functions(definer: str) -> list[str]:
              WHERE r.supervisor_id = app.current_staff_id() AND r.state = 'awaiting' $$""",
         # Notes from sessions: whether a session has its signed progress note, a fact the
         # calendar and Notes to write show to people who may not read the note itself (R3).
+        # The signed-in person's own password hash (argon2), for the checks that ask for their
+        # password again; nobody else's (B5: staff logins read no password_hash column).
+        f"""CREATE OR REPLACE FUNCTION app.my_password_hash() RETURNS text
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT s.password_hash FROM public.staff s
+             WHERE s.id = app.current_staff_id() $$""",
         f"""CREATE OR REPLACE FUNCTION app.session_note_signed(p_appointment_id integer)
             RETURNS boolean LANGUAGE sql STABLE {definer} AS $$
             SELECT (app.current_staff_id() IS NOT NULL OR app.is_administrator())
@@ -300,7 +306,7 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
         f" app.calendar_busy(timestamptz, timestamptz),"
         f" app.restricted_client_ids(), app.is_restricted(integer, integer),"
         f" app.my_supervisees(), app.supervises(integer, integer), app.notes_to_review(),"
-        f" app.session_note_signed(integer) TO {s}",
+        f" app.session_note_signed(integer), app.my_password_hash() TO {s}",
         f"GRANT EXECUTE ON FUNCTION app.current_staff_id(), app.has_role(text[]),"
         f' app.login_name(text), app.is_administrator() TO "{roles.logins}"',
         f'GRANT SELECT ON app.boundary_roles TO "{roles.logins}"',
