@@ -7,6 +7,7 @@ from sqlalchemy import func, literal, select
 from ..db.tables import Client, ClientRestriction, NoteReview, Staff, Supervision
 from ..db.uow import UnitOfWork
 from .errors import NotFound
+from .hidden_rows import refuse_if_hidden
 from .policy.record_rules import NOT_FOUND
 from .policy.scopes import supervised_clients
 from .policy.supervision_scopes import restricted_client, supervision_in_force
@@ -57,8 +58,12 @@ def awaiting_review_by(uow: UnitOfWork, viewer: Principal, note_id: int) -> bool
 def load_client_for(uow: UnitOfWork, viewer: Principal, client_id: int) -> Client:
     """The client, unless it does not exist for the viewer: gone, or restricted from them
     (R17, told in the same words, so nothing says the client exists)."""
+    if is_restricted(uow, client_id, viewer.staff_id):
+        raise NotFound(NOT_FOUND)
     client = uow.session.get(Client, client_id)
-    if client is None or is_restricted(uow, client_id, viewer.staff_id):
+    if client is None:
+        # On PostgreSQL a row the person may not read is hidden: say which rule hides it.
+        refuse_if_hidden(uow, "clients", client_id)
         raise NotFound(NOT_FOUND)
     return client
 
