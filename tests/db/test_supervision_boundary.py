@@ -103,6 +103,14 @@ def test_B10_only_the_supervisor_signs_the_note_awaiting_review(world: World) ->
                 (world.waiting_note,),
             )
             assert changed.rowcount == 0
+    # R16: while it waits, not even its author changes it (the supervisor returns it first).
+    with world.connect_as("own", autocommit=False) as conn:
+        for statement in (
+            "UPDATE chart_notes SET body = 'rewritten' WHERE id = %s",
+            "UPDATE chart_notes SET status = 'signed', signed_at = now() WHERE id = %s",
+        ):
+            assert conn.execute(statement, (world.waiting_note,)).rowcount == 0
+        conn.rollback()
     with world.connect_as("none", autocommit=False) as conn:
         changed = conn.execute(
             "UPDATE chart_notes SET status = 'signed', signed_at = now() WHERE id = %s",

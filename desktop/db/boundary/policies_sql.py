@@ -228,7 +228,9 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
             "chart_notes",
             "finish",
             "UPDATE",
-            f"(chart_notes.author_id = {ME} AND chart_notes.status = 'draft')",
+            # R16: and not while it awaits the supervisor's review.
+            f"(chart_notes.author_id = {ME} AND chart_notes.status = 'draft'"
+            " AND chart_notes.id NOT IN (SELECT app.my_notes_awaiting_review()))",
             f"(chart_notes.author_id = {ME})",
         ),
         ("documents", "read", "SELECT", _documents_read(), None),

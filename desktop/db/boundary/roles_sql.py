@@ -221,6 +221,12 @@ def supervision_functions(definer: str) -> list[str]:
                         SELECT 1 FROM public.supervisions o
                          WHERE o.supervisee_id = p_author AND o.client_id = p_client
                            AND o.ended_at IS NULL)))) $$""",
+        # R16: my notes waiting for my supervisor (a function: the reviews' own read policy
+        # looks at the notes, so the notes' policy may not look at the reviews directly).
+        f"""CREATE OR REPLACE FUNCTION app.my_notes_awaiting_review() RETURNS SETOF integer
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT r.note_id FROM public.note_reviews r
+             WHERE r.author_id = app.current_staff_id() AND r.state = 'awaiting' $$""",
         f"""CREATE OR REPLACE FUNCTION app.notes_to_review() RETURNS SETOF integer
             LANGUAGE sql STABLE {definer} AS $$
             SELECT r.note_id FROM public.note_reviews r
@@ -306,7 +312,8 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
         f" app.calendar_busy(timestamptz, timestamptz),"
         f" app.restricted_client_ids(), app.is_restricted(integer, integer),"
         f" app.my_supervisees(), app.supervises(integer, integer), app.notes_to_review(),"
-        f" app.session_note_signed(integer), app.my_password_hash() TO {s}",
+        f" app.session_note_signed(integer), app.my_password_hash(),"
+        f" app.my_notes_awaiting_review() TO {s}",
         f"GRANT EXECUTE ON FUNCTION app.current_staff_id(), app.has_role(text[]),"
         f' app.login_name(text), app.is_administrator() TO "{roles.logins}"',
         f'GRANT SELECT ON app.boundary_roles TO "{roles.logins}"',
