@@ -16,6 +16,7 @@ from .passwords import Passwords, password_problem
 from .policy import may_administer_staff, may_change_records_owner, may_grant_roles
 from .principal import Principal, Role, roles_label
 from .sharing import end_expired_shares
+from .supervision import end_supervisions_by_in_transaction
 from .validation import clean_email, clean_text
 
 RECORDS_OWNER_LABELS = {"group": "The group", "provider": "The provider"}
@@ -331,12 +332,13 @@ def deactivate_staff(
                 subject=f"share:{share_id}",
                 details={"from": from_id, "to": staff.id, "reason": "recipient_deactivated"},
             )
+        supervisions = end_supervisions_by_in_transaction(uow, principal, staff.id)
         audit.record(
             uow,
             principal,
             audit.Action.STAFF_DEACTIVATED,
             subject=f"staff:{staff.id}",
-            details={"shares_ended": len(ended)},
+            details={"shares_ended": len(ended), "supervisions_ended": supervisions},
         )
         server_logins.disable_login(uow, staff.id)
         uow.commit()

@@ -158,6 +158,23 @@ def set_supervision(
         return _views(uow, [started])[0] if started else None
 
 
+def end_supervisions_by_in_transaction(
+    uow: UnitOfWork, principal: Principal, supervisor_id: int
+) -> int:
+    """R16, R12: a supervisor who leaves (is deactivated) supervises nobody from then on: each of
+    their supervisions ends, audited, and the notes waiting for them follow the supervision now
+    in force, or go back to draft with a notice. Returns how many ended."""
+    now = uow.now()
+    rows = _open_rows(uow, supervisor_id=supervisor_id)
+    for row in rows:
+        row.ended_at, row.ended_by = now, principal.staff_id
+        _audit(uow, principal, SUPERVISION_ENDED, row)
+    uow.session.flush()
+    for supervisee_id in sorted({row.supervisee_id for row in rows}):
+        _follow_reviews(uow, principal, supervisee_id, None)
+    return len(rows)
+
+
 def _audit(uow: UnitOfWork, principal: Principal, action: str, row: Supervision) -> None:
     audit.record(
         uow,

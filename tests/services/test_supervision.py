@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop.db.tables import AuditEvent
-from desktop.services import charts, note_reviews, notifications, supervision
+from desktop.services import charts, note_reviews, notifications, staff, supervision
 from desktop.services.errors import InvalidInput, NotFound, PermissionRefused
 from desktop.services.principal import Role
 
@@ -199,6 +199,22 @@ def test_R16_changing_supervision_moves_notes_and_ending_it_returns_them_to_draf
     )
     assert signed.status == "signed"
     assert {"supervision.review_moved", "supervision.review_withdrawn"} <= set(actions(engine))
+
+
+def test_R16_a_deactivated_supervisor_supervises_nobody_and_their_waiting_notes_go_back(
+    uow, engine, owner, ana, sol, client_id
+):
+    supervision.set_supervision(uow(), owner, ana.staff_id, sol.staff_id, "cosign")
+    note = finish(uow, ana, client_id)
+    staff.deactivate_staff(uow(), owner, sol.staff_id)
+    assert supervision.supervisions_of(uow(), owner, ana.staff_id) == []
+    assert note_reviews.review_states(uow(), ana, [note.id])[note.id].state == "returned"
+    assert any("draft again" in n.message for n in notifications.notices_for(uow(), ana))
+    assert "supervision.ended" in actions(engine)
+    signed = charts.sign_note(
+        uow(), ana, note.id, charts.read_records(uow(), ana, client_id).charts[0].notes[0].version
+    )
+    assert signed.status == "signed"  # nobody supervises Ana now
 
 
 def test_R16_private_notes_never_go_for_review(uow, owner, ana, sol, client_id):
