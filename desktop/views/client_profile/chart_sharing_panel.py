@@ -66,12 +66,15 @@ class ChartSharingPanel(QWidget):
             self.transfer_button,
             self.manage_button,
             self.who_button,
-            self.disclosures_button,
-            self.supervision_button,
-            self.restrict_button,
         ):
             actions.addWidget(control)
         actions.addStretch(1)
+        # The record keepers' own actions on a second row, so the panel fits a narrow window.
+        keepers = QHBoxLayout()
+        keepers.setSpacing(8)
+        for control in (self.disclosures_button, self.supervision_button, self.restrict_button):
+            keepers.addWidget(control)
+        keepers.addStretch(1)
         self.empty = QLabel(NO_CHARTS)
         self.empty.setObjectName("emptyText")
         self.empty.setWordWrap(True)
@@ -83,6 +86,7 @@ class ChartSharingPanel(QWidget):
         layout.addWidget(title)
         layout.addWidget(intro)
         layout.addLayout(actions)
+        layout.addLayout(keepers)
         layout.addWidget(self.empty)
         layout.addLayout(self.sections_box)
         self.add_to_list_button.clicked.connect(self.open_add_to_list)
