@@ -42,6 +42,7 @@ class AuditFilters(QWidget):
         self.zone = ZoneInfo(time_zone)
         self.setAccessibleName("Audit filters")
         self.period = QCheckBox("Only these &days:")
+        self.period.setAccessibleName("Only these days")
         self.period.setToolTip("Show only the entries of these days (both included)")
         self.start = QDateEdit(_qdate(today - timedelta(days=30)))
         self.end = QDateEdit(_qdate(today))
@@ -92,6 +93,12 @@ class AuditFilters(QWidget):
         grid.addWidget(self.workstation, 1, 5)
         for column in (1, 3, 5):
             grid.setColumnStretch(column, 1)
+        # Long action words and names do not widen the screen: the open list shows them whole.
+        for combo in (self.person, self.action):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(14)
 
         self.period.toggled.connect(self._period_toggled)
         for edit in (self.start, self.end):
