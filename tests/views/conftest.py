@@ -12,7 +12,8 @@ from pathlib import Path  # noqa: E402
 
 import argon2  # noqa: E402
 import pytest  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from desktop.app import AppContext  # noqa: E402
 from desktop.clock import FixedClock  # noqa: E402
@@ -41,6 +42,19 @@ NOW = datetime(2025, 3, 4, 15, 0, 0, tzinfo=UTC)
 def styled_app(qapp):
     """The test QApplication, styled as the real one is."""
     return ensure_application()
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_windows(styled_app) -> Iterator[None]:
+    """Windows a test opened without handing them to qtbot (a session's, say) are put away after
+    it: their timers stop, so they neither tick against a database that is gone nor take the
+    focus from the next test's windows. Hidden, not closed: closing may ask about unsaved work."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        for timer in widget.findChildren(QTimer):
+            timer.stop()
+        widget.hide()
+    QApplication.processEvents()
 
 
 @pytest.fixture(autouse=True)

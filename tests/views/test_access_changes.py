@@ -43,6 +43,8 @@ def notices(monkeypatch):
 def controller(qtbot, ctx):
     session = session_module.SessionController(ctx)
     yield session
+    if session.lock is not None:  # its idle watcher filters every event of the app
+        session.lock.stop()
     for widget in (session.main_window, session.dialog):
         if widget is not None:
             widget.close()

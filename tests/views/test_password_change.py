@@ -22,6 +22,8 @@ NEW = "river stones and moss"
 def controller(qtbot, ctx):
     session = SessionController(ctx)
     yield session
+    if session.lock is not None:  # its idle watcher filters every event of the app
+        session.lock.stop()
     for widget in (session.main_window, session.dialog):
         if widget is not None:
             widget.close()

@@ -10,13 +10,14 @@ from desktop.services import charts, clients, note_reviews, supervision
 from desktop.services.clients import ClientDraft
 from desktop.services.principal import Role
 from desktop.views.client_profile.restriction_dialog import RestrictionDialog
+from desktop.views.clients_screen import ClientsScreen
 from desktop.views.main_window import MainWindow
 from desktop.views.notes_to_review import NotesToReviewScreen
 from desktop.views.supervision_dialog import SupervisionDialog
 
 from .test_calendar_screen import WEDNESDAY, at, book, column_of, open_calendar
 from .test_client_profile import open_profile
-from .test_clients_screen import open_clients, shown
+from .test_clients_screen import shown
 from .test_staff_screen import open_staff
 
 
@@ -127,6 +128,16 @@ def test_R16_the_supervisor_returns_a_note_with_a_comment_then_approves_it(
     assert reader.signed_badge.isVisibleTo(reader)
 
 
+def clients_screen(qtbot, ctx, principal) -> ClientsScreen:
+    """The Clients screen shown; typed into directly (no window shortcut is used here)."""
+    screen = ClientsScreen(ctx, principal)
+    qtbot.addWidget(screen)
+    screen.resize(1100, 650)
+    screen.show()
+    qtbot.waitExposed(screen)
+    return screen
+
+
 def test_R17_restricting_a_client_hides_them_from_the_persons_list_search_and_calendar(
     qtbot, ctx, owner, add_member
 ):
@@ -146,7 +157,7 @@ def test_R17_restricting_a_client_hides_them_from_the_persons_list_search_and_ca
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert "Kim Chen is now restricted from Jordan Ellis" in window.banner.text()
 
-    screen = open_clients(qtbot, ctx, jordan)
+    screen = clients_screen(qtbot, ctx, jordan)
     assert "Chen, Kim" not in shown(screen)
     qtbot.keyClicks(screen.search_edit, "Kim")
     qtbot.keyClick(screen.search_edit, Qt.Key.Key_Return)
@@ -157,7 +168,7 @@ def test_R17_restricting_a_client_hides_them_from_the_persons_list_search_and_ca
     assert calendar.grid.appointment_at(column, 600).client_name == "Busy"
 
     # The Owner still sees Kim; a provider without the role has no Restrict… button.
-    assert "Chen, Kim" in shown(open_clients(qtbot, ctx, owner))
+    assert "Chen, Kim" in shown(clients_screen(qtbot, ctx, owner))
     other = open_profile(qtbot, ctx, tess, client, tab="records")
     assert not other.records_tab.sharing.restrict_button.isVisible()
 
