@@ -707,7 +707,9 @@ def check_decisions_agree_with_scopes(
             # R18: the emergency fact as the services load it, only when one may be open
             urgent = client_id in holds and open_access_in_transaction(uow, person, client_id)
             urgent = bool(urgent)
-            decision = policy.may_see_client(person, principal_linked=linked, emergency=urgent)
+            decision = policy.may_see_client(
+                person, principal_linked=linked, emergency=urgent, restricted=restricted
+            )
             assert decision.allowed == (client_id in seen.profiles), (
                 f"{step}: may_see_client({person.staff_id}, {client_id}, emergency) = {decision}"
             )
