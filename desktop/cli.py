@@ -157,7 +157,7 @@ def sign_in_arguments(parser: argparse.ArgumentParser, *, owner_allowed: bool) -
         )
 
 
-def _fail(message: str, code: int = 1) -> int:
+def fail(message: str, code: int = 1) -> int:
     print(f"clinicdesk: {message}", file=sys.stderr)
     return code
 
@@ -197,9 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, StartupError) as error:
         if splash is not None:
             _show_startup_problem(splash, str(error))
-        return _fail(str(error))
+        return fail(str(error))
     except KeyboardInterrupt:
-        return _fail("stopped.", 130)
+        return fail("stopped.", 130)
 
 
 def _show_startup_problem(splash, message: str) -> None:
@@ -218,7 +218,7 @@ def parse_day(value: str | None, label: str) -> datetime | None:
         return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
         raise SystemExit(
-            _fail(f"{label} must be a date like 2026-01-31, not '{value[:40]}'.", 2)
+            fail(f"{label} must be a date like 2026-01-31, not '{value[:40]}'.", 2)
         ) from None
 
 

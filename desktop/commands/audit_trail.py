@@ -19,13 +19,13 @@ from .authenticate import NotAuthenticated, authenticate, finish
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    from ..cli import _fail
+    from ..cli import fail
 
     if args.audit_command == "new-key":
         try:
             return _new_key(args)
         except ServiceError as error:
-            return _fail(error.message)
+            return fail(error.message)
     # Never a new empty database: a path that does not exist is a mistake to report.
     ctx = build_context(config, create=False)
     caller = None
@@ -33,19 +33,19 @@ def run(args: argparse.Namespace, config: Config) -> int:
         try:
             caller = authenticate(ctx, args)
         except NotAuthenticated as refused:
-            return _fail(str(refused))
+            return fail(str(refused))
         principal = caller.principal
         if principal is not None and not may_read_audit(principal):
-            return _fail("Only the Owner or a Record Custodian can read the audit trail.")
+            return fail("Only the Owner or a Record Custodian can read the audit trail.")
         if args.audit_command == "verify":
             return _verify(ctx, args)
         if args.audit_command == "checkpoint":
             return _checkpoint(ctx, args)
         if principal is None:
-            return _fail("An export is made by a person: sign in with --email.")
+            return fail("An export is made by a person: sign in with --email.")
         return _export(ctx, args, principal)
     except ServiceError as error:
-        return _fail(error.message)
+        return fail(error.message)
     finally:
         if caller is not None:
             finish(ctx, caller)
@@ -116,11 +116,11 @@ def _verify(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def _checkpoint(ctx: AppContext, args: argparse.Namespace) -> int:
-    from ..cli import _fail
+    from ..cli import fail
 
     key = _key(ctx, create=True)
     if key is None:
-        return _fail(
+        return fail(
             "This computer holds no audit signing key. Name the key file IT keeps in the site "
             "configuration ([audit] signing_key); see the IT guide."
         )
@@ -141,7 +141,7 @@ def _write_checkpoints(ctx: AppContext, key: AuditKey, path) -> int:
 
 
 def _export(ctx: AppContext, args: argparse.Namespace, principal: Principal) -> int:
-    from ..cli import _fail, parse_day
+    from ..cli import fail, parse_day
 
     start, end = parse_day(args.start, "--from"), parse_day(args.end, "--to")
     key = _key(ctx, create=True)
@@ -151,15 +151,15 @@ def _export(ctx: AppContext, args: argparse.Namespace, principal: Principal) -> 
             count = audit.export_csv(ctx.uow(), principal, out, start, end, key=key, progress=line)
     except ServiceError as error:
         args.output.unlink(missing_ok=True)
-        return _fail(error.message)
+        return fail(error.message)
     except OSError as error:
-        return _fail(f"Cannot write {args.output}: {error.strerror}.")
+        return fail(f"Cannot write {args.output}: {error.strerror}.")
     finally:
         line.end()
     print(f"Exported {count} audit entries to {args.output}.")
     if args.checkpoints:
         if key is None:
-            return _fail("This computer holds no audit signing key; no checkpoint was written.")
+            return fail("This computer holds no audit signing key; no checkpoint was written.")
         written = _write_checkpoints(ctx, key, args.checkpoints)
         print(f"Wrote {written} signed checkpoints to {args.checkpoints}.")
     return 0
