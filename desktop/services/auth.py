@@ -64,10 +64,7 @@ def sign_in(
             )
         matches, new_hash = passwords.verify(staff.password_hash, password)
         if not matches:
-            staff.failed_sign_ins += 1
-            if staff.failed_sign_ins >= MAX_FAILED_SIGN_INS:
-                staff.locked_until = now + LOCKOUT
-                staff.failed_sign_ins = 0
+            if count_failed_attempt(uow, staff):
                 _fail(uow, staff, email, workstation, "wrong password; account locked")
                 raise SignInRefused(
                     "Too many failed attempts: this account is locked for "
@@ -96,6 +93,17 @@ def sign_in(
         )
         uow.commit()
         return principal
+
+
+def count_failed_attempt(uow: UnitOfWork, staff: Staff) -> bool:
+    """One more wrong password or code in a row for `staff`; the fifth locks the account for
+    LOCKOUT (and starts the count again). Returns whether it locked. The caller audits."""
+    staff.failed_sign_ins += 1
+    if staff.failed_sign_ins < MAX_FAILED_SIGN_INS:
+        return False
+    staff.failed_sign_ins = 0
+    staff.locked_until = uow.now() + LOCKOUT
+    return True
 
 
 def _fail(uow: UnitOfWork, staff: Staff | None, email: str, workstation: str, reason: str) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from ..db.tables import Practice, RecoveryCode, SecondFactor, Staff
 from ..db.uow import UnitOfWork
 from . import audit
-from .auth import LOCKOUT, MAX_FAILED_SIGN_INS
+from .auth import LOCKOUT, count_failed_attempt
 from .boundary import checked
 from .errors import CodeRefused, InvalidInput, NotFound
 from .own_password import password_hash_of
@@ -195,11 +195,7 @@ def confirm_sign_in_code(
         except WrongCode as wrong:
             uow.rollback()
             staff = uow.session.get(Staff, principal.staff_id)
-            staff.failed_sign_ins += 1
-            ended = staff.failed_sign_ins >= MAX_FAILED_SIGN_INS
-            if ended:
-                staff.failed_sign_ins = 0
-                staff.locked_until = uow.now() + LOCKOUT
+            ended = count_failed_attempt(uow, staff)
             audit.record(
                 uow,
                 principal,

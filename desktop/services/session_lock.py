@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..db.tables import Staff
 from ..db.uow import UnitOfWork
 from . import audit
-from .auth import LOCKOUT, MAX_FAILED_SIGN_INS
+from .auth import LOCKOUT, count_failed_attempt
 from .boundary import checked
 from .errors import InvalidInput, SessionEnded, UnlockRefused
 from .own_password import password_hash_of
@@ -54,11 +54,7 @@ def unlock_session(
             raise SessionEnded("Your account is no longer active; Clinic Desk has signed you out.")
         matches, _ = passwords.verify(password_hash_of(uow, staff), password)
         if not matches:
-            staff.failed_sign_ins += 1
-            ended = staff.failed_sign_ins >= MAX_FAILED_SIGN_INS
-            if ended:
-                staff.failed_sign_ins = 0
-                staff.locked_until = uow.now() + LOCKOUT
+            ended = count_failed_attempt(uow, staff)
             audit.record(
                 uow,
                 principal,
