@@ -24,6 +24,7 @@ from desktop.services import auth, practice, staff  # noqa: E402
 from desktop.services.passwords import Passwords  # noqa: E402
 from desktop.services.principal import Principal, Role  # noqa: E402
 from desktop.services.staff import StaffMember  # noqa: E402
+from desktop.views.session import SessionController  # noqa: E402
 from desktop.views.style import ensure_application  # noqa: E402
 from tests.sqlite_key import engine_for  # noqa: E402
 
@@ -200,3 +201,15 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> MessageBoxes:
     for kind in ("question", "warning", "critical", "information", "about"):
         monkeypatch.setattr(QMessageBox, kind, recorder(kind))
     return boxes
+
+
+@pytest.fixture
+def controller(qtbot, ctx) -> Iterator[SessionController]:
+    """The app's session (sign-in, main window, lock) on this test's database; put away after."""
+    session = SessionController(ctx)
+    yield session
+    if session.lock is not None:  # its idle watcher filters every event of the app
+        session.lock.stop()
+    for widget in (session.main_window, session.dialog):
+        if widget is not None:
+            widget.close()

@@ -39,17 +39,6 @@ def notices(monkeypatch):
     return seen
 
 
-@pytest.fixture
-def controller(qtbot, ctx):
-    session = session_module.SessionController(ctx)
-    yield session
-    if session.lock is not None:  # its idle watcher filters every event of the app
-        session.lock.stop()
-    for widget in (session.main_window, session.dialog):
-        if widget is not None:
-            widget.close()
-
-
 def test_a_provider_deactivated_while_writing_a_note_is_told_and_signed_out(
     qtbot, ctx, owner, add_member, controller, notices
 ):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -15,22 +14,10 @@ from desktop.services.principal import Role
 from desktop.views.client_profile.note_dialogs import NoteEditorDialog
 from desktop.views.lock_screen import LockCover, LockScreen
 from desktop.views.login_dialog import LoginDialog
-from desktop.views.session import SessionController
 
 from .conftest import OWNER_EMAIL, OWNER_PASSWORD
 from .test_client_profile import new_client
 from .test_session import sign_in
-
-
-@pytest.fixture
-def controller(qtbot, ctx):
-    session = SessionController(ctx)
-    yield session
-    if session.lock is not None:
-        session.lock.stop()
-    for widget in (session.main_window, session.dialog):
-        if widget is not None:
-            widget.close()
 
 
 def idle(ctx, controller, minutes=15):

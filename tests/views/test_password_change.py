@@ -11,22 +11,11 @@ from desktop.services.errors import SignInRefused
 from desktop.services.principal import Role
 from desktop.views.login_dialog import LoginDialog
 from desktop.views.password_dialog import ChangePasswordDialog
-from desktop.views.session import SessionController, build_main_window
+from desktop.views.session import build_main_window
 
 from .conftest import OWNER_PASSWORD, STAFF_PASSWORD, WORKSTATION
 
 NEW = "river stones and moss"
-
-
-@pytest.fixture
-def controller(qtbot, ctx):
-    session = SessionController(ctx)
-    yield session
-    if session.lock is not None:  # its idle watcher filters every event of the app
-        session.lock.stop()
-    for widget in (session.main_window, session.dialog):
-        if widget is not None:
-            widget.close()
 
 
 def type_in(qtbot, controller, email, password):

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from desktop.services import emergency_settings, practice_settings
 from desktop.services.practice_settings import PracticeSettings
 from desktop.services.principal import Role
 from desktop.views.practice_settings_dialog import PracticeSettingsDialog
-from desktop.views.session import SessionController, build_main_window
+from desktop.views.session import build_main_window
 
 from .conftest import OWNER_EMAIL, OWNER_PASSWORD, PRACTICE_NAME, PRACTICE_ZONE
 from .test_session import sign_in
@@ -71,17 +69,6 @@ def test_only_the_owner_may_open_it(qtbot, ctx, owner, add_member):
     assert not window.settings_action.isEnabled()
     assert "Only the Owner" in window.settings_action.toolTip()
     assert "(R" not in window.settings_action.toolTip()
-
-
-@pytest.fixture
-def controller(qtbot, ctx):
-    session = SessionController(ctx)
-    yield session
-    if session.lock is not None:
-        session.lock.stop()
-    for widget in (session.main_window, session.dialog):
-        if widget is not None:
-            widget.close()
 
 
 def test_a_shorter_idle_time_applies_at_once(qtbot, ctx, owner, controller):

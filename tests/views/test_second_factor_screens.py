@@ -6,27 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pyotp
-import pytest
 from PySide6.QtCore import Qt
 
 from desktop.services import practice_settings, second_factor
 from desktop.services.practice_settings import PracticeSettings
 from desktop.views.login_dialog import LoginDialog
 from desktop.views.second_factor_dialogs import EnrolmentDialog, SignInCodeDialog
-from desktop.views.session import SessionController, build_main_window
+from desktop.views.session import build_main_window
 
 from .conftest import OWNER_EMAIL, OWNER_PASSWORD, PRACTICE_NAME, PRACTICE_ZONE
-
-
-@pytest.fixture
-def controller(qtbot, ctx):
-    session = SessionController(ctx)
-    yield session
-    if session.lock is not None:
-        session.lock.stop()
-    for widget in (session.main_window, session.dialog):
-        if widget is not None:
-            widget.close()
 
 
 def type_password(qtbot, controller):

@@ -3,7 +3,6 @@ to the sign-in; cancelling or closing ends the application."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -14,17 +13,6 @@ from desktop.views.session import SessionController, run_gui
 from desktop.views.setup_dialog import SetupDialog
 
 from .conftest import OWNER_EMAIL, OWNER_PASSWORD, PRACTICE_NAME
-
-
-@pytest.fixture
-def controller(qtbot, ctx):
-    session = SessionController(ctx)
-    yield session
-    if session.lock is not None:  # its idle watcher filters every event of the app
-        session.lock.stop()
-    for widget in (session.main_window, session.dialog):
-        if widget is not None:
-            widget.close()
 
 
 def sign_in(qtbot, controller: SessionController, email: str, password: str) -> MainWindow:
