@@ -25,6 +25,7 @@ for _name in ("CLINICDESK_DATABASE_URL", "CLINICDESK_SITE_CONFIG"):
     os.environ.pop(_name, None)
 
 import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
 from sqlalchemy import Engine  # noqa: E402
 
 from desktop.db.engine import create_database_engine, sqlite_url  # noqa: E402
@@ -36,6 +37,11 @@ from tests.pg_server import PostgresServer, PostgresUnavailable, start_server  #
 from tests.sqlite_key import TEST_KEY, engine_for, open_file  # noqa: E402
 
 DATABASES = ["sqlite", "postgresql"]
+
+# Speed is measured in bench/, never asserted in tests: Hypothesis's per-example deadline and its
+# too-slow health check are timings, which fail on a busy machine without any defect.
+settings.register_profile("clinicdesk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("clinicdesk")
 PG_TEMPLATE = "clinicdesk_template"
 _database_numbers = count(1)
 

@@ -24,7 +24,11 @@ from desktop.services.principal import Principal
 
 from .conftest import PASSWORD
 
-__all__ = ["database_url", "uow"]
+__all__ = ["database_url", "pytestmark", "uow"]
+
+#: these modules run every service test a second time, as each person: kept in CI, left out of
+#: the quick run (`-m "not slow"`).
+pytestmark = pytest.mark.slow
 
 
 class PersonEngines:
