@@ -73,6 +73,8 @@ class ChargeView:
     status: str
     void_reason: str | None
     version: int
+    #: the codes an adjustment may point to: the provider's diagnoses for the client, in order.
+    diagnosis_options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -242,13 +244,33 @@ def _views(uow: UnitOfWork, client_id: int):
     names = dict(
         session.execute(select(Staff.id, Staff.display_name).where(Staff.id.in_(ids))).all()
     )
-    charge_views = tuple(charge_view(c, names, account.paid.get(c.id, 0)) for c in charges)
+    options = _link_codes(uow, client_id)
+    charge_views = tuple(
+        charge_view(c, names, account.paid.get(c.id, 0), options.get(c.provider_id, ()))
+        for c in charges
+    )
     payment_views = tuple(payment_view(p) for p in payments)
     return charge_views, payment_views, account
 
 
-def charge_view(c: Charge, names: dict[int, str], paid: int) -> ChargeView:
+def _link_codes(uow: UnitOfWork, client_id: int) -> dict[int, tuple[str, ...]]:
+    rows = uow.session.execute(
+        select(ClientProviderLink.provider_id, ClientProviderLink.diagnosis_codes)
+        .where(ClientProviderLink.client_id == client_id)
+        .order_by(ClientProviderLink.ended_at.is_not(None), ClientProviderLink.id)
+    ).all()
+    out: dict[int, tuple[str, ...]] = {}
+    for provider_id, codes in rows:
+        out.setdefault(provider_id, split_codes(codes))
+    return out
+
+
+def charge_view(
+    c: Charge, names: dict[int, str], paid: int, options: tuple[str, ...] = ()
+) -> ChargeView:
     owing = c.fee_cents - paid if c.status == "open" else 0
+    current = split_codes(c.diagnosis_codes)
+    choices = current + tuple(code for code in options if code not in current)
     return ChargeView(
         c.id,
         c.appointment_id,
@@ -261,11 +283,12 @@ def charge_view(c: Charge, names: dict[int, str], paid: int) -> ChargeView:
         c.fee_cents,
         paid,
         owing,
-        split_codes(c.diagnosis_codes),
+        current,
         c.pos_code,
         c.status,
         c.void_reason,
         c.version,
+        choices,
     )
 
 
