@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ..db.tables import Charge, Client, FeeScheduleEntry, Payment, Staff
+from ..db.tables import Charge, Client, FeeScheduleEntry, Payment, Practice, ProviderProfile, Staff
 from ..db.uow import UnitOfWork
 from .billing import post_charges
 from .billing_ledger import LedgerCharge, LedgerPayment, settle
@@ -29,6 +29,26 @@ DEMO_FEES = (
     ("NOSHOW", "Missed appointment fee", 7500, "no_show", None, None, None),
     ("LATECX", "Late cancellation fee", 5000, "late_cancel", None, None, None),
 )  # fmt: skip
+
+
+#: the practice's address and each provider's licence, printed on superbills.
+DEMO_ADDRESS = "220 Harbour Street, Suite 4\nToronto, ON M5J 2N8"
+DEMO_LICENCES = {
+    "ana@demo.clinic": ("LCSW", "LCSW 482913 · NPI 1245319870"),
+    "ben@demo.clinic": ("PT", "PT 30-118842 · NPI 1386710455"),
+    "lee@demo.clinic": ("PhD, C.Psych", "CPO 6521 · NPI 1932204417"),
+    "rosa@demo.clinic": ("PsyD", "PSY 28817 · NPI 1770561124"),
+    "tess@demo.clinic": ("LMSW", "LMSW 118320 · NPI 1508847261"),
+}
+
+
+def add_billing_details(session, address: str, licences: dict, staff: dict[str, Staff]) -> None:
+    """The practice's address and the providers' credentials and licence numbers."""
+    session.get(Practice, 1).address = address
+    for email, (credentials, licence) in licences.items():
+        profile = session.get(ProviderProfile, staff[email].id)
+        if profile is not None:
+            profile.credentials, profile.licence_number = credentials, licence
 
 
 def add_fee_schedule(session, now, by: int | None) -> None:
