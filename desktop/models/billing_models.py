@@ -40,10 +40,26 @@ def charge_label(charge: ChargeView) -> str:
     return f"{charge.service_date:%d %b %Y} · {code} · {money(charge.fee_cents)}"
 
 
-class ChargesModel(RowTableModel[ChargeView]):
+class _MoneyColumns:
+    """Amounts are right-aligned, their headings too."""
+
+    MONEY: tuple[int, ...] = ()
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if (
+            role == Qt.ItemDataRole.TextAlignmentRole
+            and orientation == Qt.Orientation.Horizontal
+            and section in self.MONEY
+        ):
+            return _RIGHT
+        return super().headerData(section, orientation, role)
+
+
+class ChargesModel(_MoneyColumns, RowTableModel[ChargeView]):
     """Presents billing.ClientBilling.charges, newest first."""
 
     HEADERS = ("Date", "Provider", "Code", "Description", "Fee", "Paid", "Owing", "Status")
+    MONEY = (FEE, PAID, OWING)
 
     def text(self, row: ChargeView, column: int) -> str:
         if column == DATE:
@@ -81,10 +97,11 @@ class ChargesModel(RowTableModel[ChargeView]):
 P_DATE, P_AMOUNT, P_METHOD, P_REFERENCE, P_FOR, P_STATUS = range(6)
 
 
-class PaymentsModel(RowTableModel[PaymentView]):
+class PaymentsModel(_MoneyColumns, RowTableModel[PaymentView]):
     """Presents billing.ClientBilling.payments, newest first; `charges` names what each paid."""
 
     HEADERS = ("Received", "Amount", "Method", "Reference", "Applied to", "Status")
+    MONEY = (P_AMOUNT,)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..db.tables import (
@@ -33,7 +33,7 @@ from .boundary import checked
 from .calendar_export import practice_zone
 from .clients import BillingDetails
 from .errors import Conflict
-from .policy import may_keep_billing
+from .policy import billing_rows, may_keep_billing
 from .principal import Principal
 from .record_facts import client_name
 from .supervision_facts import load_client_for
@@ -351,3 +351,31 @@ def client_billing(uow: UnitOfWork, principal: Principal, client_id: int) -> Cli
                     "Someone else is bringing this client's charges up to date; try again."
                 ) from None
     raise AssertionError("unreachable")
+
+
+@checked
+def clients_owing(uow: UnitOfWork, principal: Principal, limit: int = 20) -> list[int]:
+    """The clients whose open charges exceed their payments, most owed first (R11)."""
+    may_keep_billing(principal).require()
+    with uow:
+        charged = (
+            select(Charge.client_id, func.sum(Charge.fee_cents).label("cents"))
+            .where(Charge.status == "open", billing_rows(principal, Charge.client_id))
+            .group_by(Charge.client_id)
+            .subquery()
+        )
+        paid = (
+            select(Payment.client_id, func.sum(Payment.amount_cents).label("cents"))
+            .where(Payment.status == "recorded")
+            .group_by(Payment.client_id)
+            .subquery()
+        )
+        owed = charged.c.cents - func.coalesce(paid.c.cents, 0)
+        rows = uow.session.execute(
+            select(charged.c.client_id)
+            .outerjoin(paid, paid.c.client_id == charged.c.client_id)
+            .where(owed > 0)
+            .order_by(owed.desc(), charged.c.client_id)
+            .limit(max(1, min(limit, 200)))
+        )
+        return list(rows.scalars())

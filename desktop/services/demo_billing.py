@@ -83,7 +83,8 @@ def _payments(session, client_id: int, by: int, now, rng: random.Random) -> None
     ).all()
     habit = rng.choices(("full", "partly", "owing"), (6, 2, 1))[0]
     for charge in sorted(charges, key=lambda c: c.service_date):
-        if charge.fee_cents == 0 or habit == "owing":
+        recent = (now.date() - charge.service_date).days < 10
+        if charge.fee_cents == 0 or (habit == "owing" and recent):
             continue
         if habit == "partly" and rng.random() < 0.4:
             continue

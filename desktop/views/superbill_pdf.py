@@ -25,7 +25,7 @@ from ..services.superbill import Superbill
 #: the columns of the sessions table, as printed.
 COLUMNS = ("Date", "Provider", "Code", "Description", "Place of service", "Dx", "Fee", "Paid")
 #: their widths, in percent of the page, so no word is broken.
-WIDTHS = (13, 15, 10, 23, 13, 6, 10, 10)
+WIDTHS = (12, 13, 10, 19, 19, 5, 11, 11)
 
 
 def _day(value) -> str:
@@ -63,21 +63,22 @@ def superbill_html(bill: Superbill) -> str:
     rows = (
         "".join(
             "<tr>"
-            f"<td>{line.service_date:%Y-%m-%d}</td><td>{escape(line.provider_name)}</td>"
-            f"<td>{escape(line.code) or '-'}</td><td>{escape(line.description)}</td>"
-            f"<td>{escape(line.pos_code)} {escape(line.pos_name)}</td><td>{escape(line.pointers)}</td>"
-            f"<td align='right'>{money(line.fee_cents)}</td>"
-            f"<td align='right'>{money(line.paid_cents)}</td></tr>"
+            f"<td nowrap>{line.service_date:%Y-%m-%d}</td><td>{escape(line.provider_name)}</td>"
+            f"<td nowrap>{escape(line.code) or '-'}</td><td>{escape(line.description)}</td>"
+            f"<td>{escape(line.pos_code)} {escape(line.pos_name)}</td>"
+            f"<td>{escape(line.pointers) or '—'}</td>"
+            f"<td nowrap align='right'>{money(line.fee_cents)}</td>"
+            f"<td nowrap align='right'>{money(line.paid_cents)}</td></tr>"
             for line in bill.lines
         )
         or f"<tr><td colspan='{len(COLUMNS)}'>No sessions in this period.</td></tr>"
     )
     totals = (
         f"<tr><td colspan='6' align='right'><b>Total charged</b></td>"
-        f"<td align='right'><b>{money(bill.total_fee_cents)}</b></td>"
-        f"<td align='right'><b>{money(bill.total_paid_cents)}</b></td></tr>"
+        f"<td nowrap align='right'><b>{money(bill.total_fee_cents)}</b></td>"
+        f"<td nowrap align='right'><b>{money(bill.total_paid_cents)}</b></td></tr>"
         f"<tr><td colspan='6' align='right'><b>Balance owing</b></td>"
-        f"<td colspan='2' align='right'><b>{money(bill.owing_cents)}</b></td></tr>"
+        f"<td nowrap colspan='2' align='right'><b>{money(bill.owing_cents)}</b></td></tr>"
     )
     return (
         "<html><body style='font-family: sans-serif; font-size: 9pt;'>"
