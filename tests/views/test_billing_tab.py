@@ -195,5 +195,37 @@ def test_R11_the_tab_walks_by_keyboard(qtbot, ctx, desk):
     for _ in range(7):
         qtbot.keyClick(tab.window().focusWidget(), Qt.Key.Key_Tab)
         seen.append(tab.window().focusWidget())
-    assert seen[:6] == [tab.adjust_button, tab.void_button, tab.superbill_button, tab.charges,
-                        tab.payments, tab.notes_edit]  # fmt: skip
+    assert seen[:6] == [tab.adjust_button, tab.void_button, tab.superbill_button,
+                        tab.fees_button, tab.charges, tab.payments]  # fmt: skip
+
+
+def test_R11_the_biller_keeps_the_fee_schedule(qtbot, ctx, desk):
+    tab = open_profile(qtbot, ctx, desk.biller, desk.kim, tab="billing").billing_tab
+    dialog = tab.keep_fees()
+    rows = cells(dialog.model)
+    assert len(rows) == len(DEMO_FEES)
+    assert ["90837", "Psychotherapy, 60 minutes", "$170.00", "Sessions of 53 min or more",
+            "Active"] in rows  # fmt: skip
+    dialog.table.selectRow([r[0] for r in rows].index("90837"))
+    assert dialog.fee.text() == "170.00"
+    dialog.fee.setText("180")
+    dialog.ok_button.click()
+    assert dialog.saved_notice.text() == "90837 was saved in the fee schedule."
+    assert ["90837", "Psychotherapy, 60 minutes", "$180.00"] in [r[:3] for r in cells(dialog.model)]
+    dialog.start_new()
+    qtbot.keyClicks(dialog.code, "97140")
+    qtbot.keyClicks(dialog.description, "Manual therapy")
+    qtbot.keyClicks(dialog.fee, "50")
+    dialog.ok_button.click()
+    assert dialog.fields["code"].error.text() == "The code 97140 is already in the fee schedule."
+    dialog.close()
+
+
+def test_R11_a_new_fee_prices_charges_made_afterwards_only(qtbot, ctx, desk):
+    entries = billing_codes.fee_schedule(ctx.uow(), desk.owner)
+    (entry,) = [e for e in entries if e.code == "90837"]
+    tab = open_profile(qtbot, ctx, desk.owner, desk.kim, tab="billing").billing_tab
+    fee = FeeInput(entry.code, entry.description, 20000, True, "session", None, 53, None)
+    billing_codes.save_fee_entry(ctx.uow(), desk.owner, fee, entry.id, entry.version)
+    tab.load()
+    assert cells(tab.charges_model)[1][2:5] == ["90837", "Psychotherapy, 60 minutes", "$170.00"]

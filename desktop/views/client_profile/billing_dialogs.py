@@ -57,7 +57,7 @@ def _today(host) -> date:
     return host.ctx.clock.now().astimezone(host.zone).date()
 
 
-class _BillingForm(FormDialog):
+class BillingForm(FormDialog):
     """A billing form: fields by name, and the account the service returned once it worked."""
 
     def __init__(self, title: str, ok: str, parent: QWidget | None, width: int = 480) -> None:
@@ -79,20 +79,24 @@ class _BillingForm(FormDialog):
             self.message.show_text(" ".join(rest))
         return not problems
 
-    def run(self, action) -> bool:
+    def attempt_fields(self, action):
+        """Run a service call; a problem with a field shows under it, others below the form.
+        Returns the call's result, or None when it did not work."""
         self.message.clear_text()
         try:
-            self.result_account = action()
+            return action()
         except InvalidInput as problem:
             self.problems([problem])
-            return False
         except Exception as error:
             self.message.show_error(error)
-            return False
-        return True
+        return None
+
+    def run(self, action) -> bool:
+        self.result_account = self.attempt_fields(action)
+        return self.result_account is not None
 
 
-class PaymentDialog(_BillingForm):
+class PaymentDialog(BillingForm):
     """Record money received: date, amount, method, reference, and what it pays."""
 
     def __init__(self, host, account: ClientBilling, charge: ChargeView | None, parent=None):
@@ -150,7 +154,7 @@ class PaymentDialog(_BillingForm):
             self.accept()
 
 
-class AdjustChargeDialog(_BillingForm):
+class AdjustChargeDialog(BillingForm):
     """Change a charge's code, fee, diagnoses (up to four, in order) or place of service."""
 
     def __init__(self, host, charge: ChargeView, parent=None):
@@ -235,7 +239,7 @@ class AdjustChargeDialog(_BillingForm):
             self.accept()
 
 
-class VoidPaymentDialog(_BillingForm):
+class VoidPaymentDialog(BillingForm):
     """Void a payment recorded in error, saying why; it stays listed."""
 
     def __init__(self, host, payment: PaymentView, parent=None):
@@ -268,7 +272,7 @@ def _file_name(client: str, start: date, end: date) -> str:
     return f"Superbill-{words}-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.pdf"
 
 
-class SuperbillDialog(_BillingForm):
+class SuperbillDialog(BillingForm):
     """Choose the sessions' dates and save the superbill as PDF (owner-only file, audited)."""
 
     def __init__(self, host, parent=None):

@@ -27,6 +27,7 @@ from ..input_limits import limit_plain_text
 from ..messages import InlineMessage, explain, refusal_text
 from ..widgets import EmptyState, Field, ScreenHeader, button, primary_button
 from .billing_dialogs import AdjustChargeDialog, PaymentDialog, SuperbillDialog, VoidPaymentDialog
+from .fee_schedule_dialog import FeeScheduleDialog
 from .tables import read_only_table, stretch_columns
 
 CONFLICT_TEXT = (
@@ -80,6 +81,7 @@ class BillingTab(QWidget):
         self.adjust_button = button("A&djust charge…")
         self.void_button = button("&Void payment…")
         self.superbill_button = button("S&uperbill…")
+        self.fees_button = button("&Fee schedule…")
         top = QHBoxLayout()
         top.addLayout(figure)
         top.addStretch(1)
@@ -88,6 +90,7 @@ class BillingTab(QWidget):
             self.adjust_button,
             self.void_button,
             self.superbill_button,
+            self.fees_button,
         ):
             top.addWidget(widget, 0, Qt.AlignmentFlag.AlignBottom)
 
@@ -152,12 +155,13 @@ class BillingTab(QWidget):
         self.adjust_button.clicked.connect(self.adjust_charge)
         self.void_button.clicked.connect(self.void_payment)
         self.superbill_button.clicked.connect(self.make_superbill)
+        self.fees_button.clicked.connect(self.keep_fees)
         self.charges.doubleClicked.connect(self.adjust_charge)
         if not self.decision:
             self.stack.setCurrentWidget(self.refused)
         edit = may_edit_billing(host.principal)
         for widget in (self.save_button, self.pay_button, self.adjust_button, self.void_button,
-                       self.superbill_button):  # fmt: skip
+                       self.superbill_button, self.fees_button):  # fmt: skip
             widget.setEnabled(bool(edit))
             widget.setToolTip("" if edit else refusal_text(edit))
 
@@ -250,6 +254,14 @@ class BillingTab(QWidget):
         if self.account is None or not self.superbill_button.isEnabled():
             return None
         return self._show(SuperbillDialog(self.host, self))
+
+    def keep_fees(self) -> FeeScheduleDialog | None:
+        if self.account is None or not self.fees_button.isEnabled():
+            return None
+        dialog = FeeScheduleDialog(self.host, self)
+        dialog.finished.connect(lambda _result: self.load())  # new fees may price new charges
+        dialog.open()
+        return dialog
 
     # -- notes ---------------------------------------------------------------------------------
 
