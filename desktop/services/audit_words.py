@@ -21,6 +21,8 @@ EMERGENCY_ENDED = Action.EMERGENCY_ENDED
 RECORD_EXPORTED = "record.exported"
 RECORD_PRINTED = "record.printed"
 DISCLOSURES_EXPORTED = "client.disclosures_exported"
+#: a client's superbill saved as PDF: a disclosure of their billing records (R11, B7).
+SUPERBILL_EXPORTED = "billing.superbill_exported"
 
 #: how an action reads; an action not listed shows as stored.
 ACTION_WORDS = {
@@ -57,6 +59,15 @@ ACTION_WORDS = {
     Action.CASELOAD_TRANSFER_FINISHED: "Caseload transfer finished",
     Action.BILLING_VIEWED: "Billing viewed",
     Action.BILLING_UPDATED: "Billing changed",
+    "billing.fee_saved": "Fee schedule changed",
+    "billing.charge_posted": "Charge made for a session",
+    "billing.charge_voided": "Charge voided",
+    "billing.charge_reopened": "Charge made again",
+    "billing.charge_repriced": "Charge re-priced after a status change",
+    "billing.charge_adjusted": "Charge adjusted",
+    "billing.payment_recorded": "Payment recorded",
+    "billing.payment_voided": "Payment voided",
+    SUPERBILL_EXPORTED: "Superbill exported",
     EMERGENCY_OPENED: "Emergency access opened",
     EMERGENCY_READ: "Chart read in an emergency",
     EMERGENCY_ENDED: "Emergency access ended",

@@ -26,6 +26,7 @@ from ..db.tables import (
 )
 from ..db.uow import UnitOfWork
 from . import audit, server_logins
+from .demo_billing import DEMO_ADDRESS, DEMO_LICENCES, add_billing, add_billing_details
 from .demo_sessions import add_session_notes, visit_outcome
 from .demo_supervision import add_restriction, add_supervision
 from .passwords import Passwords
@@ -191,9 +192,11 @@ def _seed(uow: UnitOfWork, passwords: Passwords, rng: random.Random) -> None:
     add_supervision(session, now, tess, rosa, owner, [clients[3], clients[7]])
     add_restriction(session, now, clients[-1], staff["scheduler@demo.clinic"], owner)
     _audit_shares(uow, staff)
-    _appointments(session, rng, links, owner.id, now, zone)
+    _appointments(session, rng, links, owner.id, now, zone, physio={providers[1].id})
     session.flush()
     add_session_notes(session, rng, now, zone)
+    add_billing_details(session, DEMO_ADDRESS, DEMO_LICENCES, staff)
+    add_billing(uow, staff["biller@demo.clinic"], rng)
     principal = Principal(
         owner.id, owner.email, owner.display_name, frozenset({Role.OWNER}), "demo"
     )
@@ -386,9 +389,13 @@ def _audit_shares(uow: UnitOfWork, staff: dict[str, Staff]) -> None:
         )
 
 
-def _appointments(session, rng, links, created_by: int, now: datetime, zone: ZoneInfo) -> None:
-    """This week and next, Monday to Friday, so the calendar and "next appointment" always show
-    something whatever day the demo is opened; and working hours for Find Availability."""
+def _appointments(
+    session, rng, links, created_by: int, now: datetime, zone: ZoneInfo, physio: set[int]
+) -> None:
+    """The last two weeks (billed), this week and next, Monday to Friday, so the calendar and
+    "next appointment" always show
+    something whatever day the demo is opened; and working hours for Find Availability. A
+    physiotherapist's sessions are physiotherapy visits (billed as such)."""
     today = now.astimezone(zone).date()
     monday = today - timedelta(days=today.weekday())
     by_provider: dict[int, list[int]] = {}
@@ -403,7 +410,7 @@ def _appointments(session, rng, links, created_by: int, now: datetime, zone: Zon
                 )
             )
     for provider_id, client_ids in by_provider.items():
-        for day in (d for d in range(12) if d % 7 < 5):
+        for day in (d for d in range(-14, 12) if d % 7 < 5):
             hours = rng.sample(range(9, 17), 3)
             for hour in sorted(hours):
                 start = datetime.combine(monday + timedelta(days=day), time(hour), zone).astimezone(
@@ -415,7 +422,9 @@ def _appointments(session, rng, links, created_by: int, now: datetime, zone: Zon
                         client_id=rng.choice(client_ids),
                         starts_at=start,
                         ends_at=start + timedelta(minutes=50),
-                        appointment_type="Individual session",
+                        appointment_type="Physiotherapy"
+                        if provider_id in physio
+                        else "Individual session",
                         pos_code=rng.choice(("11", "11", "11", "10", "02")),
                         created_by=created_by,
                         created_at=now,

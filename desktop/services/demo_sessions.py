@@ -17,8 +17,16 @@ _SOAP = (
     "## Assessment\nSteady progress on the exposure hierarchy, step 4 of 8.\n\n"
     "## Plan\nContinue graded exposure; practise breathing daily; review in one week."
 )
-#: how many attended sessions of the demo are left without their note (the rest are signed).
-_WAITING_SHARE = 0.2
+#: a physiotherapy visit's note, in the same template.
+_SOAP_PHYSIO = (
+    "## Subjective\nLower back pain 3/10 after walking, down from 6/10; sleeping through.\n\n"
+    "## Objective\nLumbar flexion to mid-shin; straight leg raise 70 degrees both sides.\n\n"
+    "## Assessment\nImproving mechanical low back pain; tolerating the loading programme.\n\n"
+    "## Plan\nProgress core exercises; manual therapy to L4-5; review in one week."
+)
+#: how many attended sessions of the demo are left without their note (the rest are signed):
+#: a few of the three weeks of sessions.
+_WAITING_SHARE = 0.08
 
 
 def visit_outcome(rng, start: datetime, now: datetime) -> dict:
@@ -33,6 +41,10 @@ def visit_outcome(rng, start: datetime, now: datetime) -> dict:
         reason = "Called an hour before: unwell"
         return {"status": "cancelled", "attendance": outcome, "cancel_reason": reason}
     return {"status": "booked", "attendance": outcome}
+
+
+def _soap(appointment_type: str) -> str:
+    return _SOAP_PHYSIO if appointment_type == "Physiotherapy" else _SOAP
 
 
 def add_session_notes(session, rng, now: datetime, zone: ZoneInfo) -> None:
@@ -66,7 +78,7 @@ def add_session_notes(session, rng, now: datetime, zone: ZoneInfo) -> None:
                     f"{row.appointment_type} · {start:%H:%M}–{end:%H:%M} ({minutes} min) · "
                     f"{row.pos_code} {pos_name(row.pos_code)}"
                 )[:200],
-                body="## Subjective\n" if waiting else _SOAP,
+                body="## Subjective\n" if waiting else _soap(row.appointment_type),
                 appointment_id=row.id,
                 created_at=written,
                 updated_at=written,

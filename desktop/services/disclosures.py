@@ -25,6 +25,7 @@ from .audit_words import (
     EMERGENCY_READ,
     RECORD_EXPORTED,
     RECORD_PRINTED,
+    SUPERBILL_EXPORTED,
     Names,
 )
 from .boundary import checked
@@ -47,6 +48,7 @@ DISCLOSURE_ACTIONS = (
     RECORD_EXPORTED,
     RECORD_PRINTED,
     DISCLOSURES_EXPORTED,
+    SUPERBILL_EXPORTED,
 )
 KINDS = {
     Action.SHARE_STARTED: "Chart shared",
@@ -58,6 +60,7 @@ KINDS = {
     RECORD_EXPORTED: "Record exported",
     RECORD_PRINTED: "Record printed",
     DISCLOSURES_EXPORTED: "Disclosures listed",
+    SUPERBILL_EXPORTED: "Billing records exported",
 }
 _ENDINGS = {
     "manual": "Ended by hand",
@@ -137,6 +140,10 @@ def _describe(entry: AuditEntry, names: Names, started: dict[str, dict]) -> Disc
         form = str(details.get("format") or "").upper()
         thing = "This accounting of disclosures" if action == DISCLOSURES_EXPORTED else "The record"
         what = f"{thing} ({form})" if form else thing
+    elif action == SUPERBILL_EXPORTED:
+        to_whom = str(details.get("recipient") or "Not recorded")
+        period = f"{details.get('from', '?')} to {details.get('to', '?')}"
+        what = f"Superbill of the sessions from {period} (PDF)"
     return Disclosure(
         entry.seq, entry.occurred_at, KINDS.get(action, action), to_whom, what, why, by
     )

@@ -9,13 +9,15 @@ from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from ..app import AppContext
 from ..services import (
     access_report,
     audit_query,
     auth,
+    billing,
     charts,
     client_list,
     clients,
@@ -26,6 +28,7 @@ from ..services import (
     scheduling,
     session_notes,
     staff,
+    superbill,
     supervision,
 )
 from ..services.audit import Action
@@ -37,6 +40,7 @@ from ..services.policy import (
     may_review_emergency_access,
     may_see_all_clients,
     may_set_supervision,
+    may_use_billing,
     may_use_booking,
 )
 from ..services.policy.session_rules import may_change_practice_settings
@@ -61,6 +65,7 @@ from .session import build_main_window
 from .setup_dialog import SetupDialog
 from .staff_dialogs import AddStaffDialog
 from .style import ensure_application
+from .superbill_pdf import page_image as superbill_page_image
 from .supervision_dialog import SupervisionDialog
 
 #: the size of the main window in the pictures.
@@ -441,6 +446,45 @@ def _diagnosis_picker(shots: Shots) -> QWidget | None:
     return dialog
 
 
+def _owing_client(shots: Shots) -> int | None:
+    owing = billing.clients_owing(shots.ctx.uow(), shots.principal, limit=1)
+    return owing[0] if owing else None
+
+
+def _billing_tab(shots: Shots) -> QWidget | None:
+    """R11: the Billing tab of the client owing the most, the newest charge chosen."""
+    client_id = _owing_client(shots)
+    if client_id is None:
+        return None
+    window = _profile_of(shots, client_id)
+    window.show_tab("billing")
+    window.billing_tab.charges.selectRow(0)
+    shots.extra.append(window)
+    return window
+
+
+def _superbill_page(shots: Shots) -> QWidget | None:
+    """R11: the first page of that client's superbill for the last four weeks, as printed."""
+    client_id = _owing_client(shots)
+    if client_id is None:
+        return None
+    today = shots.ctx.clock.now().astimezone(practice_zone(shots.ctx)).date()
+    bill = superbill.superbill(
+        shots.ctx.uow(), shots.principal, client_id, today - timedelta(days=28), today
+    )
+    image = superbill_page_image(bill, 1000)
+    page = QLabel()
+    page.setPixmap(QPixmap.fromImage(image))
+    page.setStyleSheet("background: #e4e9ee;")
+    page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    page.resize(image.width() + 32, image.height() + 32)
+    return page
+
+
+def _biller(principal: Principal) -> bool:
+    return bool(may_use_billing(principal))
+
+
 def _provider(principal: Principal) -> bool:
     return principal.has(Role.PROVIDER)
 
@@ -492,6 +536,8 @@ STEPS: list[tuple[str, Callable[[Shots], QWidget | None], Callable[[Principal], 
     ("write-session-note", _session_note, _note_writer),
     ("soap-note", _soap_note, _provider),
     ("diagnosis-picker", _diagnosis_picker, _anyone),
+    ("billing-tab", _billing_tab, _biller),
+    ("superbill", _superbill_page, _biller),
     ("booking-new-provider-alert", _booking_alert, _booker),
     ("find-availability", _find_availability, _booker),
     ("emergency-access-dialog", _emergency_dialog, _anyone),

@@ -343,7 +343,27 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
             _hours_write("provider_time_off"),
         ),
         *emergency_sql.policies(ME, has_role),
+        *_billing_policies(),
     ]
+
+
+def _billing_policies() -> list[tuple[str, str, str, str | None, str | None]]:
+    """R11: the fee schedule, charges and payments are the Owner's and the Billers' alone (read
+    and write); a client hidden from them (R17) keeps its billing hidden too."""
+    bills = has_role("owner", "biller")
+    out = [
+        ("fee_schedule", "read", "SELECT", bills, None),
+        ("fee_schedule", "add", "INSERT", None, bills),
+        ("fee_schedule", "change", "UPDATE", bills, None),
+    ]
+    for table in ("charges", "payments"):
+        rows = f"({bills} AND {visible_client(f'{table}.client_id')})"
+        out += [
+            (table, "read", "SELECT", rows, None),
+            (table, "add", "INSERT", None, rows),
+            (table, "change", "UPDATE", rows, rows),
+        ]
+    return out
 
 
 def _supervision_policies() -> list[tuple[str, str, str, str | None, str | None]]:

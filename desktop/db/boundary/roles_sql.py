@@ -26,6 +26,8 @@ CLIENT_TABLES = (
     "supervisions",
     "note_reviews",
     "client_restrictions",
+    "charges",
+    "payments",
 )
 #: tables about the practice and its staff: every signed-in person reads them; policies decide
 #: who changes them (R10, R12).
@@ -42,6 +44,7 @@ PRACTICE_TABLES = (
     "second_factors",
     "recovery_codes",
     "note_templates",
+    "fee_schedule",
 )
 #: tables staff may delete rows from (the name index and calendar hours are rewritten; a second
 #: factor is set up again or reset).

@@ -2,6 +2,7 @@
 
 from .audit import AuditCheckpoint, AuditEvent, AuditHead
 from .base import Base
+from .billing import Charge, FeeScheduleEntry, Payment
 from .charts import (
     MAX_DOCUMENT_BYTES,
     CaseloadTransfer,
@@ -33,6 +34,7 @@ __all__ = [
     "AuditHead",
     "Base",
     "CaseloadTransfer",
+    "Charge",
     "CaseloadTransferItem",
     "ChartNote",
     "ChartShare",
@@ -44,10 +46,12 @@ __all__ = [
     "EmergencyAccess",
     "EmergencyAllowedStaff",
     "EmergencySettings",
+    "FeeScheduleEntry",
     "LinkedProfile",
     "NoteReview",
     "NoteTemplate",
     "Notification",
+    "Payment",
     "Practice",
     "ProviderAvailability",
     "ProviderProfile",

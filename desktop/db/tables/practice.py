@@ -39,6 +39,8 @@ class Practice(Base):
     #: (no Python default: a practice row written without it leaves it to the database, so
     #: tools writing to an older schema still work)
     note_due_hours: Mapped[int] = mapped_column(Integer, server_default="24")
+    #: the practice's postal address, printed on superbills (migration 0014).
+    address: Mapped[str | None] = mapped_column(String(300))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version, "eager_defaults": False}
@@ -103,6 +105,8 @@ class ProviderProfile(Base):
     records_owner: Mapped[str] = mapped_column(String(16))
     discipline: Mapped[str | None] = mapped_column(String(120))
     credentials: Mapped[str | None] = mapped_column(String(120))
+    #: the clinician's licence (and NPI) as insurers ask for it on a superbill (migration 0014).
+    licence_number: Mapped[str | None] = mapped_column(String(60))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     staff: Mapped[Staff] = relationship(back_populates="provider_profile")

@@ -6,6 +6,7 @@
 - scopes (`scopes`): the SQL conditions that select exactly the rows a principal may see.
 """
 
+from .billing_rules import billing_rows, may_keep_billing
 from .calendar_rules import (
     AVAILABILITY_ROLES,
     BOOKING_ROLES,
@@ -105,6 +106,8 @@ __all__ = [
     "may_complete_own_note",
     "may_create_client",
     "may_edit_billing",
+    "may_keep_billing",
+    "billing_rows",
     "may_edit_client",
     "may_grant_roles",
     "may_keep_note_templates",
