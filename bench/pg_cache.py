@@ -62,8 +62,12 @@ def kept_server(name: str, build: Callable[[KeptServer], None]) -> tuple[KeptSer
         server.start()
         started = time.perf_counter()
         print(f"Building the practice into {root} (kept for later runs) …", flush=True)
-        server.create_database(DATABASE)
-        build(server)
+        try:
+            server.create_database(DATABASE)
+            build(server)
+        except BaseException:
+            server.stop()
+            raise
         built = time.perf_counter() - started
         (root / _READY).write_text("built\n")
     else:
