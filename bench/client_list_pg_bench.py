@@ -63,7 +63,7 @@ def fill(admin: psycopg.Connection, clients: int, providers: int) -> None:
         "INSERT INTO clients (first_name, last_name, sort_name, date_of_birth, created_at,"
         " updated_at, version) SELECT 'F' || i, 'L' || md5(i::text),"
         " lower('L' || md5(i::text) || ' F' || i),"
-        " CASE WHEN i % 10 = 0 THEN NULL ELSE date '1940-01-01' + (i % 25000) END,"
+        " CASE WHEN i % 10 = 3 THEN NULL ELSE date '1940-01-01' + (i % 25000) END,"
         f" now(), now(), 1 FROM generate_series(1, {c}) i",
         "INSERT INTO client_provider_links (client_id, provider_id, status, is_treating,"
         f" created_at, version) SELECT c.id, 1 + (c.id % {p}), 'active', false, now(), 1"
@@ -92,16 +92,20 @@ _MINE = (
     " JOIN client_provider_links m ON m.client_id = c.id"
     " AND m.provider_id = %(me)s AND m.ended_at IS NULL"
 )
+#: each client at their first upcoming appointment, read in time order (a GROUP BY of every
+#: upcoming appointment would cost the baseline hundreds of milliseconds).
 _NEXT = (
-    " JOIN (SELECT client_id, min(starts_at) AS starts_at FROM appointments"
-    " WHERE status = 'booked' AND starts_at >= %(now)s GROUP BY client_id) n"
-    " ON n.client_id = c.id"
+    " JOIN appointments n ON n.client_id = c.id AND n.status = 'booked'"
+    " AND n.starts_at >= %(now)s AND NOT EXISTS (SELECT 1 FROM appointments e"
+    " WHERE e.client_id = n.client_id AND e.status = 'booked' AND e.starts_at >= %(now)s"
+    " AND (e.starts_at, e.id) < (n.starts_at, n.id))"
 )
 
 
 def plain_sql(scope: str, sort: str, descending: bool) -> str:
     """The page by hand: the same columns and keys; for birth date and next appointment the
-    clients that have one (the first page holds only those)."""
+    clients that have one (the first page holds only those: no client of provider 1 lacks a
+    birth date, a quarter have an appointment)."""
     way = " DESC" if descending else ""
     names = f"c.sort_name{way}, c.id{way}"
     source = "clients c" + (_MINE if scope == "mine" else "")
@@ -136,7 +140,7 @@ def main() -> None:
                     "SELECT app.create_login(%s, %s)", (staff_id, scram_verifier(PASSWORD))
                 )
 
-    server, _ = kept_server(f"client-list-{args.clients}-{args.providers}", build)
+    server, _ = kept_server(f"client-list-{args.clients}-{args.providers}-v2", build)
     try:
         _measure(server, args)
     finally:

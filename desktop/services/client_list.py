@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, Select, exists, func, select
+from sqlalchemy import Connection, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ..db.tables import Appointment, Client
 from ..db.uow import UnitOfWork
@@ -98,20 +99,38 @@ def _birth_date_order(found: Matching, descending: bool) -> tuple[Select, ...]:
     return known, unknown
 
 
+#: an upcoming appointment, and one of the same client that comes before it (the client's next
+#: appointment is the upcoming one with none before it).
+_UPCOMING = aliased(Appointment, name="upcoming")
+_EARLIER = aliased(Appointment, name="earlier")
+
+
 def _next_appointment_order(found: Matching, now: datetime, descending: bool) -> tuple[Select, ...]:
-    """Those with an upcoming appointment by its time (read from the upcoming appointments: an
-    index on status and time), then the others by name (nulls last, either way)."""
-    upcoming = (
-        select(
-            Appointment.client_id.label("client_id"),
-            func.min(Appointment.starts_at).label("starts_at"),
+    """Those with an upcoming appointment by its time, then the others by name (nulls last,
+    either way). Many clients: read the upcoming appointments in time order from their index,
+    each client at their first one, so a page stops after its rows; few: their next
+    appointments, looked up one by one, sorted."""
+    if found.few:
+        upcoming = (
+            select(func.min(Appointment.starts_at))
+            .where(Appointment.client_id == found.id, *_is_upcoming(now))
+            .scalar_subquery()
         )
-        .where(*_is_upcoming(now))
-        .group_by(Appointment.client_id)
-        .subquery("next_appointments")
-    )
-    first = _with_clients(found, found.select().join(upcoming, upcoming.c.client_id == found.id))
-    first = first.order_by(*_ordered([upcoming.c.starts_at, *_name_keys(found)], descending))
+        query = _with_clients(found, found.select())
+        first = query.where(upcoming.is_not(None))
+        first = first.order_by(*_ordered([upcoming, *_name_keys(found)], descending))
+    else:
+        a, b = _UPCOMING, _EARLIER
+        before = or_(b.starts_at < a.starts_at, and_(b.starts_at == a.starts_at, b.id < a.id))
+        is_next = ~exists().where(
+            b.client_id == a.client_id, b.status == "booked", b.starts_at >= now, before
+        )
+        first = (
+            _with_clients(found, found.select())
+            .join(a, a.client_id == found.id)
+            .where(a.status == "booked", a.starts_at >= now, is_next)
+        )
+        first = first.order_by(*_ordered([a.starts_at, *_name_keys(found)], descending))
     none_booked = ~exists().where(Appointment.client_id == found.id, *_is_upcoming(now))
     rest = _with_clients(found, found.select().where(none_booked))
     return first, rest.order_by(*_ordered(_name_keys(found), descending))
