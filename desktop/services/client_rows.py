@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, bindparam, exists, func, join, or_, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Subquery
 
 from ..db.tables import Appointment, Client, ClientProviderLink, LinkedProfile, Staff
 from ..db.uow import UnitOfWork
@@ -81,22 +82,24 @@ _HAS_LINKED = or_(
 #: the client's providers (an alias: the provider's own list in `_ON_MY_LIST` reads the table too).
 _LINK = aliased(ClientProviderLink, name="link")
 _OPEN_LINK = and_(_LINK.client_id == Client.id, _LINK.ended_at.is_(None))
-#: a line's details and its providers in one statement: one row per open link (at least one
-#: per client), by provider name.
+#: a line's details and its providers: one row per open link (at least one per client), by
+#: provider name.
+_ROW_COLUMNS = (
+    Client.id,
+    Client.first_name,
+    Client.last_name,
+    Client.date_of_birth,
+    _NEXT_APPOINTMENT,
+    _HAS_LINKED,
+    _LINK.provider_id,
+    Staff.display_name,
+    _LINK.status,
+)
+_PROVIDERS = join(_LINK, Staff, Staff.id == _LINK.provider_id)
 _ROWS = (
-    select(
-        Client.id,
-        Client.first_name,
-        Client.last_name,
-        Client.date_of_birth,
-        _NEXT_APPOINTMENT,
-        _HAS_LINKED,
-        _LINK.provider_id,
-        Staff.display_name,
-        _LINK.status,
-    )
+    select(*_ROW_COLUMNS)
     .select_from(Client)
-    .outerjoin(join(_LINK, Staff, Staff.id == _LINK.provider_id), _OPEN_LINK)
+    .outerjoin(_PROVIDERS, _OPEN_LINK)
     .where(Client.id.in_(_IDS))
     .order_by(Client.id, Staff.display_name, Staff.id)
 )
@@ -141,6 +144,29 @@ def _visible_only(principal: Principal, name: str):
     return None
 
 
+def page_rows_in_transaction(
+    uow: UnitOfWork, principal: Principal, page: Subquery, order: Sequence
+) -> list[ClientRow]:
+    """The lines of one page of the list in one statement: `page` selects the page's client ids
+    (column `page_id`) and its keys, `order` orders by those keys. Only clients the principal
+    may see."""
+    statement = (
+        select(*_ROW_COLUMNS)
+        .select_from(page)
+        .join(Client, Client.id == page.c.page_id)
+        .outerjoin(_PROVIDERS, _OPEN_LINK)
+        .order_by(*order, Staff.display_name, Staff.id)
+    )
+    if not may_see_all_clients(principal):
+        if not principal.has(Role.PROVIDER):
+            return []
+        statement = statement.where(_ON_MY_LIST)
+    found = uow.session.connection().execute(
+        statement, {"now": uow.now(), "me": principal.staff_id}
+    )
+    return list(_lines(uow, principal, found.all()).values())
+
+
 def _rows_of_chunk(uow: UnitOfWork, principal: Principal, ids: list[int]) -> dict[int, ClientRow]:
     statement = _visible_only(principal, "rows")
     if statement is None:
@@ -149,6 +175,11 @@ def _rows_of_chunk(uow: UnitOfWork, principal: Principal, ids: list[int]) -> dic
     found = connection.execute(
         statement, {"ids": ids, "now": uow.now(), "me": principal.staff_id}
     ).all()
+    return _lines(uow, principal, found)
+
+
+def _lines(uow: UnitOfWork, principal: Principal, found: Sequence) -> dict[int, ClientRow]:
+    """The lines of rows of `_ROW_COLUMNS`, in the order their clients first come."""
     clients: dict[int, tuple] = {}
     links: dict[int, list[LinkStatus]] = defaultdict(list)
     for client_id, first, last, born, upcoming, has_linked, provider_id, name, status in found:
