@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, exists, func, join, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Subquery
 
@@ -83,7 +83,8 @@ _HAS_LINKED = or_(
 _LINK = aliased(ClientProviderLink, name="link")
 _OPEN_LINK = and_(_LINK.client_id == Client.id, _LINK.ended_at.is_(None))
 #: a line's details and its providers: one row per open link (at least one per client), by
-#: provider name.
+#: provider name. Two outer joins, not one to a nested join, which SQLite would build for every
+#: link first.
 _ROW_COLUMNS = (
     Client.id,
     Client.first_name,
@@ -95,11 +96,11 @@ _ROW_COLUMNS = (
     Staff.display_name,
     _LINK.status,
 )
-_PROVIDERS = join(_LINK, Staff, Staff.id == _LINK.provider_id)
 _ROWS = (
     select(*_ROW_COLUMNS)
     .select_from(Client)
-    .outerjoin(_PROVIDERS, _OPEN_LINK)
+    .outerjoin(_LINK, _OPEN_LINK)
+    .outerjoin(Staff, Staff.id == _LINK.provider_id)
     .where(Client.id.in_(_IDS))
     .order_by(Client.id, Staff.display_name, Staff.id)
 )
@@ -154,7 +155,8 @@ def page_rows_in_transaction(
         select(*_ROW_COLUMNS)
         .select_from(page)
         .join(Client, Client.id == page.c.page_id)
-        .outerjoin(_PROVIDERS, _OPEN_LINK)
+        .outerjoin(_LINK, _OPEN_LINK)
+        .outerjoin(Staff, Staff.id == _LINK.provider_id)
         .order_by(*order, Staff.display_name, Staff.id)
     )
     if not may_see_all_clients(principal):
