@@ -1,8 +1,10 @@
 """The client list (R1): "My Clients" and "All Clients", searched, sorted and paged by the database.
 
-Which clients match is `client_search.py`; this orders and pages them. A page is the ids in
-order and how many match; the details of its rows (providers, next appointment, linked
-profiles) come from `client_rows.py` for those ids only, so 200,000 clients cost one page.
+Which clients match is `client_search.py`; this orders and pages them. A page is one
+statement: the page's ids in order (each order read from its index, with LIMIT and OFFSET) as
+a subquery, joined by `client_rows.py` to the lines' details, providers and next appointment,
+so 200,000 clients cost one page. Orders in two parts (those with a birth date or an upcoming
+appointment, then the others) read the second part only when the first ends within the page.
 """
 
 from __future__ import annotations
