@@ -1,8 +1,10 @@
 """The client list (R1): "My Clients" and "All Clients", searched, sorted and paged by the database.
 
-Which clients match is `client_search.py`; this orders and pages them. A page is the ids in
-order and how many match; the details of its rows (providers, next appointment, linked
-profiles) come from `client_rows.py` for those ids only, so 200,000 clients cost one page.
+Which clients match is `client_search.py`; this orders and pages them. A page is one
+statement: the page's ids in order (each order read from its index, with LIMIT and OFFSET) as
+a subquery, joined by `client_rows.py` to the lines' details, providers and next appointment,
+so 200,000 clients cost one page. Orders in two parts (those with a birth date or an upcoming
+appointment, then the others) read the second part only when the first ends within the page.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, Select, exists, func, select
+from sqlalchemy import ColumnElement, Connection, Select, Subquery, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ..db.tables import Appointment, Client
 from ..db.uow import UnitOfWork
 from .boundary import checked
-from .client_rows import ClientRow, rows_in
+from .client_rows import ClientRow, page_rows_in_transaction
 from .client_search import Matching, matching
 from .errors import InvalidInput
 from .policy import may_see_all_clients, refused
@@ -56,6 +59,33 @@ def _require_list(principal: Principal, scope: str) -> None:
         ).require()
 
 
+@dataclass(frozen=True)
+class _Part:
+    """The matching ids of one part of the list (`query`, unordered, selecting `id`) and the keys
+    it is ordered by."""
+
+    query: Select
+    id: ColumnElement[int]
+    keys: tuple
+    descending: bool
+
+    def ordered(self) -> Select:
+        return self.query.order_by(*_ordered(self.keys, self.descending))
+
+    def page(self, offset: int, limit: int) -> Subquery:
+        """The page's ids (`page_id`) with their keys (`key_0`...), for the lines' statement."""
+        keys = [key.label(f"key_{i}") for i, key in enumerate(self.keys)]
+        query = self.query.with_only_columns(
+            self.id.label("page_id"), *keys, maintain_column_froms=True
+        )
+        ordered = query.order_by(*_ordered(self.keys, self.descending))
+        return ordered.offset(offset).limit(limit).subquery("page")
+
+    def order_of(self, page: Subquery) -> list:
+        keys = [page.c[f"key_{i}"] for i in range(len(self.keys))]
+        return _ordered(keys, self.descending)
+
+
 def _is_upcoming(now: datetime):
     """A booked appointment at or after `now`."""
     return (Appointment.status == "booked", Appointment.starts_at >= now)
@@ -68,7 +98,7 @@ def _name_keys(found: Matching) -> list:
     return [found.name, found.id]
 
 
-def _ordered(keys: list, descending: bool) -> list:
+def _ordered(keys, descending: bool) -> list:
     return [key.desc() if descending else key.asc() for key in keys]
 
 
@@ -78,64 +108,88 @@ def _with_clients(found: Matching, query: Select, *, always: bool = False) -> Se
     return query
 
 
-def _name_order(found: Matching, descending: bool) -> tuple[Select, ...]:
+def _name_order(found: Matching, descending: bool) -> tuple[_Part, ...]:
     """SELECT the matching ids in name order: the name index."""
     query = _with_clients(found, found.select())
-    return (query.order_by(*_ordered(_name_keys(found), descending)),)
+    return (_Part(query, found.id, tuple(_name_keys(found)), descending),)
 
 
-def _birth_date_order(found: Matching, descending: bool) -> tuple[Select, ...]:
+def _birth_date_order(found: Matching, descending: bool) -> tuple[_Part, ...]:
     """Those with a birth date by it, then those without by name (nulls last, either way). Two
     queries, each read in order from the birth-date index in either direction; one query with
     NULLS LAST would sort every client when descending on PostgreSQL."""
     query = _with_clients(found, found.select(), always=True)
-    known = query.where(Client.date_of_birth.is_not(None)).order_by(
-        *_ordered([Client.date_of_birth, *_name_keys(found)], descending)
+    names = tuple(_name_keys(found))
+    known = query.where(Client.date_of_birth.is_not(None))
+    unknown = query.where(Client.date_of_birth.is_(None))
+    return (
+        _Part(known, found.id, (Client.date_of_birth, *names), descending),
+        _Part(unknown, found.id, names, descending),
     )
-    unknown = query.where(Client.date_of_birth.is_(None)).order_by(
-        *_ordered(_name_keys(found), descending)
-    )
-    return known, unknown
 
 
-def _next_appointment_order(found: Matching, now: datetime, descending: bool) -> tuple[Select, ...]:
-    """Those with an upcoming appointment by its time (read from the upcoming appointments: an
-    index on status and time), then the others by name (nulls last, either way)."""
-    upcoming = (
-        select(
-            Appointment.client_id.label("client_id"),
-            func.min(Appointment.starts_at).label("starts_at"),
+#: an upcoming appointment, and one of the same client that comes before it (the client's next
+#: appointment is the upcoming one with none before it).
+_UPCOMING = aliased(Appointment, name="upcoming")
+_EARLIER = aliased(Appointment, name="earlier")
+
+
+def _next_appointment_order(found: Matching, now: datetime, descending: bool) -> tuple[_Part, ...]:
+    """Those with an upcoming appointment by its time, then the others by name (nulls last,
+    either way). Many clients: read the upcoming appointments in time order from their index,
+    each client at their first one, so a page stops after its rows; few: their next
+    appointments, looked up one by one, sorted."""
+    names = tuple(_name_keys(found))
+    if found.few:
+        upcoming = (
+            select(func.min(Appointment.starts_at))
+            .where(Appointment.client_id == found.id, *_is_upcoming(now))
+            .scalar_subquery()
         )
-        .where(*_is_upcoming(now))
-        .group_by(Appointment.client_id)
-        .subquery("next_appointments")
-    )
-    first = _with_clients(found, found.select().join(upcoming, upcoming.c.client_id == found.id))
-    first = first.order_by(*_ordered([upcoming.c.starts_at, *_name_keys(found)], descending))
+        query = _with_clients(found, found.select())
+        first = _Part(query.where(upcoming.is_not(None)), found.id, (upcoming, *names), descending)
+    else:
+        a, b = _UPCOMING, _EARLIER
+        before = or_(b.starts_at < a.starts_at, and_(b.starts_at == a.starts_at, b.id < a.id))
+        is_next = ~exists().where(
+            b.client_id == a.client_id, b.status == "booked", b.starts_at >= now, before
+        )
+        query = (
+            _with_clients(found, found.select())
+            .join(a, a.client_id == found.id)
+            .where(a.status == "booked", a.starts_at >= now, is_next)
+        )
+        first = _Part(query, found.id, (a.starts_at, *names), descending)
     none_booked = ~exists().where(Appointment.client_id == found.id, *_is_upcoming(now))
     rest = _with_clients(found, found.select().where(none_booked))
-    return first, rest.order_by(*_ordered(_name_keys(found), descending))
+    return first, _Part(rest, found.id, names, descending)
 
 
-def _ids_in_parts(
-    connection: Connection, parts: tuple[Select, ...], offset: int, limit: int | None
-) -> list[int]:
-    """The ids of the parts one after the other, from `offset`, at most `limit` (all if None).
-    Each part is index-backed; a part before the page is counted, never read."""
-    if limit is None:
-        return [i for part in parts for i in connection.scalars(part)]
-    ids: list[int] = []
+def _ids_in_parts(connection: Connection, parts: tuple[_Part, ...]) -> list[int]:
+    """Every id of the parts, one part after the other."""
+    return [i for part in parts for i in connection.scalars(part.ordered())]
+
+
+def _rows_in_parts(
+    uow: UnitOfWork, principal: Principal, parts: tuple[_Part, ...], offset: int, limit: int
+) -> list[ClientRow]:
+    """The lines of the parts one after the other, from `offset`, at most `limit`: each part's
+    page and its lines in one index-backed statement; a part before the page is counted, never
+    read."""
+    rows: list[ClientRow] = []
+    connection = uow.session.connection()
     for part in parts:
-        if ids:
+        if rows:
             offset = 0
-        found = list(connection.scalars(part.offset(offset).limit(limit - len(ids))))
+        page = part.page(offset, limit - len(rows))
+        found = page_rows_in_transaction(uow, principal, page, part.order_of(page))
         if not found and offset:
-            before = connection.scalar(select(func.count()).select_from(part.subquery())) or 0
-            offset = max(0, offset - before)
-        ids += found
-        if len(ids) == limit:
+            counted = select(func.count()).select_from(part.query.subquery())
+            offset = max(0, offset - (connection.scalar(counted) or 0))
+        rows += found
+        if len(rows) == limit:
             break
-    return ids
+    return rows
 
 
 def _query_parts(
@@ -146,7 +200,7 @@ def _query_parts(
     status: str | None,
     sort: str,
     descending: bool,
-) -> tuple[Matching, tuple[Select, ...]]:
+) -> tuple[Matching, tuple[_Part, ...]]:
     """The matching clients and the queries of their ids in the order asked, one after the
     other."""
     _require_list(principal, scope)
@@ -186,10 +240,11 @@ def list_clients(
         now = uow.now()
         found, parts = _query_parts(principal, now, scope, search, status, sort, descending)
         offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
+        rows = _rows_in_parts(uow, principal, parts, offset, limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        ids = [row.id for row in rows]
         connection = uow.session.connection()
-        ids = _ids_in_parts(connection, parts, offset, limit + 1)
-        more = len(ids) > limit
-        ids = ids[:limit]
         counted = True
         if not more and (ids or offset == 0):
             total = offset + len(ids)
@@ -197,7 +252,7 @@ def list_clients(
             total = connection.scalar(found.select(func.count())) or 0
         else:
             total, counted = offset + len(ids) + 1, False
-        return ClientPage(rows=rows_in(uow, principal, ids), total=total, ids=ids, counted=counted)
+        return ClientPage(rows=rows, total=total, ids=ids, counted=counted)
 
 
 @checked
@@ -230,4 +285,4 @@ def client_ids(
     with uow:
         now = uow.now()
         _, parts = _query_parts(principal, now, scope, search, status, sort, descending)
-        return _ids_in_parts(uow.session.connection(), parts, 0, None)
+        return _ids_in_parts(uow.session.connection(), parts)

@@ -2,6 +2,8 @@
 
 The statements are built once, with the ids, "now" and the principal as parameters: a list
 fetches a page at every keystroke and scroll, and building SQL costs more than running it.
+A page's lines are one statement (the details, the next appointment and the providers, one row
+per open link); the linked profiles are read only for the lines that have one.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Subquery
 
 from ..db.tables import Appointment, Client, ClientProviderLink, LinkedProfile, Staff
 from ..db.uow import UnitOfWork
@@ -70,21 +74,37 @@ _NEXT_APPOINTMENT = (
     )
     .scalar_subquery()
 )
-_DETAILS = select(
-    Client.id, Client.first_name, Client.last_name, Client.date_of_birth, _NEXT_APPOINTMENT
-).where(Client.id.in_(_IDS))
-_VISIBLE = select(Client.id).where(Client.id.in_(_IDS))
-_LINKS = (
-    select(
-        ClientProviderLink.client_id,
-        ClientProviderLink.provider_id,
-        Staff.display_name,
-        ClientProviderLink.status,
-    )
-    .join(Staff, Staff.id == ClientProviderLink.provider_id)
-    .where(ClientProviderLink.client_id.in_(_IDS), ClientProviderLink.ended_at.is_(None))
-    .order_by(ClientProviderLink.client_id, Staff.display_name, Staff.id)
+#: the client has another profile linked (R14): read the pairs only for those that do.
+_HAS_LINKED = or_(
+    exists().where(LinkedProfile.client_id == Client.id),
+    exists().where(LinkedProfile.other_client_id == Client.id),
 )
+#: the client's providers (an alias: the provider's own list in `_ON_MY_LIST` reads the table too).
+_LINK = aliased(ClientProviderLink, name="link")
+_OPEN_LINK = and_(_LINK.client_id == Client.id, _LINK.ended_at.is_(None))
+#: a line's details and its providers: one row per open link (at least one per client), by
+#: provider name. Two outer joins, not one to a nested join, which SQLite would build for every
+#: link first.
+_ROW_COLUMNS = (
+    Client.id,
+    Client.first_name,
+    Client.last_name,
+    Client.date_of_birth,
+    _NEXT_APPOINTMENT,
+    _HAS_LINKED,
+    _LINK.provider_id,
+    Staff.display_name,
+    _LINK.status,
+)
+_ROWS = (
+    select(*_ROW_COLUMNS)
+    .select_from(Client)
+    .outerjoin(_LINK, _OPEN_LINK)
+    .outerjoin(Staff, Staff.id == _LINK.provider_id)
+    .where(Client.id.in_(_IDS))
+    .order_by(Client.id, Staff.display_name, Staff.id)
+)
+_VISIBLE = select(Client.id).where(Client.id.in_(_IDS))
 _PAIRS = select(LinkedProfile.client_id, LinkedProfile.other_client_id).where(
     or_(LinkedProfile.client_id.in_(_IDS), LinkedProfile.other_client_id.in_(_IDS))
 )
@@ -111,7 +131,7 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
 
 
 #: each statement over `clients` as a group-wide role and as a provider may run it (R1, R2).
-_FOR_EVERYONE = {"details": _DETAILS, "visible": _VISIBLE}
+_FOR_EVERYONE = {"rows": _ROWS, "visible": _VISIBLE}
 _FOR_A_PROVIDER = {name: statement.where(_ON_MY_LIST) for name, statement in _FOR_EVERYONE.items()}
 
 
@@ -125,21 +145,51 @@ def _visible_only(principal: Principal, name: str):
     return None
 
 
+def page_rows_in_transaction(
+    uow: UnitOfWork, principal: Principal, page: Subquery, order: Sequence
+) -> list[ClientRow]:
+    """The lines of one page of the list in one statement: `page` selects the page's client ids
+    (column `page_id`) and its keys, `order` orders by those keys. Only clients the principal
+    may see."""
+    statement = (
+        select(*_ROW_COLUMNS)
+        .select_from(page)
+        .join(Client, Client.id == page.c.page_id)
+        .outerjoin(_LINK, _OPEN_LINK)
+        .outerjoin(Staff, Staff.id == _LINK.provider_id)
+        .order_by(*order, Staff.display_name, Staff.id)
+    )
+    if not may_see_all_clients(principal):
+        if not principal.has(Role.PROVIDER):
+            return []
+        statement = statement.where(_ON_MY_LIST)
+    found = uow.session.connection().execute(
+        statement, {"now": uow.now(), "me": principal.staff_id}
+    )
+    return list(_lines(uow, principal, found.all()).values())
+
+
 def _rows_of_chunk(uow: UnitOfWork, principal: Principal, ids: list[int]) -> dict[int, ClientRow]:
-    details = _visible_only(principal, "details")
-    if details is None:
+    statement = _visible_only(principal, "rows")
+    if statement is None:
         return {}
     connection = uow.session.connection()
-    clients = connection.execute(
-        details, {"ids": ids, "now": uow.now(), "me": principal.staff_id}
+    found = connection.execute(
+        statement, {"ids": ids, "now": uow.now(), "me": principal.staff_id}
     ).all()
-    if not clients:
-        return {}
-    ids = [c.id for c in clients]
+    return _lines(uow, principal, found)
+
+
+def _lines(uow: UnitOfWork, principal: Principal, found: Sequence) -> dict[int, ClientRow]:
+    """The lines of rows of `_ROW_COLUMNS`, in the order their clients first come."""
+    clients: dict[int, tuple] = {}
     links: dict[int, list[LinkStatus]] = defaultdict(list)
-    for client_id, provider_id, name, status in connection.execute(_LINKS, {"ids": ids}).all():
-        links[client_id].append(LinkStatus(provider_id, name, status))
-    linked = _linked_profile_ids(uow, principal, ids)
+    for client_id, first, last, born, upcoming, has_linked, provider_id, name, status in found:
+        clients.setdefault(client_id, (first, last, born, upcoming, has_linked))
+        if provider_id is not None:
+            links[client_id].append(LinkStatus(provider_id, name, status))
+    with_linked = [client_id for client_id, details in clients.items() if details[4]]
+    linked = _linked_profile_ids(uow, principal, with_linked) if with_linked else {}
     return {
         client_id: ClientRow(
             id=client_id,
@@ -150,9 +200,9 @@ def _rows_of_chunk(uow: UnitOfWork, principal: Principal, ids: list[int]) -> dic
             statuses=tuple(links[client_id]),
             provider_names=", ".join(s.provider_name for s in links[client_id]),
             next_appointment=next_appointment,
-            linked_profile_ids=tuple(sorted(linked[client_id])),
+            linked_profile_ids=tuple(sorted(linked.get(client_id, ()))),
         )
-        for client_id, first_name, last_name, born, next_appointment in clients
+        for client_id, (first_name, last_name, born, next_appointment, _) in clients.items()
     }
 
 

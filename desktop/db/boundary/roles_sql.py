@@ -197,10 +197,14 @@ def supervision_functions(definer: str) -> list[str]:
     """R16, R17: the supervisions I hold, the notes awaiting my review, the clients hidden from
     me (`supervision_scopes.py` says the same in the application)."""
     return [
+        # The sets the policies read in every statement are PL/pgSQL, planned once per
+        # connection (an SQL function's body is planned again in each statement).
         f"""CREATE OR REPLACE FUNCTION app.restricted_client_ids() RETURNS SETOF integer
-            LANGUAGE sql STABLE {definer} AS $$
-            SELECT r.client_id FROM public.client_restrictions r
-             WHERE r.staff_id = app.current_staff_id() AND r.lifted_at IS NULL $$""",
+            LANGUAGE plpgsql STABLE {definer} AS $$
+            BEGIN
+              RETURN QUERY SELECT r.client_id FROM public.client_restrictions r
+                            WHERE r.staff_id = app.current_staff_id() AND r.lifted_at IS NULL;
+            END $$""",
         # Whether a client is hidden from a staff member: a yes or no only, so a link or share
         # to them is refused (R17) without showing anyone the list of restrictions.
         f"""CREATE OR REPLACE FUNCTION app.is_restricted(p_client integer, p_staff integer)
@@ -209,10 +213,12 @@ def supervision_functions(definer: str) -> list[str]:
                 SELECT 1 FROM public.client_restrictions r
                  WHERE r.client_id = p_client AND r.staff_id = p_staff AND r.lifted_at IS NULL) $$""",
         f"""CREATE OR REPLACE FUNCTION app.my_supervisees() RETURNS SETOF integer
-            LANGUAGE sql STABLE {definer} AS $$
-            SELECT DISTINCT s.supervisee_id FROM public.supervisions s
-             WHERE s.supervisor_id = app.current_staff_id() AND s.ended_at IS NULL
-               AND app.has_role('provider') $$""",
+            LANGUAGE plpgsql STABLE {definer} AS $$
+            BEGIN
+              RETURN QUERY SELECT DISTINCT s.supervisee_id FROM public.supervisions s
+                            WHERE s.supervisor_id = app.current_staff_id()
+                              AND s.ended_at IS NULL AND app.has_role('provider');
+            END $$""",
         # The per-client choice wins over the supervisee's default.
         f"""CREATE OR REPLACE FUNCTION app.supervises(p_client integer, p_author integer)
             RETURNS boolean LANGUAGE sql STABLE {definer} AS $$
@@ -227,13 +233,19 @@ def supervision_functions(definer: str) -> list[str]:
         # R16: my notes waiting for my supervisor (a function: the reviews' own read policy
         # looks at the notes, so the notes' policy may not look at the reviews directly).
         f"""CREATE OR REPLACE FUNCTION app.my_notes_awaiting_review() RETURNS SETOF integer
-            LANGUAGE sql STABLE {definer} AS $$
-            SELECT r.note_id FROM public.note_reviews r
-             WHERE r.author_id = app.current_staff_id() AND r.state = 'awaiting' $$""",
+            LANGUAGE plpgsql STABLE {definer} AS $$
+            BEGIN
+              RETURN QUERY SELECT r.note_id FROM public.note_reviews r
+                            WHERE r.author_id = app.current_staff_id()
+                              AND r.state = 'awaiting';
+            END $$""",
         f"""CREATE OR REPLACE FUNCTION app.notes_to_review() RETURNS SETOF integer
-            LANGUAGE sql STABLE {definer} AS $$
-            SELECT r.note_id FROM public.note_reviews r
-             WHERE r.supervisor_id = app.current_staff_id() AND r.state = 'awaiting' $$""",
+            LANGUAGE plpgsql STABLE {definer} AS $$
+            BEGIN
+              RETURN QUERY SELECT r.note_id FROM public.note_reviews r
+                            WHERE r.supervisor_id = app.current_staff_id()
+                              AND r.state = 'awaiting';
+            END $$""",
         # Notes from sessions: whether a session has its signed progress note, a fact the
         # calendar and Notes to write show to people who may not read the note itself (R3).
         # The signed-in person's own password hash (argon2), for the checks that ask for their

@@ -147,6 +147,8 @@ class LinkedProfile(Base):
     __table_args__ = (
         CheckConstraint("client_id < other_client_id", name="ordered_pair"),
         UniqueConstraint("client_id", "other_client_id"),
+        # A client's pairs from the other side too (the client list asks for every line).
+        Index("ix_linked_profiles_other", "other_client_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
