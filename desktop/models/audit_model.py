@@ -88,8 +88,9 @@ class AuditTableModel(QStandardItemModel):
             if page is not None and page.rows:
                 self._rows = list(page.rows)
                 self._next = page.next_mark
-                self.setRowCount(len(page.rows))
-                self._put(0, page.rows)
+                append = self.appendRow
+                for items in self._items(page.rows):
+                    append(items)
         finally:
             self.blockSignals(False)
         self.endResetModel()
@@ -107,14 +108,25 @@ class AuditTableModel(QStandardItemModel):
         self.last_page = page
         return page
 
-    def _put(self, first: int, rows: Sequence[AuditRow]) -> None:
-        """Give Qt the cells of `rows`, from row `first` on (the rows exist already)."""
-        blank, put = self._blank, self.setItem
-        for number, row in enumerate(rows, first):
-            for column, text in enumerate(self.cells(row)):
+    def _items(self, rows: Sequence[AuditRow]) -> list[list[QStandardItem]]:
+        """Each row's cells as items: the text, and the same text as tooltip."""
+        blank = self._blank
+        found = []
+        for row in rows:
+            items = []
+            for text in self.cells(row):
                 item = blank.clone()
                 item.setText(text)
                 item.setToolTip(text)
+                items.append(item)
+            found.append(items)
+        return found
+
+    def _put(self, first: int, rows: Sequence[AuditRow]) -> None:
+        """Give Qt the cells of `rows`, from row `first` on (the rows exist already)."""
+        put = self.setItem
+        for number, items in enumerate(self._items(rows), first):
+            for column, item in enumerate(items):
                 put(number, column, item)
 
     def row(self, row: int) -> AuditRow | None:
@@ -162,7 +174,15 @@ class AuditTableModel(QStandardItemModel):
         self.reload()
 
     def cells(self, row: AuditRow) -> tuple[str, ...]:
-        return tuple(self.text(row, column) for column in range(len(HEADERS)))
+        entry = row.entry
+        return (
+            self.local_time(entry.occurred_at),
+            row.who,
+            row.action,
+            row.what,
+            row.client,
+            entry.workstation,
+        )
 
     def text(self, row: AuditRow, column: int) -> str:
         if column == TIME:
