@@ -210,7 +210,73 @@ def run_plain(path: Path, database_key: bytes, public: str) -> dict:
     return {"seconds": seconds, "cpu": cpu, "entries": seq, "checkpoints": 0}
 
 
+def run_verify_traced(path: Path, database_key: bytes, public: str) -> dict:
+    """verify again, untimed, with tracemalloc on: the peak of what Python itself allocated
+    while checking (imports left out)."""
+    import tracemalloc
+
+    from desktop.db.engine import create_database_engine, sqlite_url
+    from desktop.db.uow import UnitOfWork
+    from desktop.services.audit import verify_chain
+
+    engine = create_database_engine(sqlite_url(path), key=database_key)
+    tracemalloc.start()
+    result = verify_chain(UnitOfWork(engine), public_keys=[public])
+    _size, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    engine.dispose()
+    assert result.ok, result
+    return {"seconds": 0.0, "cpu": 0.0, "entries": result.checked, "traced_mib": peak / 2**20}
+
+
+def export_copy(path: Path, database_key: bytes) -> Path:
+    """A copy of the trail for `audit export` to write its own entry into (the trail the two
+    contenders read stays as built), with the Owner who exports; made once and reused."""
+    import shutil
+
+    from desktop.db.encryption import connect_encrypted
+
+    copy = path.with_suffix(".export.sqlite")
+    if not copy.exists():
+        partial = copy.with_suffix(".partial")
+        shutil.copyfile(path, partial)
+        connection = connect_encrypted(partial, database_key)
+        connection.execute(
+            "INSERT INTO staff (id, email, display_name, password_hash, active, failed_sign_ins,"
+            " created_at, version) VALUES (1, 'owner@clinic.example', 'Owner', 'x', 1, 0,"
+            " '2020-01-01 00:00:00.000000', 1)"
+        )
+        connection.execute("INSERT INTO staff_roles (staff_id, role) VALUES (1, 'owner')")
+        connection.commit()
+        connection.close()
+        partial.rename(copy)
+    return copy
+
+
+def run_export(path: Path, database_key: bytes, public: str) -> dict:
+    """`clinicdesk audit export` of the whole trail to a CSV file (streaming), as the Owner."""
+    from desktop.clock import FixedClock
+    from desktop.db.engine import create_database_engine, sqlite_url
+    from desktop.db.uow import UnitOfWork
+    from desktop.services.audit import export_csv
+    from desktop.services.principal import Principal, Role
+
+    engine = create_database_engine(sqlite_url(path), key=database_key)
+    owner = Principal(1, "owner@clinic.example", "Owner", frozenset({Role.OWNER}), "bench")
+    out_path = path.with_suffix(f".{os.getpid()}.csv")
+    started, cpu = time.perf_counter(), time.process_time()
+    with out_path.open("w", newline="", encoding="utf-8") as out:
+        count = export_csv(UnitOfWork(engine, FixedClock(START)), owner, out)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    size = out_path.stat().st_size
+    out_path.unlink()
+    engine.dispose()
+    return {"seconds": seconds, "cpu": cpu, "entries": count, "csv_mib": size / 2**20}
+
+
 CONTENDERS = {"verify": run_verify, "plain loop": run_plain}
+#: run once per size after the rounds: memory, not speed.
+EXTRAS = {"verify traced": run_verify_traced, "export": run_export}
 
 
 def peak_rss_mib() -> float:
@@ -243,7 +309,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         database_hex, public = json.loads(os.environ["BENCH_KEYS"])
-        figures = CONTENDERS[args.child[0]](
+        figures = {**CONTENDERS, **EXTRAS}[args.child[0]](
             Path(args.child[1]), bytes.fromhex(database_hex), public
         )
         figures["peak_mib"] = peak_rss_mib()
@@ -252,6 +318,8 @@ def main() -> None:
 
     summary: list[tuple[int, float, float]] = []
     peaks: dict[int, float] = {}
+    traced: dict[int, float] = {}
+    exports: dict[int, float] = {}
     for entries in args.entries:
         path, database_key, public = trail_file(entries)
         best: dict[str, float] = {}
@@ -267,10 +335,22 @@ def main() -> None:
                 extra = f", {figures['checkpoints']} checkpoints" if figures["checkpoints"] else ""
                 print(
                     f"  {name:<10} {figures['seconds']:7.2f} s wall {figures['cpu']:7.2f} s CPU"
-                    f"  peak RSS {peak:6.1f} MiB  ({figures['entries']:,} entries{extra})",
+                    f"  peak RSS {peak:6.1f} MiB  ({figures['entries']:,} entries{extra}; "
+                    f"load {os.getloadavg()[0]:.2f})",
                     flush=True,
                 )
         peaks[entries] = rss["verify"]
+        figures, _peak = measure("verify traced", path, database_key, public)
+        traced[entries] = figures["traced_mib"]
+        print(f"  verify, traced: peak of Python's own allocations {traced[entries]:.1f} MiB")
+        figures, peak = measure("export", export_copy(path, database_key), database_key, public)
+        exports[entries] = peak
+        print(
+            f"  audit export: {figures['seconds']:.2f} s wall, {figures['cpu']:.2f} s CPU, "
+            f"{figures['entries']:,} entries, {figures['csv_mib']:.0f} MiB of CSV, peak RSS "
+            f"{peak:.1f} MiB (load {os.getloadavg()[0]:.2f})",
+            flush=True,
+        )
         print(
             f"  best: verify {best['verify']:.2f} s wall, {best_cpu['verify']:.2f} s CPU "
             f"({entries / best_cpu['verify']:,.0f} entries per CPU second); plain loop "
@@ -289,7 +369,12 @@ def main() -> None:
     ratios = "; ".join(f"{n:,}: {wall:.2f}x wall, {cpu:.2f}x CPU" for n, wall, cpu in summary)
     print(
         f"\nverify's peak RSS {peaks[smallest]:.1f} MiB at {smallest:,} entries and "
-        f"{peaks[largest]:.1f} MiB at {largest:,} ({peaks[largest] - peaks[smallest]:+.1f} MiB)"
+        f"{peaks[largest]:.1f} MiB at {largest:,} ({peaks[largest] - peaks[smallest]:+.1f} MiB); "
+        f"traced {traced[smallest]:.1f} and {traced[largest]:.1f} MiB"
+    )
+    print(
+        f"audit export's peak RSS {exports[smallest]:.1f} MiB at {smallest:,} entries and "
+        f"{exports[largest]:.1f} MiB at {largest:,}"
     )
     print(
         f"verify / plain loop: {ratios} (target ≤ {TARGET_RATIO}x in CPU time: "
