@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -56,71 +57,107 @@ def trail_file(entries: int) -> tuple[Path, bytes, str]:
     return path, bytes.fromhex(saved["database"]), saved["audit"]
 
 
-def build_trail(path: Path, entries: int) -> tuple[bytes, str]:
-    """A migrated encrypted file holding `entries` chained entries and their checkpoints."""
-    from desktop.db.engine import create_database_engine, sqlite_url
-    from desktop.db.migrate import upgrade
+def chained_rows(entries: int, audit_key) -> Iterator[tuple[tuple, tuple | None]]:
+    """Each entry's row, chained to the one before, and the checkpoint signed after it (every
+    `CHECKPOINT_EVERY` entries, as the app signs them; None between)."""
     from desktop.services.audit_chain import GENESIS_HASH, canonical, chain_hash
-    from desktop.services.audit_key import new_key
     from desktop.services.checkpoints import CHECKPOINT_EVERY, checkpoint_message
 
-    database_key = secrets.token_bytes(32)
-    engine = create_database_engine(sqlite_url(path), key=database_key)
-    upgrade(engine)
-    audit_key = new_key()
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        # Building only: the unique index of hashes takes random inserts, so a page cache that
-        # holds it, and the two other indexes made once at the end.
-        cursor.execute("PRAGMA cache_size = -1048576")
-        cursor.execute("PRAGMA synchronous = OFF")
-        cursor.execute("DROP INDEX ix_audit_events_client")
-        cursor.execute("DROP INDEX ix_audit_events_occurred")
-        prev = GENESIS_HASH
-        rows, points = [], []
-        for seq in range(1, entries + 1):
-            moment = START + timedelta(seconds=seq * 7, microseconds=(seq * 3917) % 1_000_000)
-            stored = moment.strftime("%Y-%m-%d %H:%M:%S.%f")
-            action = ACTIONS[seq % len(ACTIONS)]
-            label = f"provider{seq % 40}@clinic.example"
-            subject = f"chart:{seq % 5000}"
-            details = canonical({"provider": seq % 40, "reason": "session", "n": seq % 7})
-            station = f"room-{seq % 12}"
-            digest = chain_hash(
-                seq, moment.isoformat(), None, label, action, None, subject, details, station, prev
-            )
-            rows.append((seq, stored, label, action, subject, details, station, prev, digest))
-            prev = digest
-            if seq % CHECKPOINT_EVERY == 0:
-                signed_at = moment.isoformat()
-                message = checkpoint_message(seq, digest, signed_at, audit_key.key_id)
-                points.append(
-                    (seq, digest, stored, audit_key.key_id, audit_key.sign(message), "server")
-                )
-            if len(rows) == 50_000 or seq == entries:
-                cursor.executemany(
-                    "INSERT INTO audit_events (seq, occurred_at, actor_id, actor_label, action,"
-                    " client_id, subject, details, workstation, prev_hash, hash)"
-                    " VALUES (?, ?, NULL, ?, ?, NULL, ?, ?, ?, ?, ?)",
-                    rows,
-                )
-                cursor.executemany(
-                    "INSERT INTO audit_checkpoints (seq, head_hash, signed_at, key_id, signature,"
-                    " workstation) VALUES (?, ?, ?, ?, ?, ?)",
-                    points,
-                )
-                rows, points = [], []
-        cursor.execute("UPDATE audit_head SET last_seq = ?, last_hash = ?", (entries, prev))
-        cursor.execute(
-            "CREATE INDEX ix_audit_events_client ON audit_events (client_id, occurred_at)"
+    details_of = [
+        canonical({"provider": provider, "reason": "session", "n": n})
+        for provider in range(40)
+        for n in range(7)
+    ]
+    prev = GENESIS_HASH
+    for seq in range(1, entries + 1):
+        moment = START + timedelta(seconds=seq * 7, microseconds=(seq * 3917) % 1_000_000)
+        stored = moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+        action = ACTIONS[seq % len(ACTIONS)]
+        label = f"provider{seq % 40}@clinic.example"
+        subject = f"chart:{seq % 5000}"
+        details = details_of[(seq % 40) * 7 + seq % 7]
+        station = f"room-{seq % 12}"
+        digest = chain_hash(
+            seq, moment.isoformat(), None, label, action, None, subject, details, station, prev
         )
-        cursor.execute("CREATE INDEX ix_audit_events_occurred ON audit_events (occurred_at)")
-        raw.commit()
+        point = None
+        if seq % CHECKPOINT_EVERY == 0:
+            signed_at = moment.isoformat()
+            message = checkpoint_message(seq, digest, signed_at, audit_key.key_id)
+            point = (seq, digest, stored, audit_key.key_id, audit_key.sign(message), "server")
+        yield (seq, stored, label, action, subject, details, station, prev, digest), point
+        prev = digest
+
+
+def build_trail(path: Path, entries: int) -> tuple[bytes, str]:
+    """A migrated encrypted file holding `entries` chained entries and their checkpoints.
+
+    Written as a bulk load: the table's secondary indexes are dropped first and made once at
+    the end (sorted, instead of a million random inserts into each), the rows go in with
+    executemany in batches of 50,000, with no journal and no syncing (a file that fails half-way
+    is thrown away: it is written under another name and renamed when complete).
+    """
+    from desktop.db.encryption import connect_encrypted
+    from desktop.db.engine import create_database_engine, sqlite_url
+    from desktop.db.migrate import upgrade
+    from desktop.services.audit_key import new_key
+
+    database_key = secrets.token_bytes(32)
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    engine = create_database_engine(sqlite_url(partial), key=database_key)
+    upgrade(engine)
+    engine.dispose()
+    audit_key = new_key()
+    connection = connect_encrypted(partial, database_key, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        # the unique index of hashes takes random inserts: a page cache that holds it
+        connection.execute("PRAGMA cache_size = -1048576")
+        indexes = connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+            "AND tbl_name = 'audit_events' AND sql IS NOT NULL"
+        ).fetchall()
+        connection.execute("BEGIN")
+        for name, _sql in indexes:
+            connection.execute(f'DROP INDEX "{name}"')
+        rows, points, last = [], [], (0, "")
+        for row, point in chained_rows(entries, audit_key):
+            rows.append(row)
+            if point is not None:
+                points.append(point)
+            if len(rows) == 50_000:
+                _insert(connection, rows, points)
+                last, rows, points = (row[0], row[8]), [], []
+        if rows:
+            last = (rows[-1][0], rows[-1][8])
+        _insert(connection, rows, points)
+        connection.execute("UPDATE audit_head SET last_seq = ?, last_hash = ?", last)
+        for _name, sql in indexes:
+            connection.execute(sql)
+        connection.execute("COMMIT")
+        connection.execute("ANALYZE")
     finally:
-        raw.close()
-        engine.dispose()
+        connection.close()
+    partial.rename(path)
     return database_key, audit_key.public_hex
+
+
+def _insert(connection, rows: list[tuple], points: list[tuple]) -> None:
+    if rows:
+        connection.executemany(
+            "INSERT INTO audit_events (seq, occurred_at, actor_id, actor_label, action,"
+            " client_id, subject, details, workstation, prev_hash, hash)"
+            " VALUES (?, ?, NULL, ?, ?, NULL, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    if points:
+        connection.executemany(
+            "INSERT INTO audit_checkpoints (seq, head_hash, signed_at, key_id, signature,"
+            " workstation) VALUES (?, ?, ?, ?, ?, ?)",
+            points,
+        )
 
 
 # -- the two contenders, each run in a process of its own -------------------------------------
@@ -173,7 +210,73 @@ def run_plain(path: Path, database_key: bytes, public: str) -> dict:
     return {"seconds": seconds, "cpu": cpu, "entries": seq, "checkpoints": 0}
 
 
+def run_verify_traced(path: Path, database_key: bytes, public: str) -> dict:
+    """verify again, untimed, with tracemalloc on: the peak of what Python itself allocated
+    while checking (imports left out)."""
+    import tracemalloc
+
+    from desktop.db.engine import create_database_engine, sqlite_url
+    from desktop.db.uow import UnitOfWork
+    from desktop.services.audit import verify_chain
+
+    engine = create_database_engine(sqlite_url(path), key=database_key)
+    tracemalloc.start()
+    result = verify_chain(UnitOfWork(engine), public_keys=[public])
+    _size, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    engine.dispose()
+    assert result.ok, result
+    return {"seconds": 0.0, "cpu": 0.0, "entries": result.checked, "traced_mib": peak / 2**20}
+
+
+def export_copy(path: Path, database_key: bytes) -> Path:
+    """A copy of the trail for `audit export` to write its own entry into (the trail the two
+    contenders read stays as built), with the Owner who exports; made once and reused."""
+    import shutil
+
+    from desktop.db.encryption import connect_encrypted
+
+    copy = path.with_suffix(".export.sqlite")
+    if not copy.exists():
+        partial = copy.with_suffix(".partial")
+        shutil.copyfile(path, partial)
+        connection = connect_encrypted(partial, database_key)
+        connection.execute(
+            "INSERT INTO staff (id, email, display_name, password_hash, active, failed_sign_ins,"
+            " created_at, version) VALUES (1, 'owner@clinic.example', 'Owner', 'x', 1, 0,"
+            " '2020-01-01 00:00:00.000000', 1)"
+        )
+        connection.execute("INSERT INTO staff_roles (staff_id, role) VALUES (1, 'owner')")
+        connection.commit()
+        connection.close()
+        partial.rename(copy)
+    return copy
+
+
+def run_export(path: Path, database_key: bytes, public: str) -> dict:
+    """`clinicdesk audit export` of the whole trail to a CSV file (streaming), as the Owner."""
+    from desktop.clock import FixedClock
+    from desktop.db.engine import create_database_engine, sqlite_url
+    from desktop.db.uow import UnitOfWork
+    from desktop.services.audit import export_csv
+    from desktop.services.principal import Principal, Role
+
+    engine = create_database_engine(sqlite_url(path), key=database_key)
+    owner = Principal(1, "owner@clinic.example", "Owner", frozenset({Role.OWNER}), "bench")
+    out_path = path.with_suffix(f".{os.getpid()}.csv")
+    started, cpu = time.perf_counter(), time.process_time()
+    with out_path.open("w", newline="", encoding="utf-8") as out:
+        count = export_csv(UnitOfWork(engine, FixedClock(START)), owner, out)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    size = out_path.stat().st_size
+    out_path.unlink()
+    engine.dispose()
+    return {"seconds": seconds, "cpu": cpu, "entries": count, "csv_mib": size / 2**20}
+
+
 CONTENDERS = {"verify": run_verify, "plain loop": run_plain}
+#: run once per size after the rounds: memory, not speed.
+EXTRAS = {"verify traced": run_verify_traced, "export": run_export}
 
 
 def peak_rss_mib() -> float:
@@ -206,7 +309,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         database_hex, public = json.loads(os.environ["BENCH_KEYS"])
-        figures = CONTENDERS[args.child[0]](
+        figures = {**CONTENDERS, **EXTRAS}[args.child[0]](
             Path(args.child[1]), bytes.fromhex(database_hex), public
         )
         figures["peak_mib"] = peak_rss_mib()
@@ -215,6 +318,8 @@ def main() -> None:
 
     summary: list[tuple[int, float, float]] = []
     peaks: dict[int, float] = {}
+    traced: dict[int, float] = {}
+    exports: dict[int, float] = {}
     for entries in args.entries:
         path, database_key, public = trail_file(entries)
         best: dict[str, float] = {}
@@ -230,10 +335,22 @@ def main() -> None:
                 extra = f", {figures['checkpoints']} checkpoints" if figures["checkpoints"] else ""
                 print(
                     f"  {name:<10} {figures['seconds']:7.2f} s wall {figures['cpu']:7.2f} s CPU"
-                    f"  peak RSS {peak:6.1f} MiB  ({figures['entries']:,} entries{extra})",
+                    f"  peak RSS {peak:6.1f} MiB  ({figures['entries']:,} entries{extra}; "
+                    f"load {os.getloadavg()[0]:.2f})",
                     flush=True,
                 )
         peaks[entries] = rss["verify"]
+        figures, _peak = measure("verify traced", path, database_key, public)
+        traced[entries] = figures["traced_mib"]
+        print(f"  verify, traced: peak of Python's own allocations {traced[entries]:.1f} MiB")
+        figures, peak = measure("export", export_copy(path, database_key), database_key, public)
+        exports[entries] = peak
+        print(
+            f"  audit export: {figures['seconds']:.2f} s wall, {figures['cpu']:.2f} s CPU, "
+            f"{figures['entries']:,} entries, {figures['csv_mib']:.0f} MiB of CSV, peak RSS "
+            f"{peak:.1f} MiB (load {os.getloadavg()[0]:.2f})",
+            flush=True,
+        )
         print(
             f"  best: verify {best['verify']:.2f} s wall, {best_cpu['verify']:.2f} s CPU "
             f"({entries / best_cpu['verify']:,.0f} entries per CPU second); plain loop "
@@ -252,7 +369,12 @@ def main() -> None:
     ratios = "; ".join(f"{n:,}: {wall:.2f}x wall, {cpu:.2f}x CPU" for n, wall, cpu in summary)
     print(
         f"\nverify's peak RSS {peaks[smallest]:.1f} MiB at {smallest:,} entries and "
-        f"{peaks[largest]:.1f} MiB at {largest:,} ({peaks[largest] - peaks[smallest]:+.1f} MiB)"
+        f"{peaks[largest]:.1f} MiB at {largest:,} ({peaks[largest] - peaks[smallest]:+.1f} MiB); "
+        f"traced {traced[smallest]:.1f} and {traced[largest]:.1f} MiB"
+    )
+    print(
+        f"audit export's peak RSS {exports[smallest]:.1f} MiB at {smallest:,} entries and "
+        f"{exports[largest]:.1f} MiB at {largest:,}"
     )
     print(
         f"verify / plain loop: {ratios} (target ≤ {TARGET_RATIO}x in CPU time: "

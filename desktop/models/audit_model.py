@@ -1,13 +1,19 @@
 """The audit table (R13): entries in plain words, times in the practice's time zone, fetched a
-page at a time as the table scrolls; sorting asks the database for a new first page."""
+page at a time as the table scrolls; sorting asks the database for a new first page.
+
+Each page's cells are worked out once, when the page arrives, and handed to Qt as items it
+keeps itself: painting a cell then asks C++ for its text and roles, never Python (a Python
+data() is asked for seven roles of every visible cell at every paint).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from ..services.audit_query import AuditPage, AuditRow, PageMark
 from ..services.audit_words import ACTION_WORDS
@@ -19,36 +25,34 @@ DETAILS = WHAT
 #: the service's name for each sortable column; the others keep the current order.
 SORT_KEYS = {TIME: "time", WHO: "who", ACTION: "action", WORKSTATION: "workstation"}
 
-#: the AuditRow behind a row (any column).
-RowRole = Qt.ItemDataRole.UserRole + 1
-#: the AuditEntry behind a row (any column).
-EntryRole = Qt.ItemDataRole.UserRole + 2
-
 #: how an action reads in the table; an action not listed shows as stored.
 ACTION_LABELS = ACTION_WORDS
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-#: the roles as the plain numbers Qt passes to data() (compared on every cell painted).
-_DISPLAY = Qt.ItemDataRole.DisplayRole.value
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
-_ROW, _ENTRY = int(RowRole), int(EntryRole)
 
 Index = QModelIndex | QPersistentModelIndex
 #: reads one page: (sort key, newest first?, after this mark or None) -> the page.
 Fetch = Callable[[str, bool, PageMark | None], AuditPage]
 
 
-class AuditTableModel(QAbstractTableModel):
+def header_tooltip(section: int, time_zone: str) -> str:
+    if section == TIME:
+        return f"Times are in the practice's time zone, {time_zone}."
+    if section in SORT_KEYS:
+        return "Click to sort by this column; click again to reverse."
+    return "Filter by this column above the table."
+
+
+class AuditTableModel(QStandardItemModel):
     """Presents AuditRows a page at a time. `set_fetch` gives the query (the screen's filter
-    bound in); `reload` reads the first page; the view's scrolling calls fetchMore."""
+    bound in); `reload` reads the first page; the view's scrolling calls fetchMore. Each cell
+    shows its text and, as its tooltip, the same text whole (a long sentence is cut short)."""
 
     def __init__(self, time_zone: str, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(0, len(HEADERS), parent)
         self._zone = ZoneInfo(time_zone)
         self.time_zone = time_zone
         self._rows: list[AuditRow] = []
-        #: each row's cells, made when the row is first shown (painting asks for them often).
-        self._cells: list[tuple[str, ...] | None] = []
         self._fetch: Fetch | None = None
         self._next: PageMark | None = None
         self.sort_key = "time"
@@ -56,6 +60,17 @@ class AuditTableModel(QAbstractTableModel):
         self.last_page: AuditPage | None = None
         #: set when a page could not be read; the screen shows it.
         self.on_error: Callable[[Exception], None] | None = None
+        #: every cell is copied from this one: shown and selectable, never edited.
+        self._blank = QStandardItem()
+        self._blank.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
+        self.setHorizontalHeaderLabels(list(HEADERS))
+        for section in range(len(HEADERS)):
+            self.setHeaderData(
+                section,
+                Qt.Orientation.Horizontal,
+                header_tooltip(section, time_zone),
+                Qt.ItemDataRole.ToolTipRole,
+            )
 
     def set_fetch(self, fetch: Fetch | None) -> None:
         self._fetch = fetch
@@ -64,12 +79,20 @@ class AuditTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Read the first page again in the current order."""
         self.beginResetModel()
-        self._rows, self._cells, self._next = [], [], None
-        page = self._read(None)
-        if page is not None:
-            self._rows = list(page.rows)
-            self._cells = [None] * len(page.rows)
-            self._next = page.next_mark
+        # the view learns of the new rows from the reset alone, not row by row
+        self.blockSignals(True)
+        try:
+            self.setRowCount(0)
+            self._rows, self._next = [], None
+            page = self._read(None)
+            if page is not None and page.rows:
+                self._rows = list(page.rows)
+                self._next = page.next_mark
+                append = self.appendRow
+                for items in self._items(page.rows):
+                    append(items)
+        finally:
+            self.blockSignals(False)
         self.endResetModel()
 
     def _read(self, after: PageMark | None) -> AuditPage | None:
@@ -85,6 +108,27 @@ class AuditTableModel(QAbstractTableModel):
         self.last_page = page
         return page
 
+    def _items(self, rows: Sequence[AuditRow]) -> list[list[QStandardItem]]:
+        """Each row's cells as items: the text, and the same text as tooltip."""
+        blank = self._blank
+        found = []
+        for row in rows:
+            items = []
+            for text in self.cells(row):
+                item = blank.clone()
+                item.setText(text)
+                item.setToolTip(text)
+                items.append(item)
+            found.append(items)
+        return found
+
+    def _put(self, first: int, rows: Sequence[AuditRow]) -> None:
+        """Give Qt the cells of `rows`, from row `first` on (the rows exist already)."""
+        put = self.setItem
+        for number, items in enumerate(self._items(rows), first):
+            for column, item in enumerate(items):
+                put(number, column, item)
+
     def row(self, row: int) -> AuditRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
@@ -97,12 +141,6 @@ class AuditTableModel(QAbstractTableModel):
 
     # -- Qt ------------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
         return not parent.isValid() and self._next is not None
 
@@ -114,13 +152,20 @@ class AuditTableModel(QAbstractTableModel):
             self._next = None
             return
         first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
         self._rows.extend(page.rows)
-        self._cells.extend([None] * len(page.rows))
         self._next = page.next_mark
-        self.endInsertRows()
+        self.insertRows(first, len(page.rows))  # the view hears of the new rows once
+        self.blockSignals(True)
+        try:
+            self._put(first, page.rows)
+        finally:
+            self.blockSignals(False)
+        last = first + len(page.rows) - 1
+        self.dataChanged.emit(self.index(first, 0), self.index(last, len(HEADERS) - 1))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Ask the database for the first page in this order (Qt's own sort would only order
+        the rows already read)."""
         key = SORT_KEYS.get(column)
         if key is None:
             return
@@ -128,39 +173,16 @@ class AuditTableModel(QAbstractTableModel):
         self.descending = order == Qt.SortOrder.DescendingOrder
         self.reload()
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if section == TIME:
-                return f"Times are in the practice's time zone, {self.time_zone}."
-            if section in SORT_KEYS:
-                return "Click to sort by this column; click again to reverse."
-            return "Filter by this column above the table."
-        return None
-
-    def data(self, index: Index, role: int = _DISPLAY):
-        if role == _DISPLAY or role == _TOOLTIP:
-            number = index.row()
-            if not 0 <= number < len(self._cells):
-                return None
-            cells = self._cells[number]
-            if cells is None:
-                cells = self._cells[number] = self.cells(self._rows[number])
-            return cells[index.column()]
-        if role == _ROW or role == _ENTRY:
-            row = self.row(index.row())
-            if row is None:
-                return None
-            return row if role == _ROW else row.entry
-        return None
-
     def cells(self, row: AuditRow) -> tuple[str, ...]:
-        return tuple(self.text(row, column) for column in range(len(HEADERS)))
+        entry = row.entry
+        return (
+            self.local_time(entry.occurred_at),
+            row.who,
+            row.action,
+            row.what,
+            row.client,
+            entry.workstation,
+        )
 
     def text(self, row: AuditRow, column: int) -> str:
         if column == TIME:

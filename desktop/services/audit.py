@@ -11,6 +11,7 @@ from typing import TextIO
 
 from sqlalchemy import func, select, text
 
+from ..db.scan import one_pass
 from ..db.tables import AuditEvent, AuditHead
 from ..db.uow import UnitOfWork
 from .audit_chain import canonical, chain_hash, iso_utc
@@ -279,12 +280,14 @@ def export_csv(
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
         count = 0
-        streamed = uow.session.connection().execution_options(stream_results=True, yield_per=5000)
-        for row in streamed.execute(query):
-            writer.writerow(_csv_row(row))
-            count += 1
-            if progress is not None and count % 25_000 == 0:
-                progress(count, total)
+        connection = uow.session.connection()
+        streamed = connection.execution_options(stream_results=True, yield_per=5000)
+        with one_pass(connection):
+            for row in streamed.execute(query):
+                writer.writerow(_csv_row(row))
+                count += 1
+                if progress is not None and count % 25_000 == 0:
+                    progress(count, total)
         if progress is not None:
             progress(count, max(count, total))
         record(

@@ -10,16 +10,17 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import TextIO
 
-from sqlalchemy import ColumnElement, Select, false, select, tuple_
+from sqlalchemy import ColumnElement, Select, bindparam, false, select, tuple_
 
-from ..db.tables import AuditEvent, Client, Staff
+from ..db.name_index import prefix_end, search_words
+from ..db.tables import AuditEvent, Client, ClientNameWord, Staff
 from ..db.uow import UnitOfWork
 from . import audit
 from .audit_words import Names, action_words, sentence
 from .boundary import checked
-from .client_search import name_search_conditions
 from .errors import InvalidInput
 from .policy import may_read_audit
 from .principal import Principal
@@ -93,11 +94,33 @@ def _clean(wanted: AuditFilter, sort: str) -> None:
 
 
 def _client_ids(uow: UnitOfWork, text: str) -> list[int]:
-    conditions = name_search_conditions(Client.id, text)
-    if not conditions:
+    """The ids of the clients whose name the text names (every typed word the beginning of a
+    word of the name), up to one more than the screen filters by."""
+    words = search_words(text)
+    if not words:
         return []
-    query = select(Client.id).where(*conditions).order_by(Client.id).limit(MAX_CLIENTS + 1)
-    return list(uow.session.scalars(query))
+    ends = [prefix_end(word) for word in words]
+    query = _clients_named(tuple(end is not None for end in ends))
+    values: dict[str, str] = {}
+    for number, (word, end) in enumerate(zip(words, ends, strict=True)):
+        values[f"word_{number}"] = word
+        if end is not None:
+            values[f"end_{number}"] = end
+    return list(uow.session.connection().execute(query, values).scalars())
+
+
+@lru_cache(maxsize=32)
+def _clients_named(bounded: tuple[bool, ...]) -> Select:
+    """The client search as one statement with the words as parameters, made once per shape
+    (how many words, which have an end), so typing a name reuses its compiled form."""
+    conditions = []
+    for number, has_end in enumerate(bounded):
+        word = ClientNameWord.word
+        same = [word >= bindparam(f"word_{number}")]
+        if has_end:
+            same.append(word < bindparam(f"end_{number}"))
+        conditions.append(Client.id.in_(select(ClientNameWord.client_id).where(*same)))
+    return select(Client.id).where(*conditions).order_by(Client.id).limit(MAX_CLIENTS + 1)
 
 
 def _conditions(wanted: AuditFilter, client_ids: list[int] | None) -> list[ColumnElement[bool]]:
@@ -155,17 +178,27 @@ _ENTRY_COLUMNS = (
 
 
 def _entry(row) -> audit.AuditEntry:
+    seq, occurred_at, actor_id, label, action, client_id, subject, details, station = row[:9]
     return audit.AuditEntry(
-        seq=row.seq,
-        occurred_at=row.occurred_at,
-        actor_id=row.actor_id,
-        actor_label=row.actor_label,
-        action=row.action,
-        client_id=row.client_id,
-        subject=row.subject,
-        details=json.loads(row.details or "{}"),
-        workstation=row.workstation,
+        seq=seq,
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+        actor_label=label,
+        action=action,
+        client_id=client_id,
+        subject=subject,
+        details=json.loads(details) if details else {},
+        workstation=station,
     )
+
+
+#: a page's entries with their client's name beside them; filters and order are added.
+_PAGE = select(*_ENTRY_COLUMNS, Client.first_name, Client.last_name).outerjoin(
+    Client, Client.id == AuditEvent.client_id
+)
+
+#: every staff member's name (a practice has a few hundred at most).
+_STAFF_NAMES = select(Staff.id, Staff.display_name)
 
 
 def names_for(
@@ -174,10 +207,7 @@ def names_for(
     """Every staff member's name (a practice has a few hundred at most) and the names of the
     clients these entries are about (read unless `clients` has them); in the caller's
     transaction."""
-    staff = {
-        row.id: row.display_name
-        for row in uow.session.execute(select(Staff.id, Staff.display_name))
-    }
+    staff = {key: name for key, name in uow.session.connection().execute(_STAFF_NAMES)}
     if clients is None:
         ids = sorted({e.client_id for e in entries if e.client_id is not None})
         clients = {}
@@ -226,18 +256,13 @@ def audit_page(
     size = max(1, min(size, 1000))
     with uow:
         conditions, client_ids = _filtered(uow, wanted)
-        query = _ordered(
-            select(*_ENTRY_COLUMNS, Client.first_name, Client.last_name)
-            .outerjoin(Client, Client.id == AuditEvent.client_id)
-            .where(*conditions),
-            sort,
-            descending,
-            after,
-        )
-        found = uow.session.execute(query.limit(size + 1)).all()
+        query = _ordered(_PAGE.where(*conditions), sort, descending, after)
+        # Core rows through the session's connection: the ORM adds nothing to plain columns
+        found = uow.session.connection().execute(query.limit(size + 1)).all()
         more = len(found) > size
         entries = [_entry(row) for row in found[:size]]
-        clients = {r.client_id: f"{r.first_name} {r.last_name}" for r in found if r.first_name}
+        # each row's client name, joined in (columns 9 and 10): none to read again
+        clients = {row[5]: f"{row[9]} {row[10]}" for row in found if row[9] is not None}
         names = names_for(uow, entries, clients)
         rows = [row_for(entry, names) for entry in entries]
     mark = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ..db.scan import one_pass
 from ..db.uow import UnitOfWork
 from .audit_chain import GENESIS_HASH, chain_hash, iso_utc
 from .audit_key import key_id, signature_valid
@@ -14,7 +15,6 @@ from .checkpoints import Checkpoint, chain_head, stored_checkpoints
 #: called with (entries checked, entries in the trail) now and then during a long check.
 Progress = Callable[[int, int], None]
 _PROGRESS_EVERY = 25_000
-_SCAN_CACHE_KIB = 2048
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def verify_chain(
                 bool(trusted),
                 point.seq,
             )
-    with uow:
+    with uow, one_pass(uow.session.connection()):
         result = _walk(uow, batch, expected, progress)
     return VerifyResult(
         result.ok,
@@ -132,10 +132,6 @@ def _walk(
     if sqlite:
         cursor = driver.cursor()
         cursor.arraysize = batch
-        # One pass reads each page once: a small page cache, so memory stays the same however
-        # long the trail (the connection's own is restored afterwards).
-        kept_cache = cursor.execute("PRAGMA cache_size").fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = -{_SCAN_CACHE_KIB}")
     else:
         cursor = driver.cursor(name="clinicdesk_audit_verify")
         cursor.itersize = batch
@@ -178,8 +174,6 @@ def _walk(
                 progress(seq, head_seq)
                 next_report += _PROGRESS_EVERY
     finally:
-        if sqlite:
-            cursor.execute(f"PRAGMA cache_size = {int(kept_cache)}")
         cursor.close()
     if progress is not None:
         progress(seq, head_seq)

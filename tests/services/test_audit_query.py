@@ -69,6 +69,26 @@ def test_R13_a_client_filter_by_name_shows_only_that_clients_entries_in_words(uo
     assert nobody.rows == [] and nobody.clients_matched == 0
 
 
+def test_R13_the_client_is_found_as_the_client_search_finds_them(uow, team):
+    """Every typed word begins a word of the name, in any order, accents and case folded."""
+    ana, ben, owner = team["ana"], team["ben"], team["owner"]
+    zoe = make_client(uow(), "Zoë", "O'Brien-Abbott", ana.staff_id)
+    amelia = make_client(uow(), "Amelia", "Abbott", ana.staff_id)
+    for client in (zoe, amelia):
+        sharing.start_chart_share(uow(), ana, client, ana.staff_id, ben.staff_id)
+
+    def clients(text: str) -> set[int]:
+        page = audit_query.audit_page(uow(), owner, AuditFilter(client=text))
+        return {row.entry.client_id for row in page.rows}
+
+    assert clients("ABBOTT") == {zoe, amelia}
+    assert clients("abbott zoe") == {zoe}
+    assert clients("obrien") == {zoe}
+    assert clients("am ab") == {amelia}
+    assert clients("bott") == set()  # a word's middle is not its beginning
+    assert clients("   ") == clients("") and len(clients("")) > 0  # no words: no client filter
+
+
 def test_R13_filters_by_person_action_workstation_and_period(uow, clock, team):
     ana, ben, owner = team["ana"], team["ben"], team["owner"]
     kim = make_client(uow(), "Kim", "Chen", ana.staff_id)

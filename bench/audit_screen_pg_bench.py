@@ -1,0 +1,232 @@
+"""The Audit screen's first page filtered by a client on PostgreSQL, over 1,000,000 entries.
+
+Run:  .venv/bin/python -m bench.audit_screen_pg_bench [--entries 1000000] [--runs 15]
+
+Starts a throwaway PostgreSQL server (the tests' helper), migrates a database and copies into
+it (COPY; the trail's secondary indexes made after) the SQLite benchmark's cached practice with
+its `--entries` audit entries (the staff, the clients and their name words, the trail). The
+Owner's Audit screen, at 1366x768, reads from the server; each run types a client's full name
+in the Client filter (shown, untimed) and the time is taken from Enter until the first page
+(50 entries, in plain words) is painted. The baseline, in the same run and for the same
+clients: the plain indexed SELECT of the same page with the driver alone (psycopg). The
+target: the first page within 150 ms. The screen connects as the server's superuser, so
+row-level security is not in the figure (the Owner's policy on the trail reads every row; the
+per-person cost of the policies is measured by rls_bench.py). Only prints.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import argparse  # noqa: E402
+import random  # noqa: E402
+import sqlite3  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from bench.audit_screen_bench import CLIENTS, PAGE, _painted, trail_file  # noqa: E402
+from bench.client_list_bench import NOW, OWNER_ID, TIME_ZONE, Timing  # noqa: E402
+
+#: copied in this order (each table's references before it).
+TABLES = (
+    "practice",
+    "staff",
+    "staff_roles",
+    "provider_profiles",
+    "clients",
+    "client_name_words",
+    "client_provider_links",
+    "audit_events",
+)
+
+
+def copy_practice(source: Path, server, database: str) -> None:
+    """COPY every row of TABLES from the SQLite file into the migrated `database`."""
+    import psycopg
+
+    lite = sqlite3.connect(source)
+    with psycopg.connect(
+        host=server.host, port=server.port, user="postgres", dbname=database, autocommit=True
+    ) as pg:
+        pg.execute("SET session_replication_role = replica")  # no foreign-key checks per row
+        # the trail's secondary indexes are made once after the COPY, not row by row
+        indexes = pg.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'audit_events'"
+            " AND indexname NOT IN (SELECT conname FROM pg_constraint)"
+        ).fetchall()
+        for name, _definition in indexes:
+            pg.execute(f'DROP INDEX "{name}"')
+        for table in TABLES:
+            ours = {
+                row[0]
+                for row in pg.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+                    (table,),
+                )
+            }
+            kinds = {row[1]: row[2].upper() for row in lite.execute(f"PRAGMA table_info({table})")}
+            columns = [name for name in kinds if name in ours]
+            started = time.perf_counter()
+            count = 0
+            with pg.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in lite.execute(f"SELECT {', '.join(columns)} FROM {table}"):
+                    copy.write_row(_for_postgres(row, columns, kinds))
+                    count += 1
+            print(
+                f"  {table}: {count:,} rows copied in {time.perf_counter() - started:.1f} s",
+                flush=True,
+            )
+        started = time.perf_counter()
+        for _name, definition in indexes:
+            pg.execute(definition)
+        print(
+            f"  {len(indexes)} indexes of the trail made in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+        for table in ("staff", "clients", "client_provider_links"):
+            pg.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 1) FROM {table}))"
+            )
+        last = pg.execute(
+            "SELECT max(seq), (array_agg(hash ORDER BY seq DESC))[1] FROM audit_events"
+        )
+        pg.execute("UPDATE audit_head SET last_seq = %s, last_hash = %s", last.fetchone())
+        pg.execute("ANALYZE")
+    lite.close()
+
+
+def _for_postgres(row: tuple, columns: list[str], kinds: dict[str, str]) -> tuple:
+    """SQLite's values as PostgreSQL reads them: stored UTC times marked UTC, flags as booleans."""
+    values = []
+    for name, value in zip(columns, row, strict=True):
+        kind = kinds[name]
+        if value is not None and kind.startswith("BOOL"):
+            value = bool(value)
+        elif value is not None and kind.startswith("DATETIME"):
+            value = f"{value}+00"
+        values.append(value)
+    return tuple(values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+
+    import argon2
+    import psycopg
+
+    from desktop.app import AppContext
+    from desktop.clock import FixedClock
+    from desktop.config import Config
+    from desktop.db.engine import create_database_engine
+    from desktop.db.migrate import upgrade
+    from desktop.services.passwords import Passwords
+    from desktop.services.principal import Principal, Role
+    from desktop.views.audit_screen import AuditScreen
+    from desktop.views.style import ensure_application
+    from tests.pg_server import start_server
+
+    source = trail_file(args.entries)
+    server = start_server()
+    try:
+        url = server.create_database("bench")
+        engine = create_database_engine(url)
+        upgrade(engine)
+        print(f"Copying {source.name} into PostgreSQL …", flush=True)
+        started = time.perf_counter()
+        copy_practice(source, server, "bench")
+        print(f"  copied in {time.perf_counter() - started:.1f} s", flush=True)
+
+        app = ensure_application()
+        folder = Path(tempfile.mkdtemp(prefix="clinicdesk-audit-pg-bench-"))
+        ctx = AppContext(
+            config=Config(data_dir=folder, database_url=None, time_zone=TIME_ZONE, source="bench"),
+            engine=engine,
+            database_label="bench",
+            embedded=False,
+            clock=FixedClock(NOW),
+            passwords=Passwords(argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)),
+            workstation="bench",
+        )
+        owner = Principal(
+            OWNER_ID, "owner@bench.example", "Owner", frozenset({Role.OWNER}), "bench"
+        )
+        raw = psycopg.connect(
+            host=server.host, port=server.port, user="postgres", dbname="bench", autocommit=True
+        )
+        rng = random.Random(5)
+        names = {}
+        for client_id in rng.sample(range(1, CLIENTS + 1), args.runs + 3):
+            first, last = raw.execute(
+                "SELECT first_name, last_name FROM clients WHERE id = %s", (client_id,)
+            ).fetchone()
+            names[client_id] = f"{first} {last}"
+        screen = AuditScreen(ctx, owner, TIME_ZONE)
+        screen.resize(1366, 768)
+        screen.show()
+        app.processEvents()
+        sql = (
+            "SELECT e.occurred_at, e.actor_label, e.action, e.details,"
+            " c.first_name || ' ' || c.last_name, e.workstation"
+            " FROM audit_events e LEFT JOIN clients c ON c.id = e.client_id"
+            " WHERE e.client_id = %s ORDER BY e.seq DESC LIMIT 51"
+        )
+
+        def ours(name: str, timing: Timing) -> int:
+            screen.filters.client.setText(name)  # typed, and shown, before Enter
+            app.processEvents()
+            timing.start()
+            screen.filters.client.editingFinished.emit()  # Enter
+            _painted(screen.table)
+            timing.stop()
+            return screen.model.rowCount()
+
+        def plain_select(client_id: int, timing: Timing) -> int:
+            timing.start()
+            rows = raw.execute(sql, (client_id,)).fetchall()
+            timing.stop()
+            return min(len(rows), PAGE)
+
+        print(
+            f"Audit screen on PostgreSQL: first page filtered by a client over {args.entries:,} "
+            f"entries (load {os.getloadavg()[0]:.2f})",
+            flush=True,
+        )
+        clients = list(names)
+        warm = Timing()
+        for client_id in clients[:3]:
+            ours(names[client_id], warm)
+            plain_select(client_id, warm)
+        screen_t, select_t, untimed = Timing(), Timing(), Timing()
+        for run, client_id in enumerate(clients[3:]):
+            plain_select(client_id, untimed)
+            if run % 2:
+                selected = plain_select(client_id, select_t)
+                shown = ours(names[client_id], screen_t)
+            else:
+                shown = ours(names[client_id], screen_t)
+                selected = plain_select(client_id, select_t)
+            if run == 0:
+                print(f"  rows on the first page: screen {shown}, plain SELECT {selected}")
+        print(screen_t.line("Audit screen on PostgreSQL, painted"))
+        print(select_t.line("plain SELECT alone (psycopg)"))
+        median = screen_t.median()
+        print(
+            f"Target: first page <= 150 ms: {'met' if median <= 150 else 'NOT met'} "
+            f"({median:.1f} ms, load {os.getloadavg()[0]:.2f})"
+        )
+        screen.close()
+        raw.close()
+        ctx.close()
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

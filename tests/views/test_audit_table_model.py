@@ -1,0 +1,103 @@
+"""The Audit screen's table model: each page's cells are handed to Qt when the page arrives, read
+only, each with its whole text as tooltip; sorting and scrolling still ask the database."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.app import AppContext
+from desktop.models import audit_model
+from desktop.services import audit, audit_query, sharing
+from desktop.services.audit import Action
+from desktop.services.principal import Role
+from desktop.views.audit_screen import AuditScreen
+from tests.services.factories import make_client
+
+from .conftest import PRACTICE_ZONE
+
+
+@pytest.fixture
+def ctx(ctx_on_both_databases: AppContext) -> AppContext:
+    """These tests run on SQLite and on PostgreSQL."""
+    return ctx_on_both_databases
+
+
+def open_audit(qtbot, ctx, principal) -> AuditScreen:
+    screen = AuditScreen(ctx, principal, PRACTICE_ZONE)
+    qtbot.addWidget(screen)
+    screen.resize(1000, 600)
+    screen.show()
+    qtbot.waitExposed(screen)
+    return screen
+
+
+def test_a_cell_shows_the_plain_sentence_read_only_with_the_whole_text_as_tooltip(
+    qtbot, ctx, owner, add_member
+):
+    _a, ana = add_member("Ana Castillo", Role.PROVIDER)
+    _b, ben = add_member("Ben Adeyemi", Role.PROVIDER)
+    amelia = make_client(ctx.uow(), "Amelia", "Abbott", ana.staff_id)
+    sharing.start_chart_share(ctx.uow(), ana, amelia, ana.staff_id, ben.staff_id)
+    screen = open_audit(qtbot, ctx, owner)
+    screen.filters.client.setText("Abbott")
+    screen.filters.client.editingFinished.emit()
+    model = screen.model
+    what = model.index(0, audit_model.WHAT)
+    assert model.row(0).entry.action == Action.SHARE_STARTED
+    assert (
+        what.data()
+        == model.row(0).what
+        == (
+            "Ana Castillo shared their chart of Amelia Abbott with Ben Adeyemi, without private notes."
+        )
+    )
+    assert what.data(Qt.ItemDataRole.ToolTipRole) == what.data()
+    assert model.index(0, audit_model.CLIENT).data() == "Amelia Abbott"
+    assert model.index(0, audit_model.ACTION).data() == "Chart share started"
+    assert model.index(0, audit_model.WHO).data() == "Ana Castillo"
+    flags = model.flags(what)
+    assert flags & Qt.ItemFlag.ItemIsSelectable and flags & Qt.ItemFlag.ItemIsEnabled
+    assert not flags & Qt.ItemFlag.ItemIsEditable
+    assert model.headerData(audit_model.TIME, Qt.Orientation.Horizontal) == "Time"
+    assert PRACTICE_ZONE in model.headerData(
+        audit_model.TIME, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+
+
+def test_sorting_by_a_column_reads_entries_not_on_the_page_shown(qtbot, ctx, owner):
+    with ctx.uow() as work:
+        audit.record(work, owner, Action.BILLING_VIEWED, workstation="AAA-FIRST")
+        for _ in range(audit_query.PAGE_SIZE + 5):
+            audit.record(work, owner, Action.BILLING_VIEWED, workstation="MIDDLE")
+        work.commit()
+    screen = open_audit(qtbot, ctx, owner)
+    model = screen.model
+    shown = [model.index(row, audit_model.WORKSTATION).data() for row in range(model.rowCount())]
+    assert "AAA-FIRST" not in shown  # the oldest entries are beyond the first page
+    screen.table.horizontalHeader().setSortIndicator(
+        audit_model.WORKSTATION, Qt.SortOrder.AscendingOrder
+    )
+    assert model.index(0, audit_model.WORKSTATION).data() == "AAA-FIRST"
+    assert model.row(0).entry.workstation == "AAA-FIRST"
+    assert model.rowCount() == audit_query.PAGE_SIZE and model.has_more
+
+
+def test_the_rows_of_a_next_page_have_their_words_too(qtbot, ctx, owner):
+    with ctx.uow() as work:
+        for number in range(audit_query.PAGE_SIZE + 10):
+            audit.record(work, owner, Action.BILLING_VIEWED, workstation=f"ROOM-{number:03d}")
+        work.commit()
+    screen = open_audit(qtbot, ctx, owner)
+    model = screen.model
+    inserted = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    model.fetchMore()
+    assert inserted == [(audit_query.PAGE_SIZE, model.rowCount() - 1)]  # told once
+    assert not model.has_more
+    recorded = audit_query.PAGE_SIZE + 10
+    for row in range(recorded):  # newest first: ROOM-059 down to ROOM-000, then the sign-in
+        assert model.index(row, audit_model.WORKSTATION).data() == f"ROOM-{recorded - 1 - row:03d}"
+        assert model.index(row, audit_model.ACTION).data() == "Billing viewed"
+        assert model.index(row, audit_model.WHO).data() == model.row(row).who != ""
+    assert screen.count_label.text().startswith(f"{model.rowCount()} entries.")
