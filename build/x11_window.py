@@ -27,6 +27,13 @@ class XUnavailable(Exception):
     """No X display to watch (no libX11, or DISPLAY unset or unreachable)."""
 
 
+#: an X error handler that ignores the error: a window can be gone (a splash closed) by the time
+#: its title is asked for. Kept at module level so it is never garbage-collected.
+_ERROR_HANDLER = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)(
+    lambda display, event: 0
+)
+
+
 class _XEvent(ctypes.Union):
     _fields_ = [("type", ctypes.c_int), ("pad", ctypes.c_long * 24)]
 
@@ -47,6 +54,9 @@ def _libx11() -> ctypes.CDLL:
     lib.XNextEvent.argtypes = [ctypes.c_void_p, ctypes.POINTER(_XEvent)]
     lib.XFlush.argtypes = [ctypes.c_void_p]
     lib.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    lib.XFetchName.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_char_p)]
+    lib.XFree.argtypes = [ctypes.c_void_p]
+    lib.XSetErrorHandler(_ERROR_HANDLER)
     return lib
 
 
@@ -65,11 +75,20 @@ class WindowWatch:
         self._x.XFlush(self._display)
         self._fd = self._x.XConnectionNumber(self._display)
 
+    def title(self, window: int) -> str:
+        """The window's title (WM_NAME), or "" when it has none."""
+        name = ctypes.c_char_p()
+        if not self._x.XFetchName(self._display, window, ctypes.byref(name)) or not name.value:
+            return ""
+        text = name.value.decode("latin-1")
+        self._x.XFree(name)
+        return text
+
     def wait_for_window(
-        self, deadline: float, process: subprocess.Popen | None = None
+        self, deadline: float, process: subprocess.Popen | None = None, title: str | None = None
     ) -> int | None:
         """The ID of the next window mapped (not a pop-up), or None at the deadline or if the
-        process ends first."""
+        process ends first. With `title`, the next one whose title starts with it."""
         event = _XEvent()
         raw = ctypes.cast(ctypes.byref(event), ctypes.POINTER(ctypes.c_ubyte))
         while True:
@@ -81,7 +100,7 @@ class WindowWatch:
                 override = int.from_bytes(
                     bytes(raw[_OVERRIDE_OFFSET : _OVERRIDE_OFFSET + 4]), "little"
                 )
-                if not override:
+                if not override and (title is None or self.title(window).startswith(title)):
                     return window
             remaining = deadline - time.monotonic()
             if remaining <= 0 or (process is not None and process.poll() is not None):
@@ -133,9 +152,15 @@ def virtual_display(size: str = "1280x800x24") -> Iterator[str]:
 
 
 def time_to_first_window(
-    command: Sequence[str], env: dict[str, str], *, timeout: float = 60, cwd: str | None = None
+    command: Sequence[str],
+    env: dict[str, str],
+    *,
+    timeout: float = 60,
+    cwd: str | None = None,
+    title: str | None = None,
 ) -> float:
-    """Seconds from starting `command` to its first top-level window; the program is then stopped.
+    """Seconds from starting `command` to its first top-level window (with `title`: the first
+    whose title starts with it); the program is then stopped.
 
     Raises TimeoutError (with the program's output) when no window appears in time.
     """
@@ -145,7 +170,7 @@ def time_to_first_window(
             list(command), env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
         )
         try:
-            window = watch.wait_for_window(time.monotonic() + timeout, process)
+            window = watch.wait_for_window(time.monotonic() + timeout, process, title)
             elapsed = time.perf_counter() - started
         finally:
             if process.poll() is None:

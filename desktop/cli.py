@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import APP_NAME, __version__
 from .config import DEFAULT_BACKUPS_KEPT, ConfigError, load_config
+from .startup_error import StartupError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -164,15 +165,7 @@ def fail(message: str, code: int = 1) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    splash = None
-    if args.command is None and not args.smoke and not args.screenshots:
-        # Something on screen at once; opening and checking the database takes a moment.
-        from .views.splash import show_splash
-
-        splash = show_splash()
-    # Imported here so `clinicdesk --help` stays instant and nothing loads at import time.
-    from .app import StartupError
-
+    windowed = args.command is None and not args.smoke and not args.screenshots
     try:
         config = load_config(getattr(args, "db_url", None) or args.database)
         if args.command == "db" and args.db_command in ("backup", "restore"):
@@ -193,20 +186,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return audit_trail.run(args, config)
         from .commands import gui
 
-        return gui.run(args, config, splash=splash)
+        return gui.run(args, config)
     except (ConfigError, StartupError) as error:
-        if splash is not None:
-            _show_startup_problem(splash, str(error))
+        if windowed:
+            _show_startup_problem(str(error))
         return fail(str(error))
     except KeyboardInterrupt:
         return fail("stopped.", 130)
 
 
-def _show_startup_problem(splash, message: str) -> None:
+def _show_startup_problem(message: str) -> None:
     """Someone who started the app from a menu sees no terminal: tell them in a window too."""
     from PySide6.QtWidgets import QMessageBox
 
-    splash.close()
+    from .views.style import ensure_application
+
+    ensure_application()
     QMessageBox.critical(None, APP_NAME, f"{APP_NAME} cannot start.\n\n{message}")
 
 

@@ -59,6 +59,18 @@ class Config:
         return self.data_dir / DEMO_DATABASE_FILE_NAME
 
 
+def database_location(config: Config, *, demo: bool) -> str | Path:
+    """Which database to open: the demo file, the configured address, or the embedded file.
+
+    The demo goes into a database named on the command line (to try the networked mode on a
+    practice's own server), never into the one a site configuration names."""
+    if demo and config.source != COMMAND_LINE:
+        return config.demo_database
+    if config.database_url:
+        return config.database_url
+    return config.embedded_database
+
+
 def site_config_paths() -> list[Path]:
     """Files read in order; a later one overrides an earlier one (site-wide, then this user's)."""
     override = os.environ.get(ENV_SITE_CONFIG)
