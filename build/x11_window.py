@@ -67,7 +67,11 @@ class WindowWatch:
         if not os.environ.get("DISPLAY"):
             raise XUnavailable("DISPLAY is not set")
         self._x = _libx11()
-        self._display = self._x.XOpenDisplay(None)
+        for _ in range(20):  # a busy X server can turn a connection away for a moment
+            self._display = self._x.XOpenDisplay(None)
+            if self._display:
+                break
+            time.sleep(0.25)
         if not self._display:
             raise XUnavailable(f"cannot open the X display {os.environ['DISPLAY']}")
         root = self._x.XDefaultRootWindow(self._display)
