@@ -6,7 +6,6 @@ Nothing here runs at import time; `load_config()` is called once at start-up.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,6 +84,8 @@ def site_config_paths() -> list[Path]:
 
 
 def _read_toml(path: Path) -> dict:
+    import tomllib  # only where there is a file to read: most starts have none
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

@@ -1,14 +1,13 @@
 """What the sign-in dialog shows before the database is open: the practice's name and where its
 database is, as they were the last time this workstation opened that database.
 
-Kept in the data folder (owner-only) per database location, keyed by a hash of the location so
-no address or password is written; it holds nothing about clients or staff. Reading it needs
+Kept in the data folder (owner-only) per database location: a file by its path, a server by a
+hash of its address, so no password is written; it holds nothing about clients or staff. Reading it needs
 neither the database layer nor the keyring, so the dialog can show at once.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -31,7 +30,12 @@ class Remembered:
 
 
 def _key(config: Config, demo: bool) -> str:
-    return hashlib.sha256(str(database_location(config, demo=demo)).encode()).hexdigest()
+    location = database_location(config, demo=demo)
+    if isinstance(location, Path):
+        return str(location)
+    import hashlib  # a server's address may carry a password: only its hash is kept
+
+    return hashlib.sha256(location.encode()).hexdigest()
 
 
 def _read(path: Path) -> dict[str, dict[str, str]]:

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
-from ..services.principal import Principal
 from .messages import InlineMessage
 from .style import svg_pixmap
 from .widgets import ElidedLabel, Field, button, divider, primary_button
 
 if TYPE_CHECKING:
     from ..app import AppContext
+    from ..services.principal import Principal
 
 SIGN_IN_TEXT = "&Sign in"
 #: on the button when the person asked to sign in before the practice's database is open.
