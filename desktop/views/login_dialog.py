@@ -132,10 +132,12 @@ class LoginDialog(QDialog):
 
     def practice_opened(self, ctx: AppContext, practice_name: str | None) -> None:
         """The database is open: name the practice and where it is, and go on with a sign-in
-        asked for while it opened."""
+        asked for while it opened. On a server the practice's name is not known before
+        sign-in; the one noted at the last sign-in stays."""
         self.ctx = ctx
-        self.practice_label.setText(practice_name or "")
-        self.practice_label.setVisible(bool(practice_name))
+        if practice_name:  # none on a server before sign-in: the name shown (if any) stays
+            self.practice_label.setText(practice_name)
+            self.practice_label.setVisible(True)
         self.database_label.setText(f"Database: {ctx.database_label}")
         if self.waiting:
             self._stop_waiting()

@@ -16,7 +16,7 @@ from ..db.uow import UnitOfWork
 from ..services import auth, practice, second_factor, standing
 from ..services.errors import SessionEnded
 from ..services.principal import Principal
-from ..sign_in_memory import remember
+from ..sign_in_memory import recall, remember
 from .locking import SessionLock
 from .login_dialog import LoginDialog
 from .messages import explain
@@ -102,10 +102,14 @@ class SessionController(QObject):
             self.show_login(waiting=waiting)
 
     def show_login(self, email: str = "", waiting: LoginDialog | None = None) -> LoginDialog:
-        info = None if self.ctx.server is not None else practice.practice_info(self.ctx.uow())
-        if info is not None:
-            _remember(self.ctx, info.name)
-        name = info.name if info else None
+        if self.ctx.server is None:
+            info = practice.practice_info(self.ctx.uow())
+            if info is not None:
+                _remember(self.ctx, info.name)
+            name = info.name if info else None
+        else:  # nothing is read from a server before sign-in: the name noted at the last one
+            remembered = recall(self.ctx.config, demo=self.ctx.demo)
+            name = remembered.practice_name if remembered else None
         if waiting is None:
             dialog = LoginDialog(self.ctx, name, email)
             self._open(dialog)

@@ -10,11 +10,16 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
+from desktop.db.boundary import login_name
+from desktop.db.uow import UnitOfWork
+from desktop.services import demo
 from desktop.sign_in_memory import Remembered, recall, remember
 from desktop.startup_error import StartupError
 from desktop.views.login_dialog import OPENING_TEXT, LoginDialog
+from desktop.views.session import SessionController
 from desktop.views.setup_dialog import SetupDialog
 from desktop.views.startup import start_desktop
+from tests.db import server_practice as sp
 
 from .conftest import OWNER_EMAIL, OWNER_PASSWORD, PRACTICE_NAME
 
@@ -168,3 +173,38 @@ def test_a_database_never_opened_here_shows_starting_then_the_set_up(qtbot, ctx)
     code = guarded_exec(lambda: start_desktop(ctx.config, demo=False, open_practice=open_practice))
     assert code == 0
     assert any("Starting" in text for text in seen)
+
+
+@pytest.fixture
+def server_ctx(postgres_server, _postgres_template, fresh_postgres_database, tmp_path):
+    """A workstation of a practice on PostgreSQL (the demo practice), knowing no password."""
+    url = fresh_postgres_database(_postgres_template)
+    it = sp.it_engine(url)
+    context = sp.workstation(url, tmp_path, sp.cheap_passwords())
+    demo.ensure_demo_practice(UnitOfWork(it), context.passwords)
+    it.dispose()
+    yield context
+    context.close()
+
+
+def test_on_a_server_enter_before_opening_signs_in_as_the_person(qtbot, server_ctx):
+    remember(server_ctx.config, demo=False, practice_name="Riverside", database_label="a server")
+    dialog = waiting_dialog(qtbot, name=recall(server_ctx.config, demo=False).practice_name)
+    qtbot.keyClicks(dialog.email_edit, demo.DEMO_LOGINS[0].email)
+    qtbot.keyClicks(dialog.password_edit, demo.DEMO_PASSWORD)
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert dialog.waiting
+
+    controller = SessionController(server_ctx)
+    try:
+        controller.start(dialog)
+        qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10000)
+        assert dialog.practice_label.text() == "Riverside"  # nothing read before sign-in
+        assert sp.session_user(server_ctx) == login_name(
+            server_ctx.engine.url.database, demo.DEMO_LOGINS[0].email
+        )
+    finally:
+        if controller.lock is not None:
+            controller.lock.stop()
+        if controller.main_window is not None:
+            controller.main_window.close()
