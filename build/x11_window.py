@@ -15,6 +15,7 @@ import subprocess
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 MAP_NOTIFY = 19
 SUBSTRUCTURE_NOTIFY_MASK = 1 << 19
@@ -168,6 +169,19 @@ def time_to_first_window(
 
     Raises TimeoutError (with the program's output) when no window appears in time.
     """
+    return time_to_window(command, env, timeout=timeout, cwd=cwd, title=title)[0]
+
+
+def time_to_window(
+    command: Sequence[str],
+    env: dict[str, str],
+    *,
+    timeout: float = 60,
+    cwd: str | None = None,
+    title: str | None = None,
+) -> tuple[float, float | None]:
+    """As `time_to_first_window`, with the CPU seconds the program had used by then (all its
+    threads; None where /proc cannot tell): on a loaded computer, the work it did."""
     with WindowWatch() as watch:
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -176,6 +190,7 @@ def time_to_first_window(
         try:
             window = watch.wait_for_window(time.monotonic() + timeout, process, title)
             elapsed = time.perf_counter() - started
+            cpu = _cpu_seconds(process.pid)
         finally:
             if process.poll() is None:
                 process.terminate()
@@ -189,4 +204,13 @@ def time_to_first_window(
         raise TimeoutError(
             f"no window within {timeout:.0f} s (exit {process.returncode}); output:\n{text}"
         )
-    return elapsed
+    return elapsed, cpu
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User and system CPU time of a running process, from /proc (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

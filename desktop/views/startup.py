@@ -117,6 +117,7 @@ def start_desktop(
         )
         dialog.rejected.connect(app.quit)  # Quit before the practice is open
         dialog.open()
+        app.processEvents()  # on screen before the worker thread starts loading
     else:
         from .splash import show_splash
 
