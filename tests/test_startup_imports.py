@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from desktop.config import load_config
 from desktop.sign_in_memory import remember
 
@@ -100,3 +102,18 @@ def test_importing_the_sign_in_path_loads_no_database_layer():
         check=True,
     )
     assert json.loads(result.stdout) == []
+
+
+def test_the_window_start_and_the_commands_parse_as_before(capsys):
+    from desktop.cli import main
+
+    with pytest.raises(SystemExit) as ended:
+        main(["aduit", "verify"])  # a mistyped command is still told apart from an option
+    assert ended.value.code == 2
+    assert "invalid choice: 'aduit'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "audit" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["--database", "db", "--screenshots"])  # "db" as a value, not the command
+    assert "expected one argument" in capsys.readouterr().err
