@@ -19,10 +19,13 @@ UNUSED_QT_MODULES = (
     "QtXml",
 )  # fmt: skip
 
-#: Python modules no installed copy needs: GUI toolkits, test frameworks, developer tools.
+#: Python modules no installed copy needs: GUI toolkits, test frameworks, developer tools, and
+#: process pools (the app uses threads; bundled, multiprocessing brings a start-up hook that
+#: imports it at every start, about 50 ms before the first window).
 UNUSED_PYTHON_MODULES = (
     "tkinter", "unittest", "pydoc", "pydoc_data", "lib2to3", "idlelib", "test",
     "sqlalchemy.testing", "alembic.testing", "pytest", "hypothesis", "IPython",
+    "multiprocessing", "concurrent.futures.process",
 )  # fmt: skip
 
 #: Files dropped after analysis: Qt's translations (the app is in English), and plugins for what

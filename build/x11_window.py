@@ -15,6 +15,7 @@ import subprocess
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 MAP_NOTIFY = 19
 SUBSTRUCTURE_NOTIFY_MASK = 1 << 19
@@ -25,6 +26,13 @@ _WINDOW_OFFSET, _OVERRIDE_OFFSET = 40, 48
 
 class XUnavailable(Exception):
     """No X display to watch (no libX11, or DISPLAY unset or unreachable)."""
+
+
+#: an X error handler that ignores the error: a window can be gone (a splash closed) by the time
+#: its title is asked for. Kept at module level so it is never garbage-collected.
+_ERROR_HANDLER = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)(
+    lambda display, event: 0
+)
 
 
 class _XEvent(ctypes.Union):
@@ -47,6 +55,9 @@ def _libx11() -> ctypes.CDLL:
     lib.XNextEvent.argtypes = [ctypes.c_void_p, ctypes.POINTER(_XEvent)]
     lib.XFlush.argtypes = [ctypes.c_void_p]
     lib.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    lib.XFetchName.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_char_p)]
+    lib.XFree.argtypes = [ctypes.c_void_p]
+    lib.XSetErrorHandler(_ERROR_HANDLER)
     return lib
 
 
@@ -57,7 +68,11 @@ class WindowWatch:
         if not os.environ.get("DISPLAY"):
             raise XUnavailable("DISPLAY is not set")
         self._x = _libx11()
-        self._display = self._x.XOpenDisplay(None)
+        for _ in range(20):  # a busy X server can turn a connection away for a moment
+            self._display = self._x.XOpenDisplay(None)
+            if self._display:
+                break
+            time.sleep(0.25)
         if not self._display:
             raise XUnavailable(f"cannot open the X display {os.environ['DISPLAY']}")
         root = self._x.XDefaultRootWindow(self._display)
@@ -65,11 +80,20 @@ class WindowWatch:
         self._x.XFlush(self._display)
         self._fd = self._x.XConnectionNumber(self._display)
 
+    def title(self, window: int) -> str:
+        """The window's title (WM_NAME), or "" when it has none."""
+        name = ctypes.c_char_p()
+        if not self._x.XFetchName(self._display, window, ctypes.byref(name)) or not name.value:
+            return ""
+        text = name.value.decode("latin-1")
+        self._x.XFree(name)
+        return text
+
     def wait_for_window(
-        self, deadline: float, process: subprocess.Popen | None = None
+        self, deadline: float, process: subprocess.Popen | None = None, title: str | None = None
     ) -> int | None:
         """The ID of the next window mapped (not a pop-up), or None at the deadline or if the
-        process ends first."""
+        process ends first. With `title`, the next one whose title starts with it."""
         event = _XEvent()
         raw = ctypes.cast(ctypes.byref(event), ctypes.POINTER(ctypes.c_ubyte))
         while True:
@@ -81,7 +105,7 @@ class WindowWatch:
                 override = int.from_bytes(
                     bytes(raw[_OVERRIDE_OFFSET : _OVERRIDE_OFFSET + 4]), "little"
                 )
-                if not override:
+                if not override and (title is None or self.title(window).startswith(title)):
                     return window
             remaining = deadline - time.monotonic()
             if remaining <= 0 or (process is not None and process.poll() is not None):
@@ -133,20 +157,40 @@ def virtual_display(size: str = "1280x800x24") -> Iterator[str]:
 
 
 def time_to_first_window(
-    command: Sequence[str], env: dict[str, str], *, timeout: float = 60, cwd: str | None = None
+    command: Sequence[str],
+    env: dict[str, str],
+    *,
+    timeout: float = 60,
+    cwd: str | None = None,
+    title: str | None = None,
 ) -> float:
-    """Seconds from starting `command` to its first top-level window; the program is then stopped.
+    """Seconds from starting `command` to its first top-level window (with `title`: the first
+    whose title starts with it); the program is then stopped.
 
     Raises TimeoutError (with the program's output) when no window appears in time.
     """
+    return time_to_window(command, env, timeout=timeout, cwd=cwd, title=title)[0]
+
+
+def time_to_window(
+    command: Sequence[str],
+    env: dict[str, str],
+    *,
+    timeout: float = 60,
+    cwd: str | None = None,
+    title: str | None = None,
+) -> tuple[float, float | None]:
+    """As `time_to_first_window`, with the CPU seconds the program had used by then (all its
+    threads; None where /proc cannot tell): on a loaded computer, the work it did."""
     with WindowWatch() as watch:
         started = time.perf_counter()
         process = subprocess.Popen(
             list(command), env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
         )
         try:
-            window = watch.wait_for_window(time.monotonic() + timeout, process)
+            window = watch.wait_for_window(time.monotonic() + timeout, process, title)
             elapsed = time.perf_counter() - started
+            cpu = _cpu_seconds(process.pid)
         finally:
             if process.poll() is None:
                 process.terminate()
@@ -160,4 +204,13 @@ def time_to_first_window(
         raise TimeoutError(
             f"no window within {timeout:.0f} s (exit {process.returncode}); output:\n{text}"
         )
-    return elapsed
+    return elapsed, cpu
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User and system CPU time of a running process, from /proc (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

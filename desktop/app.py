@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from .clock import Clock, SystemClock
-from .config import COMMAND_LINE, DEFAULT_BACKUPS_KEPT, Config
+from .config import DEFAULT_BACKUPS_KEPT, Config, database_location
 from .db import migrate
 from .db.encryption import EncryptionError, Progress, sqlcipher
 from .db.engine import (
@@ -32,12 +32,9 @@ from .services.credentials import KeyringUnavailable, database_account, read_sec
 from .services.errors import RolesChanged, SessionEnded, SignInRefused
 from .services.passwords import Passwords
 from .services.principal import Principal
+from .startup_error import StartupError
 
 log = logging.getLogger(__name__)
-
-
-class StartupError(Exception):
-    """Clinic Desk cannot start on this database; the message is one line for the user or IT."""
 
 
 @dataclass
@@ -177,15 +174,11 @@ def _sendable(text: str, longest: int) -> bool:
 
 
 def database_url_for(config: Config, *, demo: bool) -> str:
-    """The URL to open: the demo file, the configured server, or the embedded file.
-
-    The demo goes into a database named on the command line (to try the networked mode on a
-    practice's own server), never into the one a site configuration names."""
-    if demo and config.source != COMMAND_LINE:
-        return sqlite_url(config.demo_database).render_as_string(hide_password=False)
-    if config.database_url:
-        return config.database_url
-    return sqlite_url(config.embedded_database).render_as_string(hide_password=False)
+    """The URL to open: the demo file, the configured server, or the embedded file."""
+    location = database_location(config, demo=demo)
+    if isinstance(location, Path):
+        return sqlite_url(location).render_as_string(hide_password=False)
+    return location
 
 
 def describe_url(url: str) -> str:

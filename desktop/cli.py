@@ -11,9 +11,15 @@ from pathlib import Path
 
 from . import APP_NAME, __version__
 from .config import DEFAULT_BACKUPS_KEPT, ConfigError, load_config
+from .startup_error import StartupError
+
+#: the commands for IT; the window's usual start names none.
+COMMANDS = ("db", "audit")
+#: the window's options that take a value (the word after them is not a command).
+_VALUED = ("--database", "--screenshots", "--as")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clinicdesk", description=f"{APP_NAME}: practice management for group practices."
     )
@@ -40,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="EMAIL",
         help="with --screenshots: the demo login to sign in as",
     )
+    if not with_commands:
+        parser.set_defaults(command=None)
+        return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     db = commands.add_parser("db", help="database administration")
@@ -162,17 +171,25 @@ def fail(message: str, code: int = 1) -> int:
     return code
 
 
+def _names_a_command(argv: Sequence[str]) -> bool:
+    """Whether the command line names a command (or asks for help, or has a word the window's
+    options do not take): then the whole parser is built; else the commands' parsers, which
+    cost the window's start-up time, are left out."""
+    after_option = False
+    for word in argv:
+        if after_option:
+            after_option = False
+        elif word in _VALUED:
+            after_option = True
+        elif word in ("-h", "--help") or not word.startswith("-"):
+            return True
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    splash = None
-    if args.command is None and not args.smoke and not args.screenshots:
-        # Something on screen at once; opening and checking the database takes a moment.
-        from .views.splash import show_splash
-
-        splash = show_splash()
-    # Imported here so `clinicdesk --help` stays instant and nothing loads at import time.
-    from .app import StartupError
-
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(with_commands=_names_a_command(argv)).parse_args(argv)
+    windowed = args.command is None and not args.smoke and not args.screenshots
     try:
         config = load_config(getattr(args, "db_url", None) or args.database)
         if args.command == "db" and args.db_command in ("backup", "restore"):
@@ -193,20 +210,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return audit_trail.run(args, config)
         from .commands import gui
 
-        return gui.run(args, config, splash=splash)
+        return gui.run(args, config)
     except (ConfigError, StartupError) as error:
-        if splash is not None:
-            _show_startup_problem(splash, str(error))
+        if windowed:
+            _show_startup_problem(str(error))
         return fail(str(error))
     except KeyboardInterrupt:
         return fail("stopped.", 130)
 
 
-def _show_startup_problem(splash, message: str) -> None:
+def _show_startup_problem(message: str) -> None:
     """Someone who started the app from a menu sees no terminal: tell them in a window too."""
     from PySide6.QtWidgets import QMessageBox
 
-    splash.close()
+    from .views.style import ensure_application
+
+    ensure_application()
     QMessageBox.critical(None, APP_NAME, f"{APP_NAME} cannot start.\n\n{message}")
 
 

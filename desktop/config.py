@@ -6,7 +6,6 @@ Nothing here runs at import time; `load_config()` is called once at start-up.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +58,18 @@ class Config:
         return self.data_dir / DEMO_DATABASE_FILE_NAME
 
 
+def database_location(config: Config, *, demo: bool) -> str | Path:
+    """Which database to open: the demo file, the configured address, or the embedded file.
+
+    The demo goes into a database named on the command line (to try the networked mode on a
+    practice's own server), never into the one a site configuration names."""
+    if demo and config.source != COMMAND_LINE:
+        return config.demo_database
+    if config.database_url:
+        return config.database_url
+    return config.embedded_database
+
+
 def site_config_paths() -> list[Path]:
     """Files read in order; a later one overrides an earlier one (site-wide, then this user's)."""
     override = os.environ.get(ENV_SITE_CONFIG)
@@ -73,6 +84,8 @@ def site_config_paths() -> list[Path]:
 
 
 def _read_toml(path: Path) -> dict:
+    import tomllib  # only where there is a file to read: most starts have none
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

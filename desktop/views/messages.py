@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from ..models.rule_text import details_text, plain_reason, rule_codes
 from ..services.errors import PermissionRefused, ServiceError
-from ..services.policy import Decision
+
+if TYPE_CHECKING:  # the rules load when a screen needs them, not for the sign-in dialog
+    from ..services.policy import Decision
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,8 @@ def refusal_text(decision: Decision) -> str:
 def details(subject: Decision | BaseException | str | None) -> str:
     """ "Details: rule R12 of the practice's access rules." for a refusal, a refused error or a
     reason ending in rule codes; "" when there is no rule to name."""
+    from ..services.policy import Decision
+
     if isinstance(subject, Decision):
         return details_text([subject.rule or ""]) if not subject else ""
     if isinstance(subject, PermissionRefused):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -17,6 +16,7 @@ from ..db.uow import UnitOfWork
 from ..services import auth, practice, second_factor, standing
 from ..services.errors import SessionEnded
 from ..services.principal import Principal
+from ..sign_in_memory import recall, remember
 from .locking import SessionLock
 from .login_dialog import LoginDialog
 from .messages import explain
@@ -24,6 +24,7 @@ from .password_dialog import ChangePasswordDialog
 from .second_factor_dialogs import EnrolmentDialog, SignInCodeDialog
 from .setup_dialog import SetupDialog
 from .standing_notice import close_without_asking, show_standing_notice, unsaved_texts
+from .startup import show_unexpected
 from .style import ensure_application
 
 if TYPE_CHECKING:
@@ -47,7 +48,20 @@ def build_main_window(ctx: AppContext, principal: Principal) -> MainWindow:
     ensure_application()
     from .main_window import MainWindow
 
-    return MainWindow(ctx, principal, practice.practice_info(ctx.uow()))
+    info = practice.practice_info(ctx.uow())
+    if info is not None:
+        _remember(ctx, info.name)
+    return MainWindow(ctx, principal, info)
+
+
+def _remember(ctx: AppContext, practice_name: str) -> None:
+    """The practice's name for the next start's sign-in, shown before the database is open."""
+    remember(
+        ctx.config,
+        demo=ctx.demo,
+        practice_name=practice_name,
+        database_label=ctx.database_label,
+    )
 
 
 class SessionController(QObject):
@@ -69,32 +83,50 @@ class SessionController(QObject):
         self.standing_changed.connect(self._standing_changed, Qt.ConnectionType.QueuedConnection)
         ctx.standing_listeners.append(self.standing_changed.emit)
 
-    def start(self) -> None:
+    def start(self, waiting: LoginDialog | None = None) -> None:
         """Show "Set up your practice" on an empty database, else the sign-in dialog. On a
-        server nothing is read before someone signs in (IT sets the practice up there)."""
+        server nothing is read before someone signs in (IT sets the practice up there).
+        `waiting` is the sign-in dialog already shown while the database was opened: it is
+        used (and a sign-in asked for meanwhile goes ahead), or closed for the set-up."""
         if self.ctx.server is not None:
-            self.show_login()
+            self.show_login(waiting=waiting)
             return
         info = practice.practice_info(self.ctx.uow())
         if info is None:
+            if waiting is not None:
+                waiting.done(QDialog.DialogCode.Rejected)
+                waiting.deleteLater()
             dialog = SetupDialog(self.ctx)
             self._open(dialog)
         else:
-            self.show_login()
+            self.show_login(waiting=waiting)
 
-    def show_login(self, email: str = "") -> LoginDialog:
-        info = None if self.ctx.server is not None else practice.practice_info(self.ctx.uow())
-        dialog = LoginDialog(self.ctx, info.name if info else None, email)
-        self._open(dialog)
+    def show_login(self, email: str = "", waiting: LoginDialog | None = None) -> LoginDialog:
+        if self.ctx.server is None:
+            info = practice.practice_info(self.ctx.uow())
+            if info is not None:
+                _remember(self.ctx, info.name)
+            name = info.name if info else None
+        else:  # nothing is read from a server before sign-in: the name noted at the last one
+            remembered = recall(self.ctx.config, demo=self.ctx.demo)
+            name = remembered.practice_name if remembered else None
+        if waiting is None:
+            dialog = LoginDialog(self.ctx, name, email)
+            self._open(dialog)
+        else:
+            dialog = waiting
+            self._open(dialog, shown=True)
+            dialog.practice_opened(self.ctx, name)
         QTimer.singleShot(WARM_UP_MS, load_main_window_modules)
         return dialog
 
-    def _open(self, dialog: LoginDialog | SetupDialog) -> None:
+    def _open(self, dialog: LoginDialog | SetupDialog, shown: bool = False) -> None:
         self.dialog = dialog
         dialog.accepted.connect(lambda: self._password_checked(dialog.principal, dialog))
         dialog.rejected.connect(lambda: self.finished.emit(0))
         dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
-        dialog.open()
+        if not shown:
+            dialog.open()
 
     def _dialog_closed(self, dialog: QDialog) -> None:
         if self.dialog is dialog:
@@ -280,33 +312,34 @@ class SessionController(QObject):
         self.finished.emit(0)
 
 
-def _show_unexpected(
-    kind: type[BaseException], error: BaseException, trace: TracebackType | None
-) -> None:
-    log.error("unexpected error", exc_info=(kind, error, trace))
-    if isinstance(error, KeyboardInterrupt):
-        sys.exit(130)
-    QMessageBox.critical(None, APP_NAME, explain(error))
-
-
 def run_gui(ctx: AppContext, splash: QWidget | None = None) -> int:
     """Run the desktop application on `ctx`; returns the exit code. A start-up `splash` is
     closed once the first dialog is up."""
     app = ensure_application()
     app.setQuitOnLastWindowClosed(False)  # between sign-out and the next sign-in no window shows
     previous_hook = sys.excepthook
-    sys.excepthook = _show_unexpected
+    sys.excepthook = show_unexpected
     try:
-        controller = SessionController(ctx)
-        controller.finished.connect(app.exit)
         try:
-            controller.start()
+            controller = take_over(ctx)  # kept alive while the application runs
         except Exception as error:
             QMessageBox.critical(None, APP_NAME, explain(error))
             return 1
         finally:
             if splash is not None:
                 splash.close()
-        return app.exec()
+        exit_code = app.exec()
+        controller.deleteLater()
+        return exit_code
     finally:
         sys.excepthook = previous_hook
+
+
+def take_over(ctx: AppContext, waiting: LoginDialog | None = None) -> SessionController:
+    """Start the session on the open database `ctx`, ending the application's event loop when it
+    ends. `waiting` is the sign-in dialog shown while the database was opened."""
+    app = ensure_application()
+    controller = SessionController(ctx)
+    controller.finished.connect(app.exit)
+    controller.start(waiting)
+    return controller

@@ -24,6 +24,7 @@ FONT_PIXEL_SIZE = 13
 _ICON_SIZES = (16, 20, 24, 32, 48, 64, 128, 256)
 
 
+@cache
 def _resource_root():
     return resources.files("desktop.resources")
 
