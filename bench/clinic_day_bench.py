@@ -4,7 +4,8 @@ the front desk, twelve providers, a biller), run a mixed workload through the se
 run. Prints each operation's p50 and p95 and the throughput of both, the errors, and last the
 worst ratio of p95 (16 processes / 1 process).
 
-    python -m bench.clinic_day_bench [--seconds 60] [--clients 20000] [--as-person]
+    python -m bench.clinic_day_bench [--seconds 60] [--clients 20000] [--as-person] [--pace S]
+        [--runs 3]
 
 The work: the front desk searches the client list a keystroke at a time, opens a client's row,
 books appointments and moves them; providers open My Clients, read a chart, write and sign a
@@ -12,6 +13,12 @@ note, share their chart with a colleague and end the share; the biller searches 
 clients. Expected refusals (a booking or a move that would double-book, a chart already
 shared) are plainly worded conflicts and counted apart; anything else is an error. Connected as
 the superuser (RLS off), or with `--as-person` each as their own login (RLS on).
+
+By default everyone works without a pause (the most the machine does). With `--pace S` each
+person pauses between operations, S seconds on average (exponentially distributed), as people
+at work do; the one process works without a pause either way (one operation at a time: nothing
+of its own to wait for). The server's sessions are sampled while the 16 work: what they wait
+on (a lock: one writer queued behind another) or whether they are on CPU.
 """
 
 from __future__ import annotations
@@ -206,9 +213,12 @@ def _work(url: str, people: list, providers: list[int], seconds: float, seed: in
     times: dict[str, list[float]] = defaultdict(list)
     conflicts: dict[str, int] = defaultdict(int)
     errors: dict[str, int] = defaultdict(int)
+    pace = float(os.environ.get("CLINIC_DAY_PACE", "0"))
     end = time.perf_counter() + seconds
     turn = 0
     while time.perf_counter() < end:
+        if pace and turn and len(day) == 1:
+            time.sleep(min(day[0].rng.expovariate(1 / pace), max(0.0, end - time.perf_counter())))
         staff = day[turn % len(day)]
         turn += 1
         operations = staff.operations()
@@ -272,9 +282,11 @@ def _p(values: list[float], q: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1, help="runs on the same database")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=20_000)
     parser.add_argument("--as-person", action="store_true")
+    parser.add_argument("--pace", type=float, default=0, help="mean pause between operations, s")
     args = parser.parse_args()
 
     import psycopg
@@ -302,45 +314,59 @@ def main() -> None:
                     )
         os.environ["CLINIC_DAY_AS_PERSON"] = "1" if args.as_person else "0"
         os.environ["CLINIC_DAY_CLIENTS"] = str(args.clients)
+        os.environ["CLINIC_DAY_PACE"] = str(args.pace)
         mode = (
             "each as their own login (RLS on)" if args.as_person else "as the superuser (RLS off)"
         )
-        print(f"A clinic day, {len(people)} staff, {args.clients:,} clients, {mode}")
-        load_before = os.getloadavg()[0]
-        single = _run(url, [people], args.seconds)
-        print(f"  1 process done (load {load_before:.2f} -> {os.getloadavg()[0]:.2f})", flush=True)
-        load_before = os.getloadavg()[0]
-        many = _run(url, [[who] for who in people], args.seconds)
-        print(f"  16 processes done (load {load_before:.2f} -> {os.getloadavg()[0]:.2f})")
-        ratios = []
-        for name in sorted(set(single[0]) | set(many[0])):
-            one, sixteen = single[0].get(name, []), many[0].get(name, [])
-            if not one or not sixteen:
-                print(f"  {name}: 1 process {len(one)} done, 16 processes {len(sixteen)} done")
-                continue
-            ratio = _p(sixteen, 95) / _p(one, 95)
-            ratios.append((ratio, name))
-            print(
-                f"  {name:20} 1 process: p50 {_p(one, 50):6.1f} ms p95 {_p(one, 95):6.1f} ms"
-                f" ({len(one) / args.seconds:5.1f}/s) · 16 processes: p50"
-                f" {_p(sixteen, 50):6.1f} ms p95 {_p(sixteen, 95):6.1f} ms"
-                f" ({len(sixteen) / args.seconds:5.1f}/s) · p95 {ratio:.2f}x"
-            )
-        for label, (_t, conflicts, errors, _s) in (("1 process", single), ("16 processes", many)):
-            total = sum(len(v) for v in _t.values())
-            print(
-                f"  {label}: {total / args.seconds:.1f} operations/s; plainly worded conflicts"
-                f" {dict(conflicts) or 'none'}; other errors {sum(errors.values())}"
-            )
-            for message, count in sorted(errors.items(), key=lambda e: -e[1])[:5]:
-                print(f"    {count} x {message}")
-        worst, name = max(ratios)
-        print(
-            f"Worst p95 ratio, 16 processes / 1 process: {worst:.2f}x ({name}; target <= 2x,"
-            f" load {os.getloadavg()[0]:.2f})"
-        )
+        pace = f"a pause of {args.pace:g} s on average" if args.pace else "no pause"
+        print(f"A clinic day, {len(people)} staff, {args.clients:,} clients, {mode}, {pace}")
+        for run in range(1, args.runs + 1):
+            _one_run(url, server, people, args.seconds, run)
     finally:
         server.stop()
+
+
+def _one_run(url: str, server, people: list, seconds: float, run: int) -> None:
+    """The one process, then the 16, on the same database; their figures side by side."""
+    from bench.server_waits import WaitSampler
+
+    print(f"Run {run}:")
+    load_before = os.getloadavg()[0]
+    single = _run(url, [people], seconds)
+    print(f"  1 process done (load {load_before:.2f} -> {os.getloadavg()[0]:.2f})", flush=True)
+    load_before = os.getloadavg()[0]
+    with WaitSampler(server, "clinic_day") as waits:
+        many = _run(url, [[who] for who in people], seconds)
+    print(f"  16 processes done (load {load_before:.2f} -> {os.getloadavg()[0]:.2f})")
+    waits.report()
+    ratios = []
+    for name in sorted(set(single[0]) | set(many[0])):
+        one, sixteen = single[0].get(name, []), many[0].get(name, [])
+        if not one or not sixteen:
+            print(f"  {name}: 1 process {len(one)} done, 16 processes {len(sixteen)} done")
+            continue
+        ratio = _p(sixteen, 95) / _p(one, 95)
+        ratios.append((ratio, name))
+        print(
+            f"  {name:20} 1 process: p50 {_p(one, 50):6.1f} ms p95 {_p(one, 95):6.1f} ms"
+            f" ({len(one) / seconds:5.1f}/s) · 16 processes: p50"
+            f" {_p(sixteen, 50):6.1f} ms p95 {_p(sixteen, 95):6.1f} ms"
+            f" ({len(sixteen) / seconds:5.1f}/s) · p95 {ratio:.2f}x"
+        )
+    for label, (_t, conflicts, errors, _s) in (("1 process", single), ("16 processes", many)):
+        total = sum(len(v) for v in _t.values())
+        print(
+            f"  {label}: {total / seconds:.1f} operations/s; plainly worded conflicts"
+            f" {dict(conflicts) or 'none'}; other errors {sum(errors.values())}"
+        )
+        for message, count in sorted(errors.items(), key=lambda e: -e[1])[:5]:
+            print(f"    {count} x {message}")
+    worst, name = max(ratios)
+    print(
+        f"Worst p95 ratio, 16 processes / 1 process: {worst:.2f}x ({name}; target <= 2x,"
+        f" load {os.getloadavg()[0]:.2f})",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":
