@@ -152,3 +152,33 @@ def test_B6_entries_waiting_for_their_commit_are_out_of_everyones_reach(world: W
             conn.commit()
     assert _waiting(world) == 0
     assert audit.verify_chain(world.uow()).ok
+
+
+def test_B2_workstations_ending_expired_shares_at_once_do_not_wait_for_each_other(world: World):
+    """Every open main window ends the shares past their end date each half minute: a second
+    sweep passes over the shares a first one is ending instead of queueing behind it, and each
+    share is ended once, with one entry."""
+    with world.engine.begin() as connection:
+        expired = connection.execute(
+            text(
+                "UPDATE chart_shares SET expires_at = now() - interval '1 day'"
+                " WHERE ended_at IS NULL RETURNING id"
+            )
+        ).all()
+    assert expired
+    with (
+        world.connect_as("grp", autocommit=False) as first,
+        world.connect_as("scheduler", autocommit=False) as second,
+    ):
+        assert first.execute("SELECT app.end_expired_shares(now())").fetchone()[0] == len(expired)
+        second.execute("SET LOCAL lock_timeout = '2s'")
+        assert second.execute("SELECT app.end_expired_shares(now())").fetchone()[0] == 0
+        second.commit()
+        first.commit()
+    ended = world.as_superuser(
+        "SELECT count(*) FROM audit_events WHERE action = 'share.ended'"
+        " AND details LIKE '%expired%'"
+    )[0]
+    assert ended == len(expired)
+    assert world.as_superuser("SELECT count(*) FROM chart_shares WHERE ended_at IS NULL")[0] == 0
+    assert audit.verify_chain(world.uow()).ok
