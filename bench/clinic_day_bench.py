@@ -245,6 +245,7 @@ def _work(
     times: dict[str, list[float]] = defaultdict(list)
     conflicts: dict[str, int] = defaultdict(int)
     errors: dict[str, int] = defaultdict(int)
+    own_cpu: dict[str, list[float]] = defaultdict(list)  # the process's own CPU time per operation
     pace = float(os.environ.get("CLINIC_DAY_PACE", "0"))
     end = time.perf_counter() + seconds
     sweep = time.perf_counter() + day[0].rng.uniform(0, SWEEP_EVERY)  # this workstation's timer
@@ -266,7 +267,7 @@ def _work(
         turn += 1
         operations = staff.operations()
         name, action, _w = staff.rng.choices(operations, [w for *_x, w in operations])[0]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             action()
         except Conflict:
@@ -276,7 +277,8 @@ def _work(
             errors[f"{name}: {type(cause).__name__}: {str(cause).splitlines()[0][:150]}"] += 1
             continue
         times[name].append((time.perf_counter() - started) * 1000)
-    out.put((dict(times), dict(conflicts), dict(errors)))
+        own_cpu[name].append((time.process_time() - cpu) * 1000)
+    out.put((dict(times), dict(conflicts), dict(errors), dict(own_cpu)))
 
 
 def who_url(url: str, who) -> str:
@@ -293,7 +295,7 @@ def who_url(url: str, who) -> str:
     return parsed.set(username=login).render_as_string(hide_password=False)
 
 
-def _run(url: str, groups: list[list], seconds: float) -> tuple[dict, dict, dict, float]:
+def _run(url: str, groups: list[list], seconds: float) -> tuple[dict, dict, dict, dict]:
     context = multiprocessing.get_context("spawn")
     out, start = context.Queue(), context.Barrier(len(groups))
     providers = [s for group in groups for s, _e, r in group if r == "provider"]
@@ -309,14 +311,17 @@ def _run(url: str, groups: list[list], seconds: float) -> tuple[dict, dict, dict
     times: dict[str, list[float]] = defaultdict(list)
     conflicts: dict[str, int] = defaultdict(int)
     errors: dict[str, int] = defaultdict(int)
-    for t, c, e in results:
+    own_cpu: dict[str, list[float]] = defaultdict(list)
+    for t, c, e, u in results:
         for k, v in t.items():
             times[k] += v
+        for k, v in u.items():
+            own_cpu[k] += v
         for k, v in c.items():
             conflicts[k] += v
         for k, v in e.items():
             errors[k] += v
-    return times, conflicts, errors, seconds
+    return times, conflicts, errors, own_cpu
 
 
 def _p(values: list[float], q: int) -> float:
@@ -396,11 +401,14 @@ def _one_run(url: str, server, people: list, seconds: float, run: int) -> None:
             f" {_p(sixteen, 50):6.1f} ms p95 {_p(sixteen, 95):6.1f} ms"
             f" ({len(sixteen) / seconds:5.1f}/s) · p95 {ratio:.2f}x"
         )
-    for label, (_t, conflicts, errors, _s) in (("1 process", single), ("16 processes", many)):
-        total = sum(len(v) for v in _t.values())
+    for label, (_t, conflicts, errors, cpu) in (("1 process", single), ("16 processes", many)):
+        total = sum(len(v) for k, v in _t.items() if k in cpu)
+        wall, own = sum(sum(_t[k]) for k in cpu), sum(map(sum, cpu.values()))
         print(
             f"  {label}: {total / seconds:.1f} operations/s; plainly worded conflicts"
-            f" {dict(conflicts) or 'none'}; other errors {sum(errors.values())}"
+            f" {dict(conflicts) or 'none'}; other errors {sum(errors.values())}; the client"
+            f" processes' own CPU {own / max(1, total):.0f} ms per operation"
+            f" ({100 * own / max(1.0, wall):.0f}% of its time)"
         )
         for message, count in sorted(errors.items(), key=lambda e: -e[1])[:5]:
             print(f"    {count} x {message}")
