@@ -190,8 +190,8 @@ class Staff:
         from desktop.services import sharing
 
         me = self.principal.staff_id
-        # every other share has an end date a few seconds away, for the workstations' sweeps
-        until = datetime.now(UTC) + timedelta(seconds=self.rng.uniform(5, 30))
+        # every other share has an end date 30-90 s away, for the workstations' sweeps
+        until = datetime.now(UTC) + timedelta(seconds=self.rng.uniform(30, 90))
         until = until if self.rng.random() < 0.5 else None
         view = sharing.start_chart_share(
             self.uow(), self.principal, self.rng.choice(self.mine), me,
