@@ -36,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 
 DESK, PROVIDERS, BILLER = 3, 12, 1
 PASSWORD_HASH = "x"
+LOGIN_PASSWORD = "x" * 12  # each person's server login, with `--as-person`
 SWEEP_EVERY = 30.0  # s, the main window's timer for shares past their end date
 
 
@@ -292,7 +293,7 @@ def who_url(url: str, who) -> str:
 
     parsed = make_url(url)
     login = login_name(parsed.database, who[1])
-    return parsed.set(username=login).render_as_string(hide_password=False)
+    return parsed.set(username=login, password=LOGIN_PASSWORD).render_as_string(hide_password=False)
 
 
 def _run(url: str, groups: list[list], seconds: float) -> tuple[dict, dict, dict, dict]:
@@ -305,7 +306,8 @@ def _run(url: str, groups: list[list], seconds: float) -> tuple[dict, dict, dict
     ]
     for worker in workers:
         worker.start()
-    results = [out.get() for _ in workers]
+    # a process that failed to start sends nothing: give up on it rather than wait for ever
+    results = [out.get(timeout=seconds + 1800) for _ in workers]
     for worker in workers:
         worker.join()
     times: dict[str, list[float]] = defaultdict(list)
@@ -358,7 +360,8 @@ def main() -> None:
             if args.as_person:
                 for staff_id, _email, _role in people:
                     admin.execute(
-                        "SELECT app.create_login(%s, %s)", (staff_id, scram_verifier("x" * 12))
+                        "SELECT app.create_login(%s, %s)",
+                        (staff_id, scram_verifier(LOGIN_PASSWORD)),
                     )
         os.environ["CLINIC_DAY_AS_PERSON"] = "1" if args.as_person else "0"
         os.environ["CLINIC_DAY_CLIENTS"] = str(args.clients)
