@@ -116,9 +116,11 @@ def record(
 ) -> None:
     """Append one entry in the caller's open transaction (it commits with the change it records).
 
-    The head row is locked first, so concurrent writers append one after another. On
-    PostgreSQL the entry is appended by the database's own function, which computes the same
-    chain (staff logins may not write the trail's tables at all).
+    On SQLite (one writer at a time) the head row is locked and the entry chained at once. On
+    PostgreSQL the database's own function takes the entry (staff logins may not write the
+    trail's tables at all) and chains it, the same way, when the transaction commits: concurrent
+    writers wait for each other only for the moment of commit, and entries are numbered in
+    commit order. Until then the entry is not in `audit_events`, even for this transaction.
     """
     session = uow.session
     if session.get_bind().dialect.name == "postgresql":

@@ -309,6 +309,7 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
     out += [f"ALTER TABLE public.{t} OWNER TO {o}" for t in tables]
     out += [
         f"ALTER TABLE app.staff_logins OWNER TO {o}",
+        f"ALTER TABLE app.audit_pending OWNER TO {o}",
         f"ALTER TABLE app.boundary_roles OWNER TO {o}",
         f"ALTER FUNCTION public.clinicdesk_refuse_audit_change() OWNER TO {o}",
         f"ALTER FUNCTION public.clinicdesk_keep_signed_note() OWNER TO {o}",

@@ -48,7 +48,8 @@ class AuditEvent(Base):
 
 
 class AuditHead(Base):
-    """The chain's last entry, one row, locked by every writer so entries are appended in turn."""
+    """The chain's last entry, one row, locked by every writer so entries are appended in turn
+    (on PostgreSQL only at commit, when a transaction's entries are chained)."""
 
     __tablename__ = "audit_head"
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
