@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from . import emergency_sql
+from . import column_grants, emergency_sql
 from .names import BoundaryRoles
 
 #: tables holding client data: row-level security, forced (SPEC B5).
@@ -325,15 +325,11 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
         f"GRANT SELECT ON {', '.join(READ_ONLY)} TO {s}",
     ]
     writable = [t for t in (*CLIENT_TABLES, *PRACTICE_TABLES) if t not in READ_ONLY]
-    out.append(f"GRANT SELECT, INSERT, UPDATE ON {', '.join(writable)} TO {s}")
+    out.append(f"GRANT SELECT, INSERT ON {', '.join(writable)} TO {s}")
     out.append(f"GRANT DELETE ON {', '.join(DELETABLE)} TO {s}")
-    # A share is ended, never rewritten; a notice is only marked read (column grants).
-    out.append(f"REVOKE UPDATE ON chart_shares, notifications, emergency_accesses FROM {s}")
-    # An emergency access is ended by its holder and reviewed by a keeper, never rewritten (R18).
-    out.append(f"GRANT UPDATE (ended_at, reviewed_at, reviewed_by_id) ON emergency_accesses TO {s}")
+    # UPDATE only on the columns the services change, per person where they differ.
+    out += column_grants.statements(roles.staff, tuple(writable))
     out.append(f"GRANT EXECUTE ON FUNCTION {', '.join(emergency_sql.STAFF_FUNCTIONS)} TO {s}")
-    out.append(f"GRANT UPDATE (ended_at, ended_by, end_reason, version) ON chart_shares TO {s}")
-    out.append(f"GRANT UPDATE (read_at) ON notifications TO {s}")
     out.append(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {s}")
     out += _secret_column_statements(s)
     out.append(
