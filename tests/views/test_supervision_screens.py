@@ -4,7 +4,6 @@ Notes to review, restricting a client (the restricted person's list, search and 
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
 from desktop.services import charts, clients, note_reviews, supervision
@@ -70,9 +69,6 @@ def test_R16_a_provider_without_the_role_sees_supervision_disabled_with_the_reas
     assert "Owner or a Manager" in screen.supervision_button.toolTip()
 
 
-@pytest.mark.sqlite_only(
-    "on a server the supervisor's own login does not see the note sent for review (to fix)"
-)
 def test_R16_signing_sends_the_note_for_review_and_the_reader_says_so(
     qtbot, ctx, owner, add_member, message_boxes
 ):
@@ -88,9 +84,6 @@ def test_R16_signing_sends_the_note_for_review_and_the_reader_says_so(
     assert note_reviews.count_notes_to_review(ctx.uow(), rosa) == 1
 
 
-@pytest.mark.sqlite_only(
-    "on a server the supervisor's own login does not see the note sent for review (to fix)"
-)
 def test_R16_the_supervisor_returns_a_note_with_a_comment_then_approves_it(
     qtbot, ctx, owner, add_member
 ):
@@ -180,9 +173,6 @@ def test_R17_restricting_a_client_hides_them_from_the_persons_list_search_and_ca
     assert not other.records_tab.sharing.restrict_button.isVisible()
 
 
-@pytest.mark.sqlite_only(
-    "on a server the supervisor's own login does not see the note sent for review (to fix)"
-)
 def test_R16_the_supervisor_opens_the_supervisees_chart_from_the_note(
     qtbot, ctx, owner, add_member
 ):
