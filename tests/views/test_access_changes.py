@@ -39,10 +39,6 @@ def notices(monkeypatch):
     return seen
 
 
-@pytest.mark.sqlite_only(
-    "on a server a deactivated person's next save fails to connect and is told as"
-    " unexpected, not as the deactivation (to fix)"
-)
 def test_a_provider_deactivated_while_writing_a_note_is_told_and_signed_out(
     qtbot, ctx, owner, add_member, controller, notices
 ):
