@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from PySide6.QtGui import QImage
 
 from desktop.services import (
@@ -26,7 +25,6 @@ from desktop.views.screenshots import STEPS, save_screenshots
 from .conftest import OWNER_EMAIL, OWNER_PASSWORD, PRACTICE_ZONE, STAFF_PASSWORD
 
 
-@pytest.mark.sqlite_only("the screenshot set is built from the demo file (to run on a server next)")
 def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path):
     _member, rosa = add_member("Dr. Rosa Lindqvist", Role.PROVIDER)
     add_member("Ben Adeyemi", Role.PROVIDER)
