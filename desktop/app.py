@@ -73,7 +73,14 @@ class AppContext:
         if principal is None:
             return
         try:
-            standing.check_standing(session, principal)
+            try:
+                standing.check_standing(session, principal)
+            except sa_exc.OperationalError as error:
+                # On a server a deactivated person's connections are ended and their login
+                # refused (B5): that is the deactivation, not an unexpected failure.
+                if self.server is None or "not permitted to log in" not in str(error):
+                    raise
+                raise SessionEnded(standing.DEACTIVATED) from None
         except (SessionEnded, RolesChanged) as change:
             for listener in list(self.standing_listeners):
                 listener(change)

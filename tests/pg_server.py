@@ -1,6 +1,9 @@
 """A throwaway PostgreSQL server for the tests: initdb in a temp folder, stopped at the end.
 
-Its superuser connects without a password; every other login needs its SCRAM-SHA-256 password.
+Its superuser connects without a password; every other login needs its SCRAM-SHA-256 password
+and TLS (hostssl), as on a practice's server. The server's certificate is made out to
+`tls_certs.SERVER_NAME` by a throwaway CA (`ca_file`), so a workstation can reach it by that
+name with `sslmode=verify-full` while it listens on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 from sqlalchemy.engine import URL
+
+from tests.tls_certs import SERVER_NAME, ServerCertificate, make_server_certificate
 
 #: the superuser initdb creates (trust authentication, no password).
 SUPERUSER = "postgres"
@@ -118,6 +123,15 @@ class PostgresServer:
         self._as_account = as_account
         self._running = False
         self._numbers = itertools.count(1)
+        self.certificate: ServerCertificate | None = None
+        #: the name the server's certificate is made out to (reach it at `host` by this name).
+        self.tls_name = SERVER_NAME
+
+    @property
+    def ca_file(self) -> Path:
+        """The CA that signed the server's certificate, as IT names it in the site configuration."""
+        assert self.certificate is not None
+        return self.certificate.ca_file
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -159,16 +173,22 @@ class PostgresServer:
             "--no-locale",
             "--no-sync",
         )  # fmt: skip
+        self.certificate = make_server_certificate(self.root, self.data_dir)
+        if self._as_account:
+            account = pwd.getpwnam(self._as_account)
+            for path in (self.certificate.cert_file, self.certificate.key_file):
+                os.chown(path, account.pw_uid, account.pw_gid)
         self._require_passwords()
 
     def _require_passwords(self) -> None:
-        """Staff logins and the gate authenticate with SCRAM-SHA-256, as on a practice's server;
-        only the tests' own superuser keeps trust (it stands for IT's login)."""
+        """Staff logins and the gate authenticate with SCRAM-SHA-256 over TLS only (hostssl), as
+        on a practice's server; only the tests' own superuser keeps trust, with or without TLS
+        (it stands for IT's login)."""
         hba = self.data_dir / "pg_hba.conf"
         hba.write_text(
             f"local all all trust\n"
             f"host all {SUPERUSER} 127.0.0.1/32 trust\n"
-            f"host all all 127.0.0.1/32 scram-sha-256\n"
+            f"hostssl all all 127.0.0.1/32 scram-sha-256\n"
         )
         if self._as_account:
             account = pwd.getpwnam(self._as_account)
@@ -181,6 +201,9 @@ class PostgresServer:
                 "-c listen_addresses=127.0.0.1",
                 f"-p {self.port}",
                 f"-k {self.socket_dir}",
+                "-c ssl=on",
+                "-c ssl_cert_file=server.crt",
+                "-c ssl_key_file=server.key",
                 *(f"-c {setting}" for setting in FAST_SETTINGS),
             ]
             try:

@@ -34,6 +34,7 @@ from .policy.scopes import readable_charts
 from .principal import Principal
 from .record_facts import client_name, is_linked
 from .supervision_facts import is_restricted, load_client_for
+from .transfers import with_new_ids
 from .validation import clean_text, require_text
 
 MAX_REASON = 1000
@@ -234,17 +235,18 @@ def _notify(uow: UnitOfWork, principal: Principal, access: EmergencyAccess, name
     if recipients:
         # A plain INSERT, not one that reads the new rows back: on the server a person may
         # send a notice but not read another person's (RETURNING would have to).
+        rows = [
+            {
+                "recipient_id": staff_id,
+                "client_id": access.client_id,
+                "message": message[:500],
+                "created_at": access.opened_at,
+            }
+            for staff_id in recipients
+        ]
+        # The ids first, and the table's own INSERT: an ORM insert would return the ids.
         uow.session.execute(
-            insert(Notification),
-            [
-                {
-                    "recipient_id": staff_id,
-                    "client_id": access.client_id,
-                    "message": message[:500],
-                    "created_at": access.opened_at,
-                }
-                for staff_id in recipients
-            ],
+            insert(Notification.__table__), with_new_ids(uow, "notifications", rows)
         )
     return len(recipients)
 

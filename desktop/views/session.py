@@ -253,8 +253,13 @@ class SessionController(QObject):
         principal = self.ctx.principal
         assert principal is not None and self.main_window is not None
         uow = UnitOfWork(self.ctx.engine, self.ctx.clock)  # the standing itself, unchecked
-        with uow:
-            now = standing.refreshed(uow.session, principal)
+        try:
+            with uow:
+                now = standing.refreshed(uow.session, principal)
+        except Exception:
+            if not isinstance(change, SessionEnded):
+                raise
+            now = None  # on a server a deactivated person's login cannot even read that
         if now is not None and now.roles == principal.roles:
             return  # changed and changed back: nothing to do
         text = standing.DEACTIVATED if now is None else standing.roles_changed_text(now.roles)
@@ -271,6 +276,7 @@ class SessionController(QObject):
         self.main_window = None
         if now is None:
             self.ctx.principal = None  # no sign-out entry: the person no longer acts here
+            self.ctx.signed_out()  # on a server, their connections are closed
             self.show_login(principal.email)
         else:
             self._signed_in(now)

@@ -1,4 +1,5 @@
-"""View tests: a fresh migrated SQLite practice per test, cheap password hashing, no real dialogs."""
+"""View tests: a fresh migrated practice per test, on SQLite and on PostgreSQL as the people
+themselves; cheap password hashing, no real dialogs."""
 
 from __future__ import annotations
 
@@ -14,19 +15,23 @@ import argon2  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from desktop.app import AppContext  # noqa: E402
 from desktop.clock import FixedClock  # noqa: E402
 from desktop.config import Config  # noqa: E402
-from desktop.db.engine import sqlite_url  # noqa: E402
+from desktop.db.engine import create_database_engine, sqlite_url  # noqa: E402
 from desktop.db.migrate import upgrade  # noqa: E402
+from desktop.db.server_access import ServerAccess, without_login  # noqa: E402
 from desktop.services import auth, practice, staff  # noqa: E402
 from desktop.services.passwords import Passwords  # noqa: E402
 from desktop.services.principal import Principal, Role  # noqa: E402
 from desktop.services.staff import StaffMember  # noqa: E402
 from desktop.views.session import SessionController  # noqa: E402
 from desktop.views.style import ensure_application  # noqa: E402
+from tests.db.server_practice import open_gate  # noqa: E402
 from tests.sqlite_key import engine_for  # noqa: E402
+from tests.views.people_context import PeopleContext  # noqa: E402
 
 PRACTICE_NAME = "Riverside Counselling Group"
 PRACTICE_ZONE = "America/Toronto"
@@ -66,45 +71,63 @@ def own_window_places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-@pytest.fixture
-def ctx(tmp_path: Path) -> Iterator[AppContext]:
-    """A context on a fresh, migrated, empty SQLite database (no practice yet)."""
-    path = tmp_path / "clinicdesk.sqlite"
-    engine = engine_for(sqlite_url(path))
-    upgrade(engine)
-    context = AppContext(
-        config=Config(
-            data_dir=tmp_path, database_url=None, time_zone=PRACTICE_ZONE, source="tests"
-        ),
-        engine=engine,
-        database_label=str(path),
-        embedded=True,
-        clock=FixedClock(NOW),
-        passwords=Passwords(argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)),
-        workstation=WORKSTATION,
-    )
+#: the databases every screen test runs on; a test that must stay on SQLite is marked
+#: `@pytest.mark.sqlite_only("why")`.
+DATABASES = ["sqlite", "postgresql"]
+
+
+def _cheap_passwords() -> Passwords:
+    return Passwords(argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
+@pytest.fixture(params=DATABASES, ids=DATABASES)
+def ctx(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AppContext]:
+    """A context on a fresh, migrated, empty database (no practice yet): an SQLite file, or a
+    database on the test PostgreSQL server where people sign in with their own logins
+    (`people_context.py`)."""
+    if request.param == "sqlite":
+        path = tmp_path / "clinicdesk.sqlite"
+        engine = engine_for(sqlite_url(path))
+        upgrade(engine)
+        context = AppContext(
+            config=Config(
+                data_dir=tmp_path, database_url=None, time_zone=PRACTICE_ZONE, source="tests"
+            ),
+            engine=engine,
+            database_label=str(path),
+            embedded=True,
+            clock=FixedClock(NOW),
+            passwords=_cheap_passwords(),
+            workstation=WORKSTATION,
+        )
+    else:
+        only = request.node.get_closest_marker("sqlite_only")
+        if only:
+            pytest.skip(only.args[0])
+        template = request.getfixturevalue("_postgres_template")
+        url = make_url(request.getfixturevalue("fresh_postgres_database")(template))
+        context = PeopleContext(
+            config=Config(
+                data_dir=tmp_path,
+                database_url=url.render_as_string(hide_password=False),
+                time_zone=PRACTICE_ZONE,
+                source="tests",
+            ),
+            engine=create_database_engine(url),  # the test server's superuser: IT
+            database_label=f"{url.host}:{url.port}/{url.database} (server on this computer)",
+            embedded=False,
+            clock=FixedClock(NOW),
+            passwords=_cheap_passwords(),
+            workstation=WORKSTATION,
+            server=ServerAccess(without_login(url)),
+        )
+        open_gate(context.engine)  # as `db provision` does: failed sign-ins are counted
     yield context
     context.close()
 
 
-@pytest.fixture
-def ctx_on_both_databases(database_url: str, tmp_path: Path) -> Iterator[AppContext]:
-    """A context on a fresh practice database, on SQLite and on PostgreSQL (the test superuser).
-    A test module runs on both by defining its own `ctx` fixture that returns this one."""
-    engine = engine_for(database_url)
-    context = AppContext(
-        config=Config(
-            data_dir=tmp_path, database_url=None, time_zone=PRACTICE_ZONE, source="tests"
-        ),
-        engine=engine,
-        database_label="tests",
-        embedded=database_url.startswith("sqlite"),
-        clock=FixedClock(NOW),
-        passwords=Passwords(argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)),
-        workstation=WORKSTATION,
-    )
-    yield context
-    context.close()
+def on_server(ctx: AppContext) -> bool:
+    return isinstance(ctx, PeopleContext)
 
 
 @pytest.fixture
@@ -119,7 +142,10 @@ def owner(ctx: AppContext) -> Principal:
         password_again=OWNER_PASSWORD,
         owner_is_provider=True,
     )
-    return practice.set_up_practice(ctx.uow(), ctx.passwords, setup, WORKSTATION)
+    principal = practice.set_up_practice(ctx.uow(), ctx.passwords, setup, WORKSTATION)
+    if on_server(ctx):  # IT set up the practice; the Owner signs in with their own login
+        return ctx.connect_as(OWNER_EMAIL, OWNER_PASSWORD)
+    return principal
 
 
 AddMember = Callable[..., tuple[StaffMember, Principal]]
@@ -142,6 +168,8 @@ def add_member(ctx: AppContext, owner: Principal) -> AddMember:
             ctx.passwords,
             staff.NewStaff(name, email, STAFF_PASSWORD, frozenset(roles), records_owner),
         )
+        if on_server(ctx):
+            return member, ctx.connect_as(email, STAFF_PASSWORD)
         principal = auth.sign_in(ctx.uow(), ctx.passwords, email, STAFF_PASSWORD, WORKSTATION)
         return member, principal
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from desktop.views.session import build_main_window
 
 
+@pytest.mark.sqlite_only("on a server IT backs up: the menu item is off and says so")
 def test_back_up_now_in_the_file_menu_says_where_the_copy_went(qtbot, ctx, owner, message_boxes):
     window = build_main_window(ctx, owner)
     qtbot.addWidget(window)

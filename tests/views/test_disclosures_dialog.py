@@ -9,7 +9,6 @@ import stat
 import pytest
 from pypdf import PdfReader
 
-from desktop.app import AppContext
 from desktop.models import disclosures_model
 from desktop.services import sharing
 from desktop.services.principal import Role
@@ -17,12 +16,6 @@ from desktop.views.client_profile.disclosures_dialog import DisclosuresDialog
 
 from .test_chart_sharing import click_action, sharing_panel
 from .test_client_profile import click, new_client
-
-
-@pytest.fixture
-def ctx(ctx_on_both_databases: AppContext) -> AppContext:
-    """These tests run on SQLite and on PostgreSQL."""
-    return ctx_on_both_databases
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLineEdit
 
-from desktop.services import audit, auth
+from desktop.services import audit
 from desktop.services.auth import WRONG_CREDENTIALS
 from desktop.services.principal import Role
 from desktop.views.login_dialog import LoginDialog
@@ -83,7 +83,7 @@ def test_an_unexpected_failure_is_told_in_words_not_a_traceback(qtbot, ctx, owne
     def broken(*args, **kwargs):
         raise RuntimeError("disk I/O error")
 
-    monkeypatch.setattr(auth, "sign_in", broken)
+    monkeypatch.setattr(ctx, "sign_in", broken)
     dialog = open_login(qtbot, ctx, OWNER_EMAIL)
     qtbot.keyClicks(dialog.password_edit, OWNER_PASSWORD)
     qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)

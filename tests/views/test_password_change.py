@@ -54,7 +54,7 @@ def test_first_sign_in_with_a_temporary_password_asks_for_ones_own_first(
     qtbot.waitUntil(lambda: controller.main_window is not None, timeout=2000)
     assert not controller.main_window.principal.must_change_password
     with pytest.raises(SignInRefused):
-        auth.sign_in(ctx.uow(), ctx.passwords, member.email, STAFF_PASSWORD, WORKSTATION)
+        ctx.sign_in(member.email, STAFF_PASSWORD)
 
 
 def test_sign_out_instead_of_changing_returns_to_the_sign_in(qtbot, ctx, add_member, controller):

@@ -172,7 +172,9 @@ def _policies() -> list[tuple[str, str, str, str | None, str | None]]:
             "read",
             "SELECT",
             f"({readable_profile('clients.id')}"
-            " OR (clients.id IN (SELECT app.own_chart_client_ids())"
+            " OR ((clients.id IN (SELECT app.own_chart_client_ids())"
+            # R16: a supervisor opens the records of the clients they supervise the work with
+            " OR clients.id IN (SELECT app.supervised_client_ids()))"
             f" AND {unrestricted('clients.id')}))",
             None,
         ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from . import emergency_sql
+from . import column_grants, emergency_sql
 from .names import BoundaryRoles
 
 #: tables holding client data: row-level security, forced (SPEC B5).
@@ -230,6 +230,17 @@ def supervision_functions(definer: str) -> list[str]:
                         SELECT 1 FROM public.supervisions o
                          WHERE o.supervisee_id = p_author AND o.client_id = p_client
                            AND o.ended_at IS NULL)))) $$""",
+        # R16 (`supervised_clients`): the clients of the providers I supervise for that client
+        # now, linked to them or in whose chart they wrote: I open their records.
+        f"""CREATE OR REPLACE FUNCTION app.supervised_client_ids() RETURNS SETOF integer
+            LANGUAGE sql STABLE {definer} AS $$
+            SELECT l.client_id FROM public.client_provider_links l
+             WHERE l.ended_at IS NULL AND l.provider_id IN (SELECT app.my_supervisees())
+               AND app.supervises(l.client_id, l.provider_id)
+            UNION
+            SELECT n.client_id FROM public.chart_notes n
+             WHERE n.author_id IN (SELECT app.my_supervisees())
+               AND app.supervises(n.client_id, n.author_id) $$""",
         # R16: my notes waiting for my supervisor (a function: the reviews' own read policy
         # looks at the notes, so the notes' policy may not look at the reviews directly).
         f"""CREATE OR REPLACE FUNCTION app.my_notes_awaiting_review() RETURNS SETOF integer
@@ -329,7 +340,7 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
         f" app.restricted_client_ids(), app.is_restricted(integer, integer),"
         f" app.my_supervisees(), app.supervises(integer, integer), app.notes_to_review(),"
         f" app.session_note_signed(integer), app.my_password_hash(),"
-        f" app.my_notes_awaiting_review() TO {s}",
+        f" app.my_notes_awaiting_review(), app.supervised_client_ids() TO {s}",
         f"GRANT EXECUTE ON FUNCTION app.current_staff_id(), app.has_role(text[]),"
         f' app.login_name(text), app.is_administrator() TO "{roles.logins}"',
         f'GRANT SELECT ON app.boundary_roles TO "{roles.logins}"',
@@ -341,15 +352,11 @@ def closing_statements(roles: BoundaryRoles) -> list[str]:
         f"GRANT SELECT ON {', '.join(READ_ONLY)} TO {s}",
     ]
     writable = [t for t in (*CLIENT_TABLES, *PRACTICE_TABLES) if t not in READ_ONLY]
-    out.append(f"GRANT SELECT, INSERT, UPDATE ON {', '.join(writable)} TO {s}")
+    out.append(f"GRANT SELECT, INSERT ON {', '.join(writable)} TO {s}")
     out.append(f"GRANT DELETE ON {', '.join(DELETABLE)} TO {s}")
-    # A share is ended, never rewritten; a notice is only marked read (column grants).
-    out.append(f"REVOKE UPDATE ON chart_shares, notifications, emergency_accesses FROM {s}")
-    # An emergency access is ended by its holder and reviewed by a keeper, never rewritten (R18).
-    out.append(f"GRANT UPDATE (ended_at, reviewed_at, reviewed_by_id) ON emergency_accesses TO {s}")
+    # UPDATE only on the columns the services change, per person where they differ.
+    out += column_grants.statements(roles.staff, tuple(writable))
     out.append(f"GRANT EXECUTE ON FUNCTION {', '.join(emergency_sql.STAFF_FUNCTIONS)} TO {s}")
-    out.append(f"GRANT UPDATE (ended_at, ended_by, end_reason, version) ON chart_shares TO {s}")
-    out.append(f"GRANT UPDATE (read_at) ON notifications TO {s}")
     out.append(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {s}")
     out += _secret_column_statements(s)
     out.append(
