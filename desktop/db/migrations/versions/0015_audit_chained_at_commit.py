@@ -5,7 +5,7 @@ transaction. The functions and the commit-time trigger come with the boundary's 
 SQLite (one writer at a time) is unchanged.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-03 16:20:00
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

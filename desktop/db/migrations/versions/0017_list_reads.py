@@ -3,7 +3,7 @@ client's linked profiles found from either side of the pair by an index, and the
 by the boundary's refresh after this upgrade on PostgreSQL; no rule changes).
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0016
 Create Date: 2026-12-03 16:45:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0014"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
