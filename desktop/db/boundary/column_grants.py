@@ -132,6 +132,38 @@ UPDATES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "emergency_settings": {ANYONE: ("allowed_roles", "duration_minutes", "version")},
     "second_factors": {ANYONE: ("secret_encrypted", "confirmed_at", "last_step")},
     "recovery_codes": {ANYONE: ("used_at",)},
+    # R11: the billing tables' policies let only the Owner and Billers change their rows. A
+    # charge keeps its client, provider and session; a payment is voided, never rewritten.
+    "fee_schedule": {
+        ANYONE: (
+            "code",
+            "description",
+            "fee_cents",
+            "active",
+            "use_for",
+            "appointment_type",
+            "minutes_from",
+            "minutes_to",
+            "updated_at",
+            "updated_by",
+            "version",
+        ),
+    },
+    "charges": {
+        ANYONE: (
+            "kind",
+            "code",
+            "description",
+            "fee_cents",
+            "diagnosis_codes",
+            "pos_code",
+            "status",
+            "void_reason",
+            "adjusted",
+            "version",
+        ),
+    },
+    "payments": {ANYONE: ("status", "void_reason", "voided_at", "voided_by", "version")},
 }
 
 
