@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..db.tables import Charge, FeeScheduleEntry, Payment
+from ..db.tables import Charge, Client, FeeScheduleEntry, Payment
 from ..db.tables.billing import PAYMENT_METHODS
 from ..db.uow import UnitOfWork
 from . import audit
@@ -77,6 +77,17 @@ def _flush(uow: UnitOfWork) -> None:
         raise Conflict(_STALE) from None
 
 
+def _saved(
+    uow: UnitOfWork, principal: Principal, action: str, client: Client, subject: str, details: dict
+) -> ClientBilling:
+    """Flush, audit the change in the same transaction, commit, and return the tab's new state."""
+    _flush(uow)
+    audit.record(uow, principal, action, client_id=client.id, subject=subject, details=details)
+    result = billing_of(uow, client)
+    uow.commit()
+    return result
+
+
 @checked
 def adjust_charge(
     uow: UnitOfWork,
@@ -132,19 +143,8 @@ def adjust_charge(
         if before == after:
             return billing_of(uow, client)
         row.adjusted = True
-        _flush(uow)
         details = {"charge": row.id, "before": before, "after": after, "reason": why}
-        audit.record(
-            uow,
-            principal,
-            CHARGE_ADJUSTED,
-            client_id=client.id,
-            subject=f"charge:{row.id}",
-            details=details,
-        )
-        result = billing_of(uow, client)
-        uow.commit()
-        return result
+        return _saved(uow, principal, CHARGE_ADJUSTED, client, f"charge:{row.id}", details)
 
 
 @checked
@@ -183,7 +183,7 @@ def record_payment(
             version=1,
         )
         uow.session.add(row)
-        _flush(uow)
+        _flush(uow)  # the payment's id, for its entry
         details = {
             "payment": row.id,
             "amount_cents": amount,
@@ -192,17 +192,7 @@ def record_payment(
             "charge": payment.charge_id,
             "received_on": payment.received_on.isoformat(),
         }
-        audit.record(
-            uow,
-            principal,
-            PAYMENT_RECORDED,
-            client_id=client.id,
-            subject=f"payment:{row.id}",
-            details=details,
-        )
-        result = billing_of(uow, client)
-        uow.commit()
-        return result
+        return _saved(uow, principal, PAYMENT_RECORDED, client, f"payment:{row.id}", details)
 
 
 @checked
@@ -223,16 +213,5 @@ def void_payment(
             raise InvalidInput("This payment was voided already.")
         row.status, row.void_reason = "void", why
         row.voided_at, row.voided_by = uow.now(), principal.staff_id
-        _flush(uow)
         details = {"payment": row.id, "amount_cents": row.amount_cents, "reason": why}
-        audit.record(
-            uow,
-            principal,
-            PAYMENT_VOIDED,
-            client_id=client.id,
-            subject=f"payment:{row.id}",
-            details=details,
-        )
-        result = billing_of(uow, client)
-        uow.commit()
-        return result
+        return _saved(uow, principal, PAYMENT_VOIDED, client, f"payment:{row.id}", details)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 
 from ..models.disclosures_model import HEADERS, DisclosuresModel
 from ..private_files import write_owner_only
 from ..services.disclosures import DisclosureAccount
+from . import pdf_pages
 
 
 def disclosures_html(account: DisclosureAccount, model: DisclosuresModel, practice: str) -> str:
@@ -38,21 +38,15 @@ def disclosures_html(account: DisclosureAccount, model: DisclosuresModel, practi
 
 def pdf_bytes(html: str) -> bytes:
     """The HTML laid out on A4 landscape pages, as PDF."""
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageOrientation(QPageLayout.Orientation.Landscape)
-    writer.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
-    writer.setResolution(150)
-    writer.setTitle("Accounting of disclosures")
     document = QTextDocument()
     document.setHtml(html)
-    document.print_(writer)
-    del writer
-    buffer.close()
-    return bytes(data.data())
+    return pdf_pages.pdf_bytes(
+        document,
+        page=QPageSize.PageSizeId.A4,
+        orientation=QPageLayout.Orientation.Landscape,
+        margin_mm=12,
+        title="Accounting of disclosures",
+    )
 
 
 def write_pdf(

@@ -7,20 +7,20 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF
+from PySide6.QtCore import QRectF, QSizeF
 from PySide6.QtGui import (
     QColor,
     QImage,
     QPageLayout,
     QPageSize,
     QPainter,
-    QPdfWriter,
     QTextDocument,
 )
 
 from ..private_files import write_owner_only
 from ..services.billing_codes import money
 from ..services.superbill import Superbill
+from . import pdf_pages as pages
 
 #: the columns of the sessions table, as printed.
 COLUMNS = ("Date", "Provider", "Code", "Description", "Place of service", "Dx", "Fee", "Paid")
@@ -111,23 +111,13 @@ def _document(bill: Superbill) -> QTextDocument:
 
 
 def pdf_bytes(bill: Superbill) -> bytes:
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
-    writer.setPageOrientation(QPageLayout.Orientation.Portrait)
-    writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
-    writer.setResolution(150)
-    writer.setTitle(f"Superbill: {bill.client_name}")
-    document = _document(bill)
-    # laid out with the PDF's own font metrics, so what fits a column on screen fits on paper
-    document.documentLayout().setPaintDevice(writer)
-    document.setPageSize(QSizeF(writer.pageLayout().paintRectPixels(writer.resolution()).size()))
-    document.print_(writer)
-    del writer
-    buffer.close()
-    return bytes(data.data())
+    return pages.pdf_bytes(
+        _document(bill),
+        page=QPageSize.PageSizeId.Letter,
+        orientation=QPageLayout.Orientation.Portrait,
+        margin_mm=15,
+        title=f"Superbill: {bill.client_name}",
+    )
 
 
 def write_pdf(bill: Superbill, path: Path) -> None:
