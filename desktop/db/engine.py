@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import QueuePool
 
 from .encryption import connect_encrypted, sqlcipher
@@ -18,11 +16,6 @@ from .encryption import connect_encrypted, sqlcipher
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: the page cache of each SQLite connection, in KiB (SQLite's default is 2,000 KiB).
 SQLITE_CACHE_KIB = 32 * 1024
-
-#: a pooled server connection idle for longer than this (seconds) is checked with a round trip
-#: before a unit of work uses it; one used more recently is not, so a list paging as the person
-#: scrolls or types pays no extra round trip per page.
-PING_AFTER_IDLE_S = 30.0
 
 #: the key each encrypted embedded engine was opened with (for its backups).
 _engine_keys: WeakKeyDictionary[Engine, bytes] = WeakKeyDictionary()
@@ -114,37 +107,15 @@ def create_database_engine(
         if password is not None and url.password is None:
             url = url.set(password=password)
         url = with_transport(url, ca_file)
-        engine = create_engine(
+        return create_engine(
             url,
             hide_parameters=True,  # client data never lands in a log or an error message
+            pool_pre_ping=True,
             connect_args={"connect_timeout": 10, "application_name": "Clinic Desk"},
         )
-        _ping_when_idle(engine)
-        return engine
     raise ValueError(
         f"Clinic Desk works with SQLite files and PostgreSQL servers, not '{backend}'."
     )
-
-
-def _ping_when_idle(engine: Engine) -> None:
-    """A connection back from the pool after `PING_AFTER_IDLE_S` is checked first; a dead one
-    (server restarted, network dropped) is replaced before the unit of work sees it."""
-
-    @event.listens_for(engine, "checkin")
-    def _idle_from(_dbapi_connection, record) -> None:
-        record.info["idle_since"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def _check_if_idle(dbapi_connection, record, _proxy) -> None:
-        since = record.info.get("idle_since")
-        if since is None or time.monotonic() - since <= PING_AFTER_IDLE_S:
-            return  # new, or used a moment ago
-        try:
-            alive = engine.dialect.do_ping(dbapi_connection)
-        except engine.dialect.loaded_dbapi.Error as exc:
-            raise DisconnectionError() from exc  # the pool connects anew
-        if not alive:
-            raise DisconnectionError()
 
 
 def _sqlite_engine(url: URL, key: bytes | None) -> Engine:
