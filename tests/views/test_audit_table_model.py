@@ -3,10 +3,8 @@ only, each with its whole text as tooltip; sorting and scrolling still ask the d
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
-from desktop.app import AppContext
 from desktop.models import audit_model
 from desktop.services import audit, audit_query, sharing
 from desktop.services.audit import Action
@@ -15,12 +13,6 @@ from desktop.views.audit_screen import AuditScreen
 from tests.services.factories import make_client
 
 from .conftest import PRACTICE_ZONE
-
-
-@pytest.fixture
-def ctx(ctx_on_both_databases: AppContext) -> AppContext:
-    """These tests run on SQLite and on PostgreSQL."""
-    return ctx_on_both_databases
 
 
 def open_audit(qtbot, ctx, principal) -> AuditScreen:

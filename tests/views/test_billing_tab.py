@@ -26,11 +26,6 @@ REFUSED = "The Billing tab is for the Owner and Billers."
 
 
 @pytest.fixture
-def ctx(ctx_on_both_databases):
-    return ctx_on_both_databases
-
-
-@pytest.fixture
 def desk(ctx, owner, add_member):
     """Ben (provider) sees Kim Chen: an attended 60-minute session on 24 Feb 2025 and a no-show
     on 25 Feb; the fee schedule is the demo's. Chris is the Biller, Jo the front desk."""

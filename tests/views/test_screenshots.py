@@ -9,6 +9,8 @@ from PySide6.QtGui import QImage
 
 from desktop.services import (
     appointment_status,
+    billing,
+    billing_codes,
     charts,
     clients,
     note_reviews,
@@ -65,6 +67,10 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path)
                 ctx.uow(), owner, note.id, note.title, body, note.session_date, note.version
             )
             charts.sign_note(ctx.uow(), owner, note.id, note.version)
+    # a fee for those sessions, so the Billing tab and the superbill have a client who owes (R11)
+    fee = billing_codes.FeeInput("90834", "Psychotherapy, 45 minutes", 13000, minutes_from=1)
+    billing_codes.save_fee_entry(ctx.uow(), owner, fee)
+    billing.client_billing(ctx.uow(), owner, kim.id)
     written = save_screenshots(ctx, tmp_path / "shots", OWNER_EMAIL, OWNER_PASSWORD)
 
     names = [path.name for path in written]
@@ -88,6 +94,8 @@ def test_every_screen_is_saved_as_a_png(qtbot, ctx, owner, add_member, tmp_path)
         "write-session-note.png",
         "soap-note.png",
         "diagnosis-picker.png",
+        "billing-tab.png",
+        "superbill.png",
         "booking-new-provider-alert.png",
         "find-availability.png",
         "emergency-access-dialog.png",
