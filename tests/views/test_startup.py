@@ -67,6 +67,7 @@ def test_a_wrong_password_typed_while_opening_is_refused_once_open(qtbot, ctx, o
     assert QApplication.overrideCursor() is None
 
 
+@pytest.mark.sqlite_only("on a server the practice's name is read only once a person has signed in")
 def test_once_open_the_dialog_names_the_practice_and_remembers_it(qtbot, ctx, owner, controller):
     dialog = waiting_dialog(qtbot, name=None)
     assert not dialog.practice_label.isVisible()
@@ -80,6 +81,7 @@ def test_once_open_the_dialog_names_the_practice_and_remembers_it(qtbot, ctx, ow
     assert recall(ctx.config, demo=True) is None  # the demo's file is another database
 
 
+@pytest.mark.sqlite_only("on a server IT sets up the practice (db provision), not the set-up form")
 def test_an_empty_database_goes_on_to_the_set_up(qtbot, ctx, controller):
     dialog = waiting_dialog(qtbot, name=None)
     controller.start(dialog)
@@ -150,6 +152,7 @@ def test_a_database_that_cannot_be_opened_closes_the_sign_in_and_says_why(qtbot,
     assert QApplication.overrideCursor() is None
 
 
+@pytest.mark.sqlite_only("on a server IT sets up the practice (db provision), not the set-up form")
 def test_a_database_never_opened_here_shows_starting_then_the_set_up(qtbot, ctx):
     assert recall(ctx.config, demo=False) is None
     seen: list[str] = []

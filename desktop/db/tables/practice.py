@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, text
+from sqlalchemy import Boolean, CheckConstraint, FetchedValue, ForeignKey, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..types import UTCDateTime
@@ -39,8 +39,9 @@ class Practice(Base):
     #: (no Python default: a practice row written without it leaves it to the database, so
     #: tools writing to an older schema still work)
     note_due_hours: Mapped[int] = mapped_column(Integer, server_default="24")
-    #: the practice's postal address, printed on superbills (migration 0014).
-    address: Mapped[str | None] = mapped_column(String(300))
+    #: the practice's postal address, printed on superbills (migration 0014). Left to the
+    #: database when unset (NULL), so rows written without it suit older schemas.
+    address: Mapped[str | None] = mapped_column(String(300), server_default=FetchedValue())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version, "eager_defaults": False}
@@ -106,9 +107,9 @@ class ProviderProfile(Base):
     discipline: Mapped[str | None] = mapped_column(String(120))
     credentials: Mapped[str | None] = mapped_column(String(120))
     #: the clinician's licence (and NPI) as insurers ask for it on a superbill (migration 0014).
-    licence_number: Mapped[str | None] = mapped_column(String(60))
+    licence_number: Mapped[str | None] = mapped_column(String(60), server_default=FetchedValue())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     staff: Mapped[Staff] = relationship(back_populates="provider_profile")
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "eager_defaults": False}
