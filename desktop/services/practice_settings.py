@@ -1,5 +1,6 @@
-"""The practice's settings (R19, Owner): its name and time zone, the idle time after which every
-window locks, and who must sign in with a second factor."""
+"""The practice's settings (R19, Owner): its name, postal address (printed on superbills) and
+time zone, the idle time after which every window locks, and who must sign in with a second
+factor."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from .boundary import checked
 from .errors import InvalidInput, NotFound
 from .policy.session_rules import may_change_practice_settings
 from .principal import Principal
-from .validation import clean_text, clean_time_zone
+from .validation import clean_text, clean_time_zone, require_text
 
 MIN_IDLE_MINUTES, MAX_IDLE_MINUTES, DEFAULT_IDLE_MINUTES = 1, 60, 15
 #: the second-factor rules as the settings screen offers them.
@@ -32,6 +33,40 @@ class PracticeSettings:
     time_zone: str
     idle_minutes: int = DEFAULT_IDLE_MINUTES
     second_factor: str = "off"
+    #: the postal address, one line per printed line (superbills print it under the name).
+    address: str = ""
+
+
+#: the fields saved, in the form's order.
+_FIELDS = ("name", "address", "time_zone", "idle_minutes", "second_factor")
+MAX_ADDRESS_LENGTH = 300
+
+
+def _settings_of(practice: Practice) -> PracticeSettings:
+    return PracticeSettings(
+        practice.name,
+        practice.time_zone,
+        practice.idle_minutes,
+        practice.second_factor,
+        practice.address or "",
+    )
+
+
+def _clean_address(address: str) -> str:
+    """The address's lines, each trimmed, empty ones left out, joined by line breaks."""
+    text = require_text(address, "The address", field="address") or ""
+    lines = [
+        clean_text(
+            line, "The address", max_length=MAX_ADDRESS_LENGTH, required=False, field="address"
+        )
+        for line in text.splitlines()
+    ]
+    cleaned = "\n".join(line for line in lines if line)
+    if len(cleaned) > MAX_ADDRESS_LENGTH:
+        raise InvalidInput(
+            f"The address can have at most {MAX_ADDRESS_LENGTH} characters.", field="address"
+        )
+    return cleaned
 
 
 def read_settings(uow: UnitOfWork) -> PracticeSettings:
@@ -40,9 +75,7 @@ def read_settings(uow: UnitOfWork) -> PracticeSettings:
         practice = uow.session.get(Practice, 1)
         if practice is None:
             raise NotFound("This database holds no practice yet.")
-        return PracticeSettings(
-            practice.name, practice.time_zone, practice.idle_minutes, practice.second_factor
-        )
+        return _settings_of(practice)
 
 
 def settings_problems(settings: PracticeSettings) -> list[InvalidInput]:
@@ -50,6 +83,7 @@ def settings_problems(settings: PracticeSettings) -> list[InvalidInput]:
     problems: list[InvalidInput] = []
     checks = (
         lambda: clean_text(settings.name, "The practice name", max_length=200, field="name"),
+        lambda: _clean_address(settings.address),
         lambda: clean_time_zone(settings.time_zone),
         lambda: _clean_idle(settings.idle_minutes),
         lambda: _clean_rule(settings.second_factor),
@@ -93,21 +127,21 @@ def update_settings(
         clean_time_zone(settings.time_zone),
         settings.idle_minutes,
         settings.second_factor,
+        _clean_address(settings.address),
     )
     with uow:
         practice = uow.session.get(Practice, 1)
         if practice is None:
             raise NotFound("This database holds no practice yet.")
-        before = PracticeSettings(
-            practice.name, practice.time_zone, practice.idle_minutes, practice.second_factor
-        )
+        before = _settings_of(practice)
         changed = {
             key: {"before": getattr(before, key), "after": getattr(clean, key)}
-            for key in ("name", "time_zone", "idle_minutes", "second_factor")
+            for key in _FIELDS
             if getattr(before, key) != getattr(clean, key)
         }
         if changed:
             practice.name = clean.name
+            practice.address = clean.address or None
             practice.time_zone = clean.time_zone
             practice.idle_minutes = clean.idle_minutes
             practice.second_factor = clean.second_factor

@@ -1,4 +1,4 @@
-"""Practice Settings (Owner, R19): the practice's name and time zone, the idle time after which
+"""Practice Settings (Owner, R19): the practice's name, address and time zone, the idle time after which
 every window locks, who must sign in with a second factor, and who may use emergency access
 and for how long (R18)."""
 
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
+    QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 from ..app import AppContext
 from ..services import practice_settings
 from ..services.practice_settings import (
+    MAX_ADDRESS_LENGTH,
     MAX_IDLE_MINUTES,
     MIN_IDLE_MINUTES,
     SECOND_FACTOR_CHOICES,
@@ -52,6 +54,10 @@ class PracticeSettingsDialog(FormDialog):
 
         self.name_edit = QLineEdit(current.name)
         self.name_edit.setMaxLength(200)
+        self.address_edit = QPlainTextEdit(current.address)
+        self.address_edit.setTabChangesFocus(True)
+        lines = self.address_edit.fontMetrics().lineSpacing()
+        self.address_edit.setFixedHeight(3 * lines + 18)
         zones = time_zone_names()
         self.zone_combo = QComboBox()
         self.zone_combo.setEditable(True)
@@ -77,6 +83,12 @@ class PracticeSettingsDialog(FormDialog):
         )
         self.fields = {
             "name": Field("Practice &name", self.name_edit),
+            "address": Field(
+                "&Address",
+                self.address_edit,
+                hint=f"Printed under the name on superbills (at most {MAX_ADDRESS_LENGTH} "
+                "characters).",
+            ),
             "time_zone": Field(
                 "&Time zone",
                 self.zone_combo,
@@ -97,6 +109,7 @@ class PracticeSettingsDialog(FormDialog):
         }
         practice_box, practice_layout = _section("Practice")
         practice_layout.addWidget(self.fields["name"])
+        practice_layout.addWidget(self.fields["address"])
         practice_layout.addWidget(self.fields["time_zone"])
         sessions_box, sessions_layout = _section("Signing in and the idle lock")
         sessions_layout.addWidget(self.fields["idle_minutes"])
@@ -134,6 +147,7 @@ class PracticeSettingsDialog(FormDialog):
             time_zone=self.zone_combo.currentText(),
             idle_minutes=self.idle_spin.value(),
             second_factor=self.second_factor_combo.currentData(),
+            address=self.address_edit.toPlainText(),
         )
 
     def submit(self) -> None:

@@ -38,6 +38,15 @@ def test_the_owner_changes_the_settings_and_the_change_is_audited(uow, owner):
     assert entry.details["idle_minutes"] == {"before": 15, "after": 5}
 
 
+def test_the_practice_address_is_saved_line_by_line_and_audited(uow, owner):
+    typed = PracticeSettings(NAME, ZONE, address="  220 Harbour Street \n\n Toronto ON  ")
+    saved = practice_settings.update_settings(uow(), owner, typed)
+    assert saved.address == "220 Harbour Street\nToronto ON"
+    assert practice_settings.read_settings(uow()).address == saved.address
+    entry = audit.recent_entries(uow(), owner, 1)[0]
+    assert entry.details["address"] == {"before": "", "after": "220 Harbour Street\nToronto ON"}
+
+
 @pytest.mark.parametrize(
     ("settings", "field"),
     [
@@ -46,6 +55,7 @@ def test_the_owner_changes_the_settings_and_the_change_is_audited(uow, owner):
         (PracticeSettings(NAME, ZONE, 15, "sometimes"), "second_factor"),
         (PracticeSettings("   ", ZONE, 15, "off"), "name"),
         (PracticeSettings(NAME, "Mars/Olympus", 15, "off"), "time_zone"),
+        (PracticeSettings(NAME, ZONE, 15, "off", "x" * 301), "address"),
     ],
 )
 def test_bad_settings_say_why_and_change_nothing(engine, uow, owner, settings, field):

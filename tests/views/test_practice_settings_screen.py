@@ -34,13 +34,14 @@ def test_the_owner_changes_the_idle_time_and_second_factor(qtbot, ctx, owner):
     assert practice_settings.read_settings(ctx.uow()).name == PRACTICE_NAME
 
     dialog.name_edit.setText("Riverside Counselling")
+    dialog.address_edit.setPlainText("220 Harbour Street\nToronto ON")
     dialog.zone_combo.setCurrentText(PRACTICE_ZONE)
     dialog.idle_spin.setValue(5)
     dialog.second_factor_combo.setCurrentIndex(2)
     dialog.ok_button.click()
     assert not dialog.isVisible()
     assert practice_settings.read_settings(ctx.uow()) == PracticeSettings(
-        "Riverside Counselling", PRACTICE_ZONE, 5, "everyone"
+        "Riverside Counselling", PRACTICE_ZONE, 5, "everyone", "220 Harbour Street\nToronto ON"
     )
     assert window.practice_label.text() == "Riverside Counselling"
 

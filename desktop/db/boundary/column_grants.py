@@ -117,7 +117,15 @@ UPDATES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     },
     "client_restrictions": {ANYONE: ("lifted_at", "lifted_by")},
     "practice": {
-        ANYONE: ("name", "time_zone", "idle_minutes", "second_factor", "note_due_hours", "version")
+        ANYONE: (
+            "name",
+            "address",
+            "time_zone",
+            "idle_minutes",
+            "second_factor",
+            "note_due_hours",
+            "version",
+        )
     },
     "note_templates": {
         ANYONE: ("name", "sections", "active", "updated_at", "updated_by", "version")
