@@ -13,7 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QStandardItemModel
 
 from ..services.audit_query import AuditPage, AuditRow, PageMark
 from ..services.audit_words import ACTION_WORDS
@@ -43,6 +43,10 @@ def header_tooltip(section: int, time_zone: str) -> str:
     return "Filter by this column above the table."
 
 
+#: the flags of every cell.
+READ_ONLY = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+
+
 class AuditTableModel(QStandardItemModel):
     """Presents AuditRows a page at a time. `set_fetch` gives the query (the screen's filter
     bound in); `reload` reads the first page; the view's scrolling calls fetchMore. Each cell
@@ -60,9 +64,6 @@ class AuditTableModel(QStandardItemModel):
         self.last_page: AuditPage | None = None
         #: set when a page could not be read; the screen shows it.
         self.on_error: Callable[[Exception], None] | None = None
-        #: every cell is copied from this one: shown and selectable, never edited.
-        self._blank = QStandardItem()
-        self._blank.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
         self.setHorizontalHeaderLabels(list(HEADERS))
         for section in range(len(HEADERS)):
             self.setHeaderData(
@@ -88,9 +89,8 @@ class AuditTableModel(QStandardItemModel):
             if page is not None and page.rows:
                 self._rows = list(page.rows)
                 self._next = page.next_mark
-                append = self.appendRow
-                for items in self._items(page.rows):
-                    append(items)
+                self.setRowCount(len(page.rows))
+                self._put(0, page.rows)
         finally:
             self.blockSignals(False)
         self.endResetModel()
@@ -108,26 +108,21 @@ class AuditTableModel(QStandardItemModel):
         self.last_page = page
         return page
 
-    def _items(self, rows: Sequence[AuditRow]) -> list[list[QStandardItem]]:
-        """Each row's cells as items: the text, and the same text as tooltip."""
-        blank = self._blank
-        found = []
-        for row in rows:
-            items = []
-            for text in self.cells(row):
-                item = blank.clone()
-                item.setText(text)
-                item.setToolTip(text)
-                items.append(item)
-            found.append(items)
-        return found
-
     def _put(self, first: int, rows: Sequence[AuditRow]) -> None:
-        """Give Qt the cells of `rows`, from row `first` on (the rows exist already)."""
-        put = self.setItem
-        for number, items in enumerate(self._items(rows), first):
-            for column, item in enumerate(items):
-                put(number, column, item)
+        """Give Qt the cells of `rows`, from row `first` on (the rows exist already): the text,
+        and the same text as tooltip. The model makes its items itself: items made in Python
+        and handed over would leave wrappers behind that outlive the items Qt deletes."""
+        put, index = self.setData, self.index
+        display, tooltip = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
+        for number, row in enumerate(rows, first):
+            for column, text in enumerate(self.cells(row)):
+                cell = index(number, column)
+                put(cell, text, display)
+                put(cell, text, tooltip)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        """Every cell is shown and selectable, never edited."""
+        return READ_ONLY if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def row(self, row: int) -> AuditRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None

@@ -37,6 +37,7 @@ class Action:
     STAFF_DEACTIVATED = "staff.deactivated"
     STAFF_REACTIVATED = "staff.reactivated"
     RECORDS_OWNER_CHANGED = "staff.records_owner_changed"
+    PROVIDER_DETAILS_CHANGED = "staff.provider_details_changed"
     PASSWORD_CHANGED = "staff.password_changed"
     SESSION_LOCKED = "session.locked"
     SESSION_UNLOCKED = "session.unlocked"

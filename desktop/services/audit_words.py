@@ -35,6 +35,7 @@ ACTION_WORDS = {
     Action.STAFF_DEACTIVATED: "Staff deactivated",
     Action.STAFF_REACTIVATED: "Staff reactivated",
     Action.RECORDS_OWNER_CHANGED: "Record ownership changed",
+    Action.PROVIDER_DETAILS_CHANGED: "Provider's credentials or licence changed",
     Action.PASSWORD_CHANGED: "Password changed",
     Action.AUDIT_EXPORTED: "Audit trail exported",
     Action.DATABASE_BACKED_UP: "Database backed up",

@@ -22,6 +22,7 @@ from ..services import staff, supervision
 from ..services.policy import (
     may_administer_staff,
     may_change_records_owner,
+    may_keep_provider_details,
     may_set_supervision,
     may_transfer_caseload,
 )
@@ -29,6 +30,7 @@ from ..services.principal import Principal
 from ..services.staff import StaffMember
 from .caseload_transfer_dialog import CaseloadTransferDialog, provider_facts_of
 from .messages import InlineMessage, confirm, refusal_text, show_error
+from .provider_details_dialog import ProviderDetailsDialog
 from .staff_dialogs import AddStaffDialog, EditRolesDialog, RecordsOwnerDialog
 from .staff_sign_in import StaffSignInActions
 from .supervision_dialog import SupervisionDialog
@@ -57,6 +59,7 @@ class StaffScreen(QWidget):
         self.setAccessibleName("Staff")
         self._administer = may_administer_staff(principal)
         self._change_owner = may_change_records_owner(principal)
+        self._keep_details = may_keep_provider_details(principal)
 
         self.header = ScreenHeader(
             "Staff",
@@ -67,6 +70,7 @@ class StaffScreen(QWidget):
         self.ownership_button = button("Change record &ownership…")
         self.caseload_button = button("Transfer case&load…")
         self.supervision_button = button("Super&vision…")
+        self.details_button = button("Credent&ials and licence…")
         self.deactivate_button = button("&Deactivate…")
         self.reactivate_button = button("Rea&ctivate")
         self.sign_in_actions = StaffSignInActions(self)
@@ -91,6 +95,7 @@ class StaffScreen(QWidget):
         supervision_row.setSpacing(10)
         supervision_row.addWidget(self.supervision_button)
         supervision_row.addWidget(self.supervision_label, 1)
+        supervision_row.addWidget(self.details_button)
         # R19: a colleague's password or second factor reset (one row of buttons is full).
         for widget in self.sign_in_actions.buttons:
             supervision_row.addWidget(widget)
@@ -143,7 +148,8 @@ class StaffScreen(QWidget):
         self.setTabOrder(self.edit_button, self.ownership_button)
         self.setTabOrder(self.ownership_button, self.caseload_button)
         self.setTabOrder(self.caseload_button, self.supervision_button)
-        self.setTabOrder(self.supervision_button, self.sign_in_actions.reset_password_button)
+        self.setTabOrder(self.supervision_button, self.details_button)
+        self.setTabOrder(self.details_button, self.sign_in_actions.reset_password_button)
         self.setTabOrder(
             self.sign_in_actions.reset_password_button, self.sign_in_actions.reset_factor_button
         )
@@ -156,6 +162,7 @@ class StaffScreen(QWidget):
         self.ownership_button.clicked.connect(self.open_records_owner)
         self.caseload_button.clicked.connect(self.open_caseload_transfer)
         self.supervision_button.clicked.connect(self.open_supervision)
+        self.details_button.clicked.connect(self.open_provider_details)
         self.deactivate_button.clicked.connect(self.deactivate_selected)
         self.reactivate_button.clicked.connect(self.reactivate_selected)
         self.table.selectionModel().selectionChanged.connect(self.update_actions)
@@ -217,6 +224,12 @@ class StaffScreen(QWidget):
             unchosen
             or (None if member.is_provider else f"{member.display_name} is not a provider.")
             or _refusal(may_transfer_caseload(self.principal, provider_facts_of(member))),
+        )
+        self._enable(
+            self.details_button,
+            (None if self._keep_details else refusal_text(self._keep_details))
+            or unchosen
+            or (None if member.is_provider else f"{member.display_name} is not a provider."),
         )
         self.supervision_label.setText(self._supervision_text(member))
         supervises = may_set_supervision(self.principal)
@@ -311,6 +324,17 @@ class StaffScreen(QWidget):
                 d.member,
                 f"{d.member.display_name}'s records are now owned by "
                 f"{staff.RECORDS_OWNER_LABELS[d.member.records_owner or 'group'].lower()}.",
+            ),
+        )
+
+    def open_provider_details(self) -> None:
+        member = self.selected_member()
+        if member is None or not self._keep_details or not member.is_provider:
+            return
+        self._open(
+            ProviderDetailsDialog(self.ctx, self.principal, member.id, self),
+            lambda d: self.notice.show_text(
+                f"{d.current.display_name}'s credentials and licence were saved."
             ),
         )
 

@@ -136,7 +136,9 @@ UPDATES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "@id": OWN_SIGN_IN,
         ANYONE: ("version",),
     },
-    "provider_profiles": {ANYONE: ("records_owner", "discipline", "credentials", "version")},
+    "provider_profiles": {
+        ANYONE: ("records_owner", "discipline", "credentials", "licence_number", "version")
+    },
     "emergency_settings": {ANYONE: ("allowed_roles", "duration_minutes", "version")},
     "second_factors": {ANYONE: ("secret_encrypted", "confirmed_at", "last_step")},
     "recovery_codes": {ANYONE: ("used_at",)},

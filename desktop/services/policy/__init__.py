@@ -61,6 +61,7 @@ from .staff_rules import (
     may_back_up,
     may_change_records_owner,
     may_grant_roles,
+    may_keep_provider_details,
     may_read_audit,
     may_use_billing,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "may_back_up",
     "may_change_provider_lists",
     "may_change_records_owner",
+    "may_keep_provider_details",
     "may_complete_own_note",
     "may_create_client",
     "may_edit_billing",

@@ -32,6 +32,14 @@ def may_change_records_owner(principal: Principal) -> Decision:
     return refused("R12", "Only the Owner can change who owns an existing provider's records.")
 
 
+def may_keep_provider_details(principal: Principal) -> Decision:
+    """R12: the Owner keeps a provider's credentials and licence, as printed on superbills (the
+    same person who decides who owns the provider's records)."""
+    if principal.has(Role.OWNER):
+        return ALLOWED
+    return refused("R12", "Only the Owner can change a provider's credentials and licence.")
+
+
 def may_read_audit(principal: Principal) -> Decision:
     """R13: the Owner and Record Custodians read and export the audit trail."""
     if principal.has(Role.OWNER, Role.RECORD_CUSTODIAN):
