@@ -233,14 +233,20 @@ def supervision_functions(definer: str) -> list[str]:
         # R16 (`supervised_clients`): the clients of the providers I supervise for that client
         # now, linked to them or in whose chart they wrote: I open their records.
         f"""CREATE OR REPLACE FUNCTION app.supervised_client_ids() RETURNS SETOF integer
-            LANGUAGE sql STABLE {definer} AS $$
-            SELECT l.client_id FROM public.client_provider_links l
-             WHERE l.ended_at IS NULL AND l.provider_id IN (SELECT app.my_supervisees())
-               AND app.supervises(l.client_id, l.provider_id)
-            UNION
-            SELECT n.client_id FROM public.chart_notes n
-             WHERE n.author_id IN (SELECT app.my_supervisees())
-               AND app.supervises(n.client_id, n.author_id) $$""",
+            LANGUAGE plpgsql STABLE {definer} AS $$
+            BEGIN
+              IF NOT EXISTS (SELECT 1 FROM app.my_supervisees()) THEN
+                RETURN;  -- most people supervise nobody: no statement pays for the search
+              END IF;
+              RETURN QUERY
+                SELECT l.client_id FROM public.client_provider_links l
+                 WHERE l.ended_at IS NULL AND l.provider_id IN (SELECT app.my_supervisees())
+                   AND app.supervises(l.client_id, l.provider_id)
+                UNION
+                SELECT n.client_id FROM public.chart_notes n
+                 WHERE n.author_id IN (SELECT app.my_supervisees())
+                   AND app.supervises(n.client_id, n.author_id);
+            END $$""",
         # R16: my notes waiting for my supervisor (a function: the reviews' own read policy
         # looks at the notes, so the notes' policy may not look at the reviews directly).
         f"""CREATE OR REPLACE FUNCTION app.my_notes_awaiting_review() RETURNS SETOF integer
