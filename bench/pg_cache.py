@@ -72,6 +72,7 @@ def kept_server(name: str, build: Callable[[KeptServer], None]) -> tuple[KeptSer
         (root / _READY).write_text("built\n")
     else:
         server = KeptServer(root, bindir, as_account=account)
+        server.renew_certificate()
         server.start()
     engine = create_database_engine(server.url(DATABASE))
     try:

@@ -173,6 +173,11 @@ class PostgresServer:
             "--no-locale",
             "--no-sync",
         )  # fmt: skip
+        self.renew_certificate()
+
+    def renew_certificate(self) -> None:
+        """A new throwaway CA and server certificate (valid a day), and the sign-in rules of
+        `pg_hba.conf`: at initialisation, and before a kept server's data starts again."""
         self.certificate = make_server_certificate(self.root, self.data_dir)
         if self._as_account:
             account = pwd.getpwnam(self._as_account)
