@@ -36,11 +36,12 @@ from .emergency_report_dialog import EmergencyReportDialog
 from .messages import refusal_text
 from .note_templates_dialog import NoteTemplatesDialog
 from .notes_to_review import NotesToReviewScreen
-from .notes_to_write_screen import NotesToWriteScreen
+from .notes_to_write_screen import NotesToWriteScreen, waiting_count
 from .notifications_panel import SHORTCUT as NOTICES_SHORTCUT
 from .notifications_panel import NotificationsPanel
 from .password_dialog import ChangePasswordDialog
 from .practice_settings_dialog import PracticeSettingsDialog
+from .screen_set import ScreenSet
 from .second_factor_dialogs import EnrolmentDialog
 from .staff_screen import StaffScreen
 from .style import ICON, svg_icon, svg_pixmap
@@ -103,19 +104,20 @@ class MainWindow(QMainWindow):
         self.place = WindowPlace(self, "main", QSize(*DEFAULT_SIZE))
 
         time_zone = practice.time_zone if practice else DEFAULT_TIME_ZONE
-        self.screens: dict[str, QWidget] = {
-            "clients": ClientsScreen(ctx, principal, time_zone),
-            "calendar": CalendarScreen(ctx, principal, time_zone),
-            "staff": StaffScreen(ctx, principal),
-            "audit": AuditScreen(ctx, principal, time_zone),
-            "review": NotesToReviewScreen(ctx, principal, time_zone),
-            "notes": NotesToWriteScreen(ctx, principal, time_zone),
+        factories = {
+            "clients": lambda: ClientsScreen(ctx, principal, time_zone),
+            "calendar": lambda: CalendarScreen(ctx, principal, time_zone),
+            "staff": lambda: StaffScreen(ctx, principal),
+            "audit": lambda: AuditScreen(ctx, principal, time_zone),
+            "review": lambda: NotesToReviewScreen(ctx, principal, time_zone),
+            "notes": lambda: NotesToWriteScreen(ctx, principal, time_zone),
         }
-        self.screens["calendar"].note_opener = open_session_note
         self.stack = QStackedWidget()
         self.stack.setObjectName("content")
-        for key, _label in SCREENS:
-            self.stack.addWidget(self.screens[key])
+        #: each screen is built the first time it is shown (or asked for).
+        self.screens = ScreenSet(
+            self.stack, {key: factories[key] for key, _label in SCREENS}, self._screen_built
+        )
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
@@ -130,8 +132,7 @@ class MainWindow(QMainWindow):
             item.setSizeHint(QSize(0, 40))
             self.navigation.addItem(item)
         self.navigation.currentRowChanged.connect(self._row_changed)
-        self.screens["notes"].count_changed.connect(self._show_notes_count)
-        self._show_notes_count(self.screens["notes"].model.rowCount())
+        self._show_notes_count(waiting_count(ctx, principal))
 
         self.setCentralWidget(self._central(practice_name))
         self.status_label = ElidedLabel(status_text(ctx, principal))
@@ -140,18 +141,29 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
         #: open client profile windows, by client id (closed with this window).
         self.profile_windows: dict[int, ClientProfileWindow] = {}
-        self.screens["clients"].client_activated.connect(self.open_client)
         self.notifications = NotificationsPanel(ctx, principal, time_zone=time_zone)
         self.notifications.client_requested.connect(self.open_client)
         self.statusBar().addPermanentWidget(self.notifications)
-        self.screens["review"].count_changed.connect(self.show_review_count)
-        self.screens["review"].client_requested.connect(self.open_client)
-        self.show_review_count(self.screens["review"].count())
+        self.screens["review"]  # built now: the navigation says how many notes wait
         self._build_menus()
         self._focused_once = False
         self.show_screen("clients")
         #: ends shares on their end date and signs audit checkpoints while the window is open.
         self.trail_keeper = TrailKeeper(ctx, self)
+
+    def _screen_built(self, key: str, screen: QWidget) -> None:
+        """Connect a screen to the window the first time it is built."""
+        if key == "clients":
+            screen.client_activated.connect(self.open_client)
+        elif key == "calendar":
+            screen.note_opener = open_session_note
+        elif key == "review":
+            screen.count_changed.connect(self.show_review_count)
+            screen.client_requested.connect(self.open_client)
+            self.show_review_count(screen.count())
+        elif key == "notes":
+            screen.count_changed.connect(self._show_notes_count)
+            self._show_notes_count(screen.model.rowCount())  # as the new screen found them
 
     def _central(self, practice_name: str) -> QWidget:
         logo = QLabel()
@@ -328,10 +340,13 @@ class MainWindow(QMainWindow):
     def _row_changed(self, row: int) -> None:
         if row < 0:
             return
+        key = SCREENS[row][0]
+        fresh = not self.screens.is_built(key)
+        screen = self.screens[key]  # built on its first showing, with what is there now
         self.stack.setCurrentIndex(row)
         # A screen shows what is in the database now, not what was there when it was built.
-        refresh = getattr(self.stack.currentWidget(), "refresh", None)
-        if callable(refresh):
+        refresh = getattr(screen, "refresh", None)
+        if callable(refresh) and not fresh:
             refresh()
 
     def open_client(self, client_id: int) -> ClientProfileWindow:

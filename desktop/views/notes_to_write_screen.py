@@ -22,6 +22,17 @@ from .widgets import EmptyState, ScreenHeader, button, primary_button
 ALL_PROVIDERS = "All providers"
 
 
+def waiting_count(ctx: AppContext, principal: Principal) -> int:
+    """How many sessions wait for their note, as the screen lists them at first (every provider
+    the person oversees, or their own): for the navigation before the screen is opened. A person
+    with no such list, or a database that cannot answer now, counts none; the screen says why
+    when it is opened."""
+    try:
+        return len(session_notes.notes_to_write(ctx.uow(), principal, None))
+    except Exception:  # noqa: BLE001 - only a count in the navigation; the screen explains
+        return 0
+
+
 class NotesToWriteScreen(QWidget):
     """The list, a provider choice for the Owner and Managers, and "Write note…" for the
     signed-in provider's own sessions (Enter or double-click)."""
