@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QDir, QRectF, Qt
@@ -26,6 +25,16 @@ _ICON_SIZES = (16, 20, 24, 32, 48, 64, 128, 256)
 
 @cache
 def _resource_root():
+    """resources/ as a folder: desktop/resources in the bundle and an installed package, beside
+    desktop/ in a source checkout (pyproject's package-dir). Read straight from the folder, as
+    importlib.resources would find it, without loading importlib.resources before the sign-in
+    dialog; importlib.resources only where the files are not a folder (a zipped install)."""
+    package = Path(__file__).resolve().parents[1]
+    for folder in (package / "resources", package.parent / "resources"):
+        if (folder / "style.qss").is_file():
+            return folder
+    from importlib import resources
+
     return resources.files("desktop.resources")
 
 
