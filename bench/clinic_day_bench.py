@@ -262,8 +262,14 @@ def _work(
                 errors[f"expiry sweep: {type(cause).__name__}: {str(cause)[:150]}"] += 1
             else:
                 times["expiry sweep"].append((time.perf_counter() - started) * 1000)
-        if pace and turn and len(day) == 1:
-            time.sleep(min(day[0].rng.expovariate(1 / pace), max(0.0, end - time.perf_counter())))
+        if pace and len(day) == 1:
+            # A person's pause comes before each operation, the first too (people do not all
+            # click at one instant), and a pause that runs past the end of the day ends it:
+            # otherwise all sixteen would start an operation at the very moment the day ends.
+            pause = day[0].rng.expovariate(1 / pace)
+            if time.perf_counter() + pause >= end:
+                break
+            time.sleep(pause)
         staff = day[turn % len(day)]
         turn += 1
         operations = staff.operations()
