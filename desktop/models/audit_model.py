@@ -13,7 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QStandardItemModel
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from ..services.audit_query import AuditPage, AuditRow, PageMark
 from ..services.audit_words import ACTION_WORDS
@@ -64,6 +64,11 @@ class AuditTableModel(QStandardItemModel):
         self.last_page: AuditPage | None = None
         #: set when a page could not be read; the screen shows it.
         self.on_error: Callable[[Exception], None] | None = None
+        # Every cell Qt makes is a copy of this read-only item: painting asks C++ for the
+        # flags of each cell, never a Python method.
+        prototype = QStandardItem()
+        prototype.setFlags(READ_ONLY)
+        self.setItemPrototype(prototype)
         self.setHorizontalHeaderLabels(list(HEADERS))
         for section in range(len(HEADERS)):
             self.setHeaderData(
@@ -119,10 +124,6 @@ class AuditTableModel(QStandardItemModel):
                 cell = index(number, column)
                 put(cell, text, display)
                 put(cell, text, tooltip)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        """Every cell is shown and selectable, never edited."""
-        return READ_ONLY if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def row(self, row: int) -> AuditRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
