@@ -117,10 +117,11 @@ class AuditTableModel(QStandardItemModel):
         """Give Qt the cells of `rows`, from row `first` on (the rows exist already): the text,
         and the same text as tooltip. The model makes its items itself: items made in Python
         and handed over would leave wrappers behind that outlive the items Qt deletes."""
-        put, index = self.setData, self.index
+        put, index, cells = self.setData, self.index, self.cells
         display, tooltip = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
+        columns = range(len(HEADERS))
         for number, row in enumerate(rows, first):
-            for column, text in enumerate(self.cells(row)):
+            for column, text in zip(columns, cells(row), strict=True):
                 cell = index(number, column)
                 put(cell, text, display)
                 put(cell, text, tooltip)
@@ -129,7 +130,8 @@ class AuditTableModel(QStandardItemModel):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def local_time(self, moment: datetime) -> str:
-        return moment.astimezone(self._zone).strftime(TIME_FORMAT)
+        """As TIME_FORMAT shows it (isoformat is several times quicker than strftime)."""
+        return moment.astimezone(self._zone).replace(tzinfo=None).isoformat(" ", "seconds")
 
     @property
     def has_more(self) -> bool:
