@@ -88,14 +88,15 @@ class AuditTableModel(QStandardItemModel):
         # the view learns of the new rows from the reset alone, not row by row
         self.blockSignals(True)
         try:
-            self.setRowCount(0)
             self._rows, self._next = [], None
             page = self._read(None)
-            if page is not None and page.rows:
-                self._rows = list(page.rows)
+            rows = list(page.rows) if page is not None else []
+            # the cells of rows kept are written over, not made again
+            self.setRowCount(len(rows))
+            if page is not None and rows:
+                self._rows = rows
                 self._next = page.next_mark
-                self.setRowCount(len(page.rows))
-                self._put(0, page.rows)
+                self._put(0, rows)
         finally:
             self.blockSignals(False)
         self.endResetModel()
