@@ -147,3 +147,37 @@ def test_a_new_first_page_replaces_every_cell_of_the_last_and_a_failed_read_empt
     assert model.index(2, audit_model.WHAT).data(Qt.ItemDataRole.ToolTipRole) == "new 2"
     model.reload()
     assert model.rowCount() == 0 and len(problems) == 1 and model.row(0) is None
+
+
+def test_a_client_filter_paints_the_table_once_with_the_count_line_already_set(
+    qtbot, ctx, owner, add_member
+):
+    """Enter in the Client filter: the rows and the line above them are set before the table is
+    painted, and the table is painted once, not once for the rows and again for the line."""
+    from PySide6.QtCore import QEvent, QObject
+
+    _a, ana = add_member("Ana Castillo", Role.PROVIDER)
+    amelia = make_client(ctx.uow(), "Amelia", "Abbott", ana.staff_id)
+    with ctx.uow() as work:
+        for _number in range(60):
+            audit.record(work, ana, Action.CHART_READ, client_id=amelia, subject="chart")
+        work.commit()
+    screen = open_audit(qtbot, ctx, owner)
+    screen.resize(1366, 768)
+    qtbot.wait(50)
+    seen = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                seen.append(screen.count_label.text())
+            return False
+
+    paints = Paints()
+    screen.table.viewport().installEventFilter(paints)
+    screen.filters.client.setText("Abbott")
+    screen.filters.client.editingFinished.emit()
+    qtbot.wait(100)
+    assert screen.model.rowCount() == audit_query.PAGE_SIZE
+    assert len(seen) == 1
+    assert seen[0].startswith("The first 50 entries; scroll down for more.")
