@@ -2,12 +2,13 @@
 entries (each with its client's name) and every staff member's name, read together, so a page
 costs one statement (and on a server one round trip), whatever the filters.
 
-The statement is a UNION ALL of parts, told apart by the `part` column and put in order by it:
+The statement is a UNION ALL of two parts, told apart by the `part` column and put in order by
+it:
 
 - part 0: the page's entries, in the screen's order, with their client's first and last name;
-- part 1: every staff member (id in `seq`, name in `first_name`): a practice has a few hundred;
-- part 2, only when a client's name is typed: how many clients it matches, up to one more than
-  the screen filters by (in `seq`).
+- part 1, one row: every staff member's name by id as a JSON object (in `details`; a practice
+  has a few hundred at most), and when a client's name is typed, how many clients it matches,
+  up to one more than the screen filters by (in `seq`).
 
 The matched clients are a CTE read once. On PostgreSQL each of them gives its own first entries
 through the (client, seq) index (a LATERAL subquery), which are then merged, so a name matching
@@ -26,7 +27,9 @@ from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Select,
+    Text,
     bindparam,
+    cast,
     false,
     func,
     literal_column,
@@ -48,8 +51,8 @@ SORT_COLUMNS = {
 #: a client search matching more clients than this asks for more of the name.
 MAX_CLIENTS = 50
 
-#: the parts of the statement's rows.
-ENTRY, STAFF, MATCHED = 0, 1, 2
+#: the parts of the statement's rows: the page's entries, then one row of facts.
+ENTRY, FACTS = 0, 1
 
 #: the columns an entry is read back from (not the hashes), in this order in every row.
 ENTRY_COLUMNS = (
@@ -176,18 +179,17 @@ def page_statement(shape: Shape) -> CompoundSelect:
     and per typed word `word_<n>` and `end_<n>`."""
     matched = None if shape.client_words is None else _matched(shape.client_words)
     entries = _entries(shape, matched).subquery("page")
-    blanks = [null()] * (len(ENTRY_COLUMNS) - 1)
-    parts = [
-        select(literal_column(str(ENTRY)).label("part"), *entries.c),
-        select(literal_column(str(STAFF)), Staff.id, *blanks, Staff.display_name, null()),
-    ]
-    if matched is not None:
-        parts.append(
-            select(literal_column(str(MATCHED)), func.count(), *blanks, null(), null()).select_from(
-                matched
-            )
-        )
-    union = union_all(*parts)
+    if shape.postgresql:
+        staff_names = cast(func.json_object_agg(Staff.id, Staff.display_name), Text)
+    else:
+        staff_names = func.json_group_object(Staff.id, Staff.display_name)
+    names = select(staff_names).scalar_subquery()
+    count = (
+        null() if matched is None else select(func.count()).select_from(matched).scalar_subquery()
+    )
+    # the facts row: how many clients matched in `seq`, the staff's names in `details`
+    facts = [literal_column(str(FACTS)), count] + [null()] * 6 + [names, null(), null(), null()]
+    union = union_all(select(literal_column(str(ENTRY)).label("part"), *entries.c), select(*facts))
     result = union.selected_columns
     column = SORT_COLUMNS.get(shape.sort)
     sort = None if column is None else result[column.key]

@@ -283,17 +283,13 @@ def audit_page(
     entries, clients, staff = [], {}, {}
     matched = None
     for row in found:
-        part = row[0]
-        if part == page_sql.ENTRY:
+        if row[0] == page_sql.ENTRY:
             entries.append(_entry(row[1:]))
             if row[10] is not None:
                 clients[row[6]] = f"{row[10]} {row[11]}"
-        elif part == page_sql.STAFF:
-            staff[row[1]] = row[10]
-        else:
+        else:  # the facts: the staff's names, and how many clients the name matched
+            staff = {int(key): name for key, name in json.loads(row[8] or "{}").items()}
             matched = row[1]
-    if shape.client_words is not None and matched is None:
-        matched = 0
     more = len(entries) > size
     entries = entries[:size]
     names = Names(staff, clients)
