@@ -20,7 +20,7 @@ from ..db.tables import AuditEvent, Client, ClientNameWord, Staff
 from ..db.uow import UnitOfWork
 from . import audit
 from . import audit_page_sql as page_sql
-from .audit_words import Names, action_words, sentence
+from .audit_words import Names, action_words, sentence_with
 from .boundary import checked
 from .errors import InvalidInput
 from .policy import may_read_audit
@@ -198,13 +198,9 @@ def names_for(
 
 
 def row_for(entry: audit.AuditEntry, names: Names) -> AuditRow:
-    return AuditRow(
-        entry=entry,
-        who=names.actor(entry),
-        action=action_words(entry.action),
-        client=names.client(entry.client_id),
-        what=sentence(entry, names),
-    )
+    who, client = names.actor(entry), names.client(entry.client_id)
+    what = sentence_with(entry, names, who, client)
+    return AuditRow(entry, who, action_words(entry.action), client, what)
 
 
 def _filtered(

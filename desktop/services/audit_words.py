@@ -327,8 +327,11 @@ SENTENCES: dict[str, Builder] = {
 
 def sentence(entry: AuditEntry, names: Names) -> str:
     """What the entry says happened, in one line a receptionist reads."""
-    who = names.actor(entry)
-    client = names.client(entry.client_id)
+    return sentence_with(entry, names, names.actor(entry), names.client(entry.client_id))
+
+
+def sentence_with(entry: AuditEntry, names: Names, who: str, client: str) -> str:
+    """`sentence`, given the actor's and the client's names already looked up."""
     build = SENTENCES.get(entry.action)
     if build is not None:
         return build(names, entry, who, f" of {client}" if client else "")
