@@ -204,3 +204,27 @@ def test_R13_a_name_matching_more_clients_than_are_filtered_says_so(uow, trail):
     one = audit_query.audit_page(uow(), trail["owner"], AuditFilter(client="Zed02 crowd"))
     assert one.clients_matched == 1 and not one.too_many_clients
     assert {row.client for row in one.rows} == {"Zed02 Crowd"}
+
+
+def test_R13_a_page_is_one_statement_with_no_transaction_around_it(uow, engine, trail):
+    """The page reads in one statement, which no BEGIN precedes: on a server no transaction
+    is open while it runs (autocommit), on the embedded file no write lock is taken."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def after(connection, cursor, statement, parameters, context, executemany):
+        raw = connection.connection.dbapi_connection
+        if engine.dialect.name == "postgresql":
+            open_ = raw.info.transaction_status != 0  # psycopg: 0 is IDLE, no transaction
+        else:
+            open_ = raw.in_transaction
+        seen.append((statement.split()[0].upper(), open_))
+
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        page = audit_query.audit_page(uow(), trail["owner"], AuditFilter(client="kimberly"))
+    finally:
+        event.remove(engine, "after_cursor_execute", after)
+    assert page.rows and page.clients_matched == 1
+    assert seen == [("WITH", False)]
