@@ -86,7 +86,11 @@ class UnitOfWork:
                 options = {"isolation_level": "AUTOCOMMIT"}
             else:  # the connection's "begin" takes no write lock (db/engine.py)
                 options = {READ_WITHOUT_TRANSACTION: True}
-            self._connection = self.engine.connect().execution_options(**options)
+            try:
+                self._connection = self.engine.connect().execution_options(**options)
+            except BaseException:
+                self._reading = False
+                raise
             self._session = self._factory(bind=self._connection)
         else:
             self._session = self._factory()
