@@ -85,6 +85,10 @@ def transport_label(url: str | URL) -> str:
     return "NOT ENCRYPTED"
 
 
+#: a connection's execution option: its statements run without a transaction around them.
+READ_WITHOUT_TRANSACTION = "clinicdesk_read_without_transaction"
+
+
 def create_database_engine(
     url: str | URL,
     *,
@@ -164,6 +168,10 @@ def _sqlite_engine(url: URL, key: bytes | None) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
+        # A read in one statement (UnitOfWork.reading) needs no transaction: SQLite gives the
+        # statement one consistent state by itself, and takes no write lock for it.
+        if connection.get_execution_options().get(READ_WITHOUT_TRANSACTION):
+            return
         # Take the write lock at the start, so two workstations never interleave a read-then-write.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 

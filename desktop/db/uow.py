@@ -7,10 +7,11 @@ from datetime import datetime
 from types import TracebackType
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..clock import Clock, SystemClock
+from .engine import READ_WITHOUT_TRANSACTION
 from .server_ids import give_ids_before_insert
 
 #: one session factory per engine: making a factory sets up a Session class and its events,
@@ -37,6 +38,10 @@ class UnitOfWork:
             uow.session.add(row)
             uow.commit()
     """
+
+    #: set by `reading()` until the unit closes (kept if __init__ runs again before opening).
+    _reading = False
+    _connection: Connection | None = None
 
     def __init__(
         self,
@@ -65,16 +70,35 @@ class UnitOfWork:
     def now(self) -> datetime:
         return self.clock.now()
 
+    def reading(self) -> UnitOfWork:
+        """This unit of work, to be opened for reading in one statement: no transaction is
+        begun or rolled back around it (on a server, two round trips fewer; on the embedded
+        file, no write lock taken), as one statement reads one consistent state by itself.
+        Used as ``with uow.reading():``; nothing can be committed."""
+        self._reading = True
+        return self
+
     def __enter__(self) -> UnitOfWork:
         if self._session is not None:
             raise RuntimeError("this unit of work is already open")
-        self._session = self._factory()
+        if self._reading:
+            if self.dialect == "postgresql":
+                options = {"isolation_level": "AUTOCOMMIT"}
+            else:  # the connection's "begin" takes no write lock (db/engine.py)
+                options = {READ_WITHOUT_TRANSACTION: True}
+            try:
+                self._connection = self.engine.connect().execution_options(**options)
+            except BaseException:
+                self._reading = False
+                raise
+            self._session = self._factory(bind=self._connection)
+        else:
+            self._session = self._factory()
         if self.on_open is not None:
             try:
                 self.on_open(self._session)
             except BaseException:
-                self._session.close()
-                self._session = None
+                self._close()
                 raise
         return self
 
@@ -87,10 +111,22 @@ class UnitOfWork:
         try:
             self.session.rollback()
         finally:
-            self.session.close()
+            self._close()
+
+    def _close(self) -> None:
+        try:
+            if self._session is not None:
+                self._session.close()
+        finally:
             self._session = None
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+            self._reading = False
 
     def commit(self) -> None:
+        if self._reading:
+            raise RuntimeError("a unit of work opened for reading commits nothing")
         self.session.commit()
 
     def rollback(self) -> None:

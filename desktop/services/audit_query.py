@@ -19,7 +19,8 @@ from ..db.name_index import prefix_end, search_words
 from ..db.tables import AuditEvent, Client, ClientNameWord, Staff
 from ..db.uow import UnitOfWork
 from . import audit
-from .audit_words import Names, action_words, sentence
+from . import audit_page_sql as page_sql
+from .audit_words import Names, action_words, sentence_with
 from .boundary import checked
 from .errors import InvalidInput
 from .policy import may_read_audit
@@ -27,13 +28,9 @@ from .principal import Principal
 
 #: the orders the screen offers: by time (seq), or by a column then time.
 SORTS = ("time", "who", "action", "workstation")
-_SORT_COLUMNS = {
-    "who": AuditEvent.actor_label,
-    "action": AuditEvent.action,
-    "workstation": AuditEvent.workstation,
-}
+_SORT_COLUMNS = page_sql.SORT_COLUMNS
 #: a client search matching more clients than this asks for more of the name.
-MAX_CLIENTS = 50
+MAX_CLIENTS = page_sql.MAX_CLIENTS
 PAGE_SIZE = 50
 
 
@@ -163,20 +160,6 @@ def _ordered(query: Select, sort: str, descending: bool, after: PageMark | None)
     return query.order_by(column, AuditEvent.seq)
 
 
-#: the columns an entry is read back from (not the hashes).
-_ENTRY_COLUMNS = (
-    AuditEvent.seq,
-    AuditEvent.occurred_at,
-    AuditEvent.actor_id,
-    AuditEvent.actor_label,
-    AuditEvent.action,
-    AuditEvent.client_id,
-    AuditEvent.subject,
-    AuditEvent.details,
-    AuditEvent.workstation,
-)
-
-
 def _entry(row) -> audit.AuditEntry:
     seq, occurred_at, actor_id, label, action, client_id, subject, details, station = row[:9]
     return audit.AuditEntry(
@@ -191,11 +174,6 @@ def _entry(row) -> audit.AuditEntry:
         workstation=station,
     )
 
-
-#: a page's entries with their client's name beside them; filters and order are added.
-_PAGE = select(*_ENTRY_COLUMNS, Client.first_name, Client.last_name).outerjoin(
-    Client, Client.id == AuditEvent.client_id
-)
 
 #: every staff member's name (a practice has a few hundred at most).
 _STAFF_NAMES = select(Staff.id, Staff.display_name)
@@ -220,13 +198,9 @@ def names_for(
 
 
 def row_for(entry: audit.AuditEntry, names: Names) -> AuditRow:
-    return AuditRow(
-        entry=entry,
-        who=names.actor(entry),
-        action=action_words(entry.action),
-        client=names.client(entry.client_id),
-        what=sentence(entry, names),
-    )
+    who, client = names.actor(entry), names.client(entry.client_id)
+    what = sentence_with(entry, names, who, client)
+    return AuditRow(entry, who, action_words(entry.action), client, what)
 
 
 def _filtered(
@@ -237,6 +211,48 @@ def _filtered(
     if text:
         client_ids = _client_ids(uow, text)
     return _conditions(wanted, client_ids[:MAX_CLIENTS] if client_ids else client_ids), client_ids
+
+
+def _shape(wanted: AuditFilter, sort: str, descending: bool, after, postgresql: bool):
+    """The page's shape (which statement) and the values bound into it."""
+    values: dict[str, object] = {}
+    client_words = None
+    text = (wanted.client or "").strip()
+    if text:
+        words = search_words(text)
+        ends = [prefix_end(word) for word in words]
+        client_words = tuple(end is not None for end in ends)
+        for number, (word, end) in enumerate(zip(words, ends, strict=True)):
+            values[f"word_{number}"] = word
+            if end is not None:
+                values[f"end_{number}"] = end
+    workstation = (wanted.workstation or "").strip()
+    for name, value in (
+        ("start", wanted.start),
+        ("end", wanted.end),
+        ("actor_id", wanted.actor_id),
+        ("actions", list(wanted.actions) or None),
+        ("workstation", workstation or None),
+    ):
+        if value is not None:
+            values[name] = value
+    if after is not None:
+        values["after_seq"] = after.seq
+        if sort in _SORT_COLUMNS:
+            values["after_value"] = after.value or ""
+    shape = page_sql.Shape(
+        sort=sort,
+        descending=descending,
+        after=after is not None,
+        start="start" in values,
+        end="end" in values,
+        actor="actor_id" in values,
+        actions="actions" in values,
+        workstation="workstation" in values,
+        client_words=client_words,
+        postgresql=postgresql,
+    )
+    return shape, values
 
 
 @checked
@@ -250,21 +266,30 @@ def audit_page(
     size: int = PAGE_SIZE,
 ) -> AuditPage:
     """One page of the entries `wanted` selects, in the order chosen (R13: Owner and Record
-    Custodian); pass the page's `next_mark` as `after` for the next one."""
+    Custodian); pass the page's `next_mark` as `after` for the next one. The clients the name
+    matches, the entries with their clients' names and the staff's names are read in one
+    statement (audit_page_sql), which needs no transaction around it."""
     may_read_audit(principal).require()
     _clean(wanted, sort)
     size = max(1, min(size, 1000))
-    with uow:
-        conditions, client_ids = _filtered(uow, wanted)
-        query = _ordered(_PAGE.where(*conditions), sort, descending, after)
-        # Core rows through the session's connection: the ORM adds nothing to plain columns
-        found = uow.session.connection().execute(query.limit(size + 1)).all()
-        more = len(found) > size
-        entries = [_entry(row) for row in found[:size]]
-        # each row's client name, joined in (columns 9 and 10): none to read again
-        clients = {row[5]: f"{row[9]} {row[10]}" for row in found if row[9] is not None}
-        names = names_for(uow, entries, clients)
-        rows = [row_for(entry, names) for entry in entries]
+    shape, values = _shape(wanted, sort, descending, after, uow.dialect == "postgresql")
+    values["size"] = size + 1
+    with uow.reading():
+        found = uow.session.connection().execute(page_sql.page_statement(shape), values).all()
+    entries, clients, staff = [], {}, {}
+    matched = None
+    for row in found:
+        if row[0] == page_sql.ENTRY:
+            entries.append(_entry(row[1:]))
+            if row[10] is not None:
+                clients[row[6]] = f"{row[10]} {row[11]}"
+        else:  # the facts: the staff's names, and how many clients the name matched
+            staff = {int(key): name for key, name in json.loads(row[8] or "{}").items()}
+            matched = row[1]
+    more = len(entries) > size
+    entries = entries[:size]
+    names = Names(staff, clients)
+    rows = [row_for(entry, names) for entry in entries]
     mark = None
     if more and entries:
         last = entries[-1]
@@ -273,8 +298,8 @@ def audit_page(
     return AuditPage(
         rows,
         mark,
-        clients_matched=None if client_ids is None else min(len(client_ids), MAX_CLIENTS),
-        too_many_clients=client_ids is not None and len(client_ids) > MAX_CLIENTS,
+        clients_matched=None if matched is None else min(matched, MAX_CLIENTS),
+        too_many_clients=matched is not None and matched > MAX_CLIENTS,
     )
 
 

@@ -7,6 +7,7 @@ lookup knows reads as "staff member #4" or "client #38", so an entry always read
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .audit import Action, AuditEntry
@@ -171,104 +172,170 @@ def _chart_provider(entry: AuditEntry) -> object:
     return int(parts[2]) if len(parts) == 3 and parts[2].isdigit() else None
 
 
-def _sharing_sentence(names: Names, entry: AuditEntry, who: str, of: str) -> str | None:
-    details = entry.details or {}
-    action = entry.action
-    private = "with private notes" if details.get("include_private") else "without private notes"
-    purpose = f" Purpose: {details['purpose']}" if details.get("purpose") else ""
-    if action == Action.SHARE_STARTED:
-        chart = _chart(names, entry, details.get("from"))
-        until = f", until {str(details['until'])[:10]}" if details.get("until") else ""
-        to = names.person(details.get("to"))
-        return f"{who} shared {chart}{of} with {to}, {private}{until}.{purpose}"
-    if action == Action.SHARE_ENDED:
-        chart = _chart(names, entry, details.get("from"))
-        why = _SHARE_ENDS.get(str(details.get("reason")), "")
-        return f"{who} ended the share of {chart}{of} with {names.person(details.get('to'))}{why}."
-    if action == Action.CLIENT_TRANSFERRED:
-        client = names.client(entry.client_id) or "a client"
-        source, target = names.person(details.get("from")), names.person(details.get("to"))
-        return f"{who} transferred {client} from {source} to {target}, {private}.{purpose}"
-    if action in (Action.LINK_ADDED, Action.LINK_ENDED):
-        verb = "added" if action == Action.LINK_ADDED else "removed"
-        place = "to" if action == Action.LINK_ADDED else "from"
-        client = names.client(entry.client_id) or "a client"
-        return f"{who} {verb} {client} {place} {names.person(details.get('provider'))}'s list."
-    return None
+# -- one sentence builder per action, found in one look-up (SENTENCES) -------------------------
+# Each takes the lookups, the entry, who did it and " of <client>" (or ""), and returns the line.
 
 
-def _record_sentence(names: Names, entry: AuditEntry, who: str, of: str) -> str | None:
+def _private(details: dict) -> str:
+    return "with private notes" if details.get("include_private") else "without private notes"
+
+
+def _purpose(details: dict) -> str:
+    return f" Purpose: {details['purpose']}" if details.get("purpose") else ""
+
+
+def _share_started(names: Names, entry: AuditEntry, who: str, of: str) -> str:
     details = entry.details or {}
-    action = entry.action
-    if action in (Action.CHART_READ, Action.PRIVATE_NOTES_READ, EMERGENCY_READ):
-        what = "private notes in" if action == Action.PRIVATE_NOTES_READ else ""
+    chart = _chart(names, entry, details.get("from"))
+    until = f", until {str(details['until'])[:10]}" if details.get("until") else ""
+    to = names.person(details.get("to"))
+    return f"{who} shared {chart}{of} with {to}, {_private(details)}{until}.{_purpose(details)}"
+
+
+def _share_ended(names: Names, entry: AuditEntry, who: str, of: str) -> str:
+    details = entry.details or {}
+    chart = _chart(names, entry, details.get("from"))
+    why = _SHARE_ENDS.get(str(details.get("reason")), "")
+    return f"{who} ended the share of {chart}{of} with {names.person(details.get('to'))}{why}."
+
+
+def _transferred(names: Names, entry: AuditEntry, who: str, of: str) -> str:
+    details = entry.details or {}
+    client = names.client(entry.client_id) or "a client"
+    source, target = names.person(details.get("from")), names.person(details.get("to"))
+    return (
+        f"{who} transferred {client} from {source} to {target}, {_private(details)}."
+        f"{_purpose(details)}"
+    )
+
+
+def _listed(verb: str, place: str):
+    def build(names: Names, entry: AuditEntry, who: str, of: str) -> str:
+        client = names.client(entry.client_id) or "a client"
+        provider = names.person((entry.details or {}).get("provider"))
+        return f"{who} {verb} {client} {place} {provider}'s list."
+
+    return build
+
+
+def _opened(what: str, urgent: str):
+    def build(names: Names, entry: AuditEntry, who: str, of: str) -> str:
         chart = _chart(names, entry, _chart_provider(entry))
-        urgent = " in an emergency" if action == EMERGENCY_READ else ""
-        return " ".join(f"{who} opened {what} {chart}{of}{urgent}.".split())
-    if action == EMERGENCY_OPENED:
-        reason = f" Reason: {details['reason']}" if details.get("reason") else ""
-        chart = _chart(names, entry, _chart_provider(entry))
-        return f"{who} opened {chart}{of} in an emergency.{reason}"
-    if action in (Action.CLIENT_UPDATED, Action.CLIENT_PROVIDER_SETTINGS_UPDATED):
-        fields = details.get("fields")
-        listed = ", ".join(str(f).replace("_", " ") for f in fields) if fields else ""
-        changed = f": {listed}" if listed else ""
-        return f"{who} changed the details of {names.client(entry.client_id)}{changed}."
-    if action == Action.CLIENT_CREATED:
-        return f"{who} added {names.client(entry.client_id)}."
-    if action in (RECORD_EXPORTED, RECORD_PRINTED, DISCLOSURES_EXPORTED):
-        verb = {RECORD_EXPORTED: "exported the record of", RECORD_PRINTED: "printed the record of"}
-        done = verb.get(action, "listed the disclosures of")
+        return " ".join(f"{who} opened {what}{chart}{of}{urgent}.".split())
+
+    return build
+
+
+def _emergency_opened(names: Names, entry: AuditEntry, who: str, of: str) -> str:
+    details = entry.details or {}
+    reason = f" Reason: {details['reason']}" if details.get("reason") else ""
+    chart = _chart(names, entry, _chart_provider(entry))
+    return f"{who} opened {chart}{of} in an emergency.{reason}"
+
+
+def _client_changed(names: Names, entry: AuditEntry, who: str, of: str) -> str:
+    fields = (entry.details or {}).get("fields")
+    listed = ", ".join(str(f).replace("_", " ") for f in fields) if fields else ""
+    changed = f": {listed}" if listed else ""
+    return f"{who} changed the details of {names.client(entry.client_id)}{changed}."
+
+
+def _client_done(done: str):
+    def build(names: Names, entry: AuditEntry, who: str, of: str) -> str:
         return f"{who} {done} {names.client(entry.client_id)}."
-    return None
+
+    return build
 
 
-def _staff_sentence(names: Names, entry: AuditEntry) -> str | None:
+def _practice_created(names: Names, entry: AuditEntry, who: str, of: str) -> str:
     details = entry.details or {}
-    action = entry.action
+    zone = details.get("time_zone")
+    return f"{details.get('name', '')} ({zone})" if zone else str(details.get("name", ""))
+
+
+def _sign_in_failed(names: Names, entry: AuditEntry, who: str, of: str) -> str:
+    return str((entry.details or {}).get("reason", "")).capitalize()
+
+
+def _staff_added(names: Names, entry: AuditEntry, who: str, of: str) -> str:
+    details = entry.details or {}
+    text = f"{_subject_staff(names, entry)}: {roles_words(details.get('roles'))}"
+    owner = details.get("records_owner")
+    if owner in RECORDS_OWNER_LABELS:
+        text += f"; records owned by {RECORDS_OWNER_LABELS[owner].lower()}"
+    return text
+
+
+def _roles_changed(names: Names, entry: AuditEntry, who: str, of: str) -> str:
+    details = entry.details or {}
+    before, after = roles_words(details.get("before")), roles_words(details.get("after"))
+    return f"{_subject_staff(names, entry)}: {before} → {after}"
+
+
+def _records_owner_changed(names: Names, entry: AuditEntry, who: str, of: str) -> str:
+    details = entry.details or {}
+    before = RECORDS_OWNER_LABELS.get(details.get("before"), "?").lower()
+    after = RECORDS_OWNER_LABELS.get(details.get("after"), "?").lower()
+    return f"{_subject_staff(names, entry)}: {before} → {after}"
+
+
+def _staff_deactivated(names: Names, entry: AuditEntry, who: str, of: str) -> str:
     subject = _subject_staff(names, entry)
-    if action == Action.PRACTICE_CREATED:
-        zone = details.get("time_zone")
-        return f"{details.get('name', '')} ({zone})" if zone else str(details.get("name", ""))
-    if action == Action.SIGN_IN_FAILED:
-        return str(details.get("reason", "")).capitalize()
-    if action == Action.STAFF_ADDED:
-        text = f"{subject}: {roles_words(details.get('roles'))}"
-        owner = details.get("records_owner")
-        if owner in RECORDS_OWNER_LABELS:
-            text += f"; records owned by {RECORDS_OWNER_LABELS[owner].lower()}"
-        return text
-    if action == Action.STAFF_ROLES_CHANGED:
-        before, after = roles_words(details.get("before")), roles_words(details.get("after"))
-        return f"{subject}: {before} → {after}"
-    if action == Action.RECORDS_OWNER_CHANGED:
-        before = RECORDS_OWNER_LABELS.get(details.get("before"), "?").lower()
-        after = RECORDS_OWNER_LABELS.get(details.get("after"), "?").lower()
-        return f"{subject}: {before} → {after}"
-    if action == Action.STAFF_DEACTIVATED:
-        ended = _whole(details.get("shares_ended")) or 0
-        shares = f"{ended} chart share{'s' if ended != 1 else ''} ended"
-        return f"{subject}; {shares}" if ended else subject
-    if action == Action.AUDIT_EXPORTED:
-        return f"{details.get('entries', 0)} entries"
-    if action in (Action.SIGN_IN, Action.SIGN_OUT):
-        return ""
-    if (entry.subject or "").startswith("staff:"):
-        return subject
-    return None
+    ended = _whole((entry.details or {}).get("shares_ended")) or 0
+    shares = f"{ended} chart share{'s' if ended != 1 else ''} ended"
+    return f"{subject}; {shares}" if ended else subject
+
+
+def _audit_exported(names: Names, entry: AuditEntry, who: str, of: str) -> str:
+    return f"{(entry.details or {}).get('entries', 0)} entries"
+
+
+def _nothing(names: Names, entry: AuditEntry, who: str, of: str) -> str:
+    return ""
+
+
+Builder = Callable[[Names, AuditEntry, str, str], str]
+
+#: the sentence of each action that has its own; any other action reads as its words.
+SENTENCES: dict[str, Builder] = {
+    Action.SHARE_STARTED: _share_started,
+    Action.SHARE_ENDED: _share_ended,
+    Action.CLIENT_TRANSFERRED: _transferred,
+    Action.LINK_ADDED: _listed("added", "to"),
+    Action.LINK_ENDED: _listed("removed", "from"),
+    Action.CHART_READ: _opened("", ""),
+    Action.PRIVATE_NOTES_READ: _opened("private notes in ", ""),
+    EMERGENCY_READ: _opened("", " in an emergency"),
+    EMERGENCY_OPENED: _emergency_opened,
+    Action.CLIENT_UPDATED: _client_changed,
+    Action.CLIENT_PROVIDER_SETTINGS_UPDATED: _client_changed,
+    Action.CLIENT_CREATED: _client_done("added"),
+    RECORD_EXPORTED: _client_done("exported the record of"),
+    RECORD_PRINTED: _client_done("printed the record of"),
+    DISCLOSURES_EXPORTED: _client_done("listed the disclosures of"),
+    Action.PRACTICE_CREATED: _practice_created,
+    Action.SIGN_IN_FAILED: _sign_in_failed,
+    Action.STAFF_ADDED: _staff_added,
+    Action.STAFF_ROLES_CHANGED: _roles_changed,
+    Action.RECORDS_OWNER_CHANGED: _records_owner_changed,
+    Action.STAFF_DEACTIVATED: _staff_deactivated,
+    Action.AUDIT_EXPORTED: _audit_exported,
+    Action.SIGN_IN: _nothing,
+    Action.SIGN_OUT: _nothing,
+}
 
 
 def sentence(entry: AuditEntry, names: Names) -> str:
     """What the entry says happened, in one line a receptionist reads."""
-    who = names.actor(entry)
-    client = names.client(entry.client_id)
-    of = f" of {client}" if client else ""
-    for words in (
-        _sharing_sentence(names, entry, who, of),
-        _record_sentence(names, entry, who, of),
-        _staff_sentence(names, entry),
-    ):
-        if words is not None:
-            return words
+    return sentence_with(entry, names, names.actor(entry), names.client(entry.client_id))
+
+
+def sentence_with(entry: AuditEntry, names: Names, who: str, client: str) -> str:
+    """`sentence`, given the actor's and the client's names already looked up."""
+    build = SENTENCES.get(entry.action)
+    if build is not None:
+        return build(names, entry, who, f" of {client}" if client else "")
+    if (entry.subject or "").startswith("staff:"):
+        return _subject_staff(names, entry)
     about = f" ({client})" if client else ""
     return f"{action_words(entry.action)}{about}"

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QItemSelection, Qt, QThreadPool
+from PySide6.QtCore import QItemSelection, QRect, Qt, QThreadPool
+from PySide6.QtGui import QRegion
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -34,6 +35,26 @@ from .audit_filters import AuditFilters
 from .audit_verify import VerifyWorker, verify_text
 from .messages import InlineMessage, explain, refusal_text
 from .widgets import EmptyState, ScreenHeader, button
+
+
+class _EntriesTable(QTableView):
+    """The entries' table, whose viewport is opaque: it fills its rectangle itself, except its
+    two bottom corners, where the table's rounded frame shows through. Repainting the rows (a
+    new page, a selection) then never repaints the screen, splitter and frame behind them."""
+
+    #: the table's corner radius in the style sheet (QTableView border-radius).
+    CORNER = 8
+
+    def resizeEvent(self, event) -> None:  # the view's and its viewport's resizes both
+        super().resizeEvent(event)
+        rows = self.viewport()
+        rows.setAutoFillBackground(True)  # after the style sheet's polish, which turns it off
+        area, corner = rows.rect(), self.CORNER
+        bottom = area.height() - corner
+        shown = QRegion(area)
+        shown -= QRegion(QRect(0, bottom, corner, corner))
+        shown -= QRegion(QRect(area.width() - corner, bottom, corner, corner))
+        rows.setMask(shown)
 
 
 class AuditScreen(QWidget):
@@ -73,7 +94,7 @@ class AuditScreen(QWidget):
         self.problem = InlineMessage("Audit trail problem", kind="alert")
         self.result = InlineMessage("Audit trail result", kind="notice")
 
-        self.table = QTableView()
+        self.table = _EntriesTable()
         self.table.setAccessibleName("Audit entries")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -59,3 +59,18 @@ def test_the_session_exists_only_inside_the_block(uow_factory) -> None:
         _ = uow.session
     with uow:  # reusable, one block after another
         assert uow.session.scalar(select(func.count()).select_from(Client)) == 0
+
+
+def test_a_unit_opened_for_reading_commits_nothing_and_the_next_opening_is_a_transaction_again(
+    uow_factory,
+) -> None:
+    uow = uow_factory()
+    with pytest.raises(RuntimeError, match="commits nothing"):
+        with uow.reading():
+            assert uow.session.scalar(select(func.count()).select_from(Client)) == 0
+            uow.commit()
+    with uow:  # the same unit, opened again as usual: its work is one transaction
+        add_client(uow.session)
+        assert uow.session.in_transaction()
+        uow.commit()
+    assert _client_count(uow_factory) == 1

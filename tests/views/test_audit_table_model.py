@@ -93,3 +93,91 @@ def test_the_rows_of_a_next_page_have_their_words_too(qtbot, ctx, owner):
         assert model.index(row, audit_model.ACTION).data() == "Billing viewed"
         assert model.index(row, audit_model.WHO).data() == model.row(row).who != ""
     assert screen.count_label.text().startswith(f"{model.rowCount()} entries.")
+
+
+def test_a_new_first_page_replaces_every_cell_of_the_last_and_a_failed_read_empties_the_table(
+    qtbot,
+):
+    """The cells of a new first page are written over the previous page's (not made again):
+    no text, tooltip or row of the earlier page may remain."""
+    from datetime import UTC, datetime
+
+    from desktop.services.audit import AuditEntry
+    from desktop.services.audit_query import AuditPage, AuditRow, PageMark
+
+    def rows(label: str, count: int) -> list[AuditRow]:
+        made = []
+        for number in range(count):
+            entry = AuditEntry(
+                seq=number + 1,
+                occurred_at=datetime(2026, 3, 2, 9, number, tzinfo=UTC),
+                actor_id=None,
+                actor_label=f"{label}{number}@harbour.test",
+                action="chart.read",
+                client_id=None,
+                subject=None,
+                details={},
+                workstation=f"{label}-desk",
+            )
+            made.append(AuditRow(entry, f"{label} who", f"{label} action", "", f"{label} {number}"))
+        return made
+
+    pages = [AuditPage(rows("old", 5), PageMark(None, 1)), AuditPage(rows("new", 3), None)]
+
+    def fetch(_sort, _descending, _after):
+        if not pages:
+            raise RuntimeError("the database went away")
+        return pages.pop(0)
+
+    model = audit_model.AuditTableModel(PRACTICE_ZONE)
+    problems = []
+    model.on_error = problems.append
+    model.set_fetch(fetch)
+    assert model.rowCount() == 5 and model.has_more
+    model.reload()
+    assert model.rowCount() == 3 and not model.has_more
+    texts = {
+        model.index(row, column).data(role)
+        for row in range(3)
+        for column in range(len(audit_model.HEADERS))
+        for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+    }
+    assert not any("old" in text for text in texts)
+    assert model.index(2, audit_model.WHAT).data() == "new 2"
+    assert model.index(2, audit_model.WHAT).data(Qt.ItemDataRole.ToolTipRole) == "new 2"
+    model.reload()
+    assert model.rowCount() == 0 and len(problems) == 1 and model.row(0) is None
+
+
+def test_a_client_filter_paints_the_table_once_with_the_count_line_already_set(
+    qtbot, ctx, owner, add_member
+):
+    """Enter in the Client filter: the rows and the line above them are set before the table is
+    painted, and the table is painted once, not once for the rows and again for the line."""
+    from PySide6.QtCore import QEvent, QObject
+
+    _a, ana = add_member("Ana Castillo", Role.PROVIDER)
+    amelia = make_client(ctx.uow(), "Amelia", "Abbott", ana.staff_id)
+    with ctx.uow() as work:
+        for _number in range(60):
+            audit.record(work, ana, Action.CHART_READ, client_id=amelia, subject="chart")
+        work.commit()
+    screen = open_audit(qtbot, ctx, owner)
+    screen.resize(1366, 768)
+    qtbot.wait(50)
+    seen = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                seen.append(screen.count_label.text())
+            return False
+
+    paints = Paints()
+    screen.table.viewport().installEventFilter(paints)
+    screen.filters.client.setText("Abbott")
+    screen.filters.client.editingFinished.emit()
+    qtbot.wait(100)
+    assert screen.model.rowCount() == audit_query.PAGE_SIZE
+    assert len(seen) == 1
+    assert seen[0].startswith("The first 50 entries; scroll down for more.")
