@@ -4,17 +4,23 @@ and at start-up (B2); a checkpoint of the audit trail is signed when due (B8).""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import timedelta
 
-import pytest
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from desktop.db.boundary import login_name
 from desktop.db.tables import AuditEvent, ChartShare
 from desktop.services import audit, checkpoints, sharing
+from desktop.services.audit_key import file_key, write_key_file
 from desktop.services.principal import Role
 from desktop.views import trail_keeper
 from desktop.views.session import build_main_window
+from tests.db import server_practice as sp
 
+from .conftest import OWNER_EMAIL, OWNER_PASSWORD, on_server
+from .test_audit_screen import open_audit
 from .test_client_profile import new_client
 
 
@@ -73,12 +79,17 @@ def test_B2_a_share_past_its_end_date_is_recorded_at_start_up(qtbot, ctx, owner,
     assert _ended(ctx) == [(until, "expired")]
 
 
-@pytest.mark.sqlite_only(
-    "on a server checkpoints are signed with the key file IT names in the site configuration"
-    " (tests/db/test_audit_checkpoint_boundary.py); this workstation has none"
-)
-def test_B8_the_window_signs_a_checkpoint_when_one_is_due(qtbot, ctx, owner, monkeypatch):
+def test_B8_the_window_signs_a_checkpoint_when_one_is_due(qtbot, ctx, owner, monkeypatch, tmp_path):
+    """The signed-in person's window signs the head of the trail when a checkpoint is due, with
+    the practice's key: on the embedded file the one in this computer's keyring; on a server the
+    key file IT names in the site configuration, through the person's own login. The Audit
+    screen's check then counts the signed checkpoints."""
     monkeypatch.setattr(trail_keeper, "INTERVAL_MS", 20)
+    if on_server(ctx):
+        key_file = tmp_path / "audit-signing.key"
+        write_key_file(key_file)  # IT's key, placed on the workstations that sign
+        ctx.config = replace(ctx.config, audit_key_file=key_file)
+        ctx.principal = owner = ctx.sign_in(OWNER_EMAIL, OWNER_PASSWORD)
     window = build_main_window(ctx, owner)
     qtbot.addWidget(window)
     window.trail_keeper.tick()  # the tick at start
@@ -90,4 +101,12 @@ def test_B8_the_window_signs_a_checkpoint_when_one_is_due(qtbot, ctx, owner, mon
     window.trail_keeper.tick()
     assert checkpoints.count_checkpoints(ctx.uow()) == 2
     key = window.trail_keeper.signing_key()
+    if on_server(ctx):
+        assert key is not None and key.key_id == file_key(ctx.config.audit_key_file).key_id
+        assert sp.session_user(ctx) == login_name(ctx.engine.url.database, OWNER_EMAIL)
     assert audit.verify_chain(ctx.uow(), public_keys=[key.public_hex]).signatures_checked
+
+    screen = open_audit(qtbot, ctx, owner)
+    qtbot.mouseClick(screen.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.verify_button.isEnabled(), timeout=10_000)
+    assert screen.result.text().endswith(" Its 2 signed checkpoints agree with them.")
