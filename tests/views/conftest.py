@@ -103,9 +103,6 @@ def ctx(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AppContext]:
             workstation=WORKSTATION,
         )
     else:
-        only = request.node.get_closest_marker("sqlite_only")
-        if only:
-            pytest.skip(only.args[0])
         template = request.getfixturevalue("_postgres_template")
         url = make_url(request.getfixturevalue("fresh_postgres_database")(template))
         context = PeopleContext(
