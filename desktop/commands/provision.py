@@ -101,7 +101,7 @@ def _practice(engine: Engine, args: argparse.Namespace) -> None:
     if problems:
         raise StartupError(" ".join(str(problem) for problem in problems))
     try:
-        practice.set_up_practice(UnitOfWork(engine), Passwords(), setup, socket.gethostname())
+        practice.provision_practice(UnitOfWork(engine), Passwords(), setup, socket.gethostname())
     except (InvalidInput, ServiceError) as error:
         raise StartupError(str(error)) from None
     print(f"The practice '{args.practice}' is set up; {args.owner_email} signs in as its Owner.")

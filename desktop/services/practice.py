@@ -81,40 +81,62 @@ def setup_problems(setup: PracticeSetup) -> list[InvalidInput]:
     return problems
 
 
+def _create_practice(
+    uow: UnitOfWork, passwords: Passwords, setup: PracticeSetup, workstation: str
+) -> Principal:
+    """The practice and its Owner, audited, in the caller's unit of work (not committed)."""
+    name, zone, owner_name, email, _, _ = (check() for check in _setup_checks(setup))
+    roles = {Role.OWNER} | ({Role.PROVIDER} if setup.owner_is_provider else set())
+    session = uow.session
+    if session.get(Practice, 1) is not None or session.scalar(select(Staff.id).limit(1)):
+        raise Conflict("This database already holds a practice; sign in instead.")
+    now = uow.now()
+    session.add(Practice(id=1, name=name, time_zone=zone, created_at=now))
+    owner = Staff(
+        email=email,
+        display_name=owner_name,
+        password_hash=passwords.hash(setup.password),
+        active=True,
+        created_at=now,
+        roles=[StaffRole(role=role.value) for role in roles],
+    )
+    session.add(owner)
+    session.flush()
+    if setup.owner_is_provider:
+        session.add(ProviderProfile(staff_id=owner.id, records_owner="group"))
+    server_logins.create_login(uow, owner.id, setup.password)
+    principal = Principal(owner.id, email, owner_name, frozenset(roles), workstation)
+    audit.record(
+        uow,
+        principal,
+        audit.Action.PRACTICE_CREATED,
+        subject="practice:1",
+        details={"name": name, "time_zone": zone},
+    )
+    return principal
+
+
 @checked
 def set_up_practice(
     uow: UnitOfWork, passwords: Passwords, setup: PracticeSetup, workstation: str
 ) -> Principal:
-    """Create the practice and its Owner on an empty database; returns the Owner, signed in."""
-    name, zone, owner_name, email, _, _ = (check() for check in _setup_checks(setup))
-    roles = {Role.OWNER} | ({Role.PROVIDER} if setup.owner_is_provider else set())
+    """Create the practice and its Owner on an empty database (the set-up form); returns the
+    Owner, signed in."""
     with uow:
-        session = uow.session
-        if session.get(Practice, 1) is not None or session.scalar(select(Staff.id).limit(1)):
-            raise Conflict("This database already holds a practice; sign in instead.")
-        now = uow.now()
-        session.add(Practice(id=1, name=name, time_zone=zone, created_at=now))
-        owner = Staff(
-            email=email,
-            display_name=owner_name,
-            password_hash=passwords.hash(setup.password),
-            active=True,
-            created_at=now,
-            roles=[StaffRole(role=role.value) for role in roles],
-        )
-        session.add(owner)
-        session.flush()
-        if setup.owner_is_provider:
-            session.add(ProviderProfile(staff_id=owner.id, records_owner="group"))
-        server_logins.create_login(uow, owner.id, setup.password)
-        principal = Principal(owner.id, email, owner_name, frozenset(roles), workstation)
-        audit.record(
-            uow,
-            principal,
-            audit.Action.PRACTICE_CREATED,
-            subject="practice:1",
-            details={"name": name, "time_zone": zone},
-        )
-        audit.record(uow, principal, audit.Action.SIGN_IN, subject=f"staff:{owner.id}")
+        principal = _create_practice(uow, passwords, setup, workstation)
+        audit.record(uow, principal, audit.Action.SIGN_IN, subject=f"staff:{principal.staff_id}")
+        uow.commit()
+        return principal
+
+
+@checked
+def provision_practice(
+    uow: UnitOfWork, passwords: Passwords, setup: PracticeSetup, workstation: str
+) -> Principal:
+    """IT's set-up of a practice on a server (`clinicdesk db provision`): the practice and its
+    first Owner, whose own login signs in later. The trail says the practice was set up, and
+    not that the Owner signed in: they did not."""
+    with uow:
+        principal = _create_practice(uow, passwords, setup, workstation)
         uow.commit()
         return principal

@@ -36,7 +36,12 @@ class VerifyWorker(QRunnable):
 def verify_text(found: audit.VerifyResult) -> tuple[bool, str]:
     """(intact?, what to tell the reader)."""
     if found.ok:
-        return True, f"The trail is intact: all {found.checked:,} entries are as they were written."
+        text = f"The trail is intact: all {found.checked:,} entries are as they were written."
+        if found.checkpoints == 1:
+            text += " Its signed checkpoint agrees with them."
+        elif found.checkpoints:
+            text += f" Its {found.checkpoints:,} signed checkpoints agree with them."
+        return True, text
     return False, (
         f"The trail has been tampered with: {found.problem}. The first bad entry is number "
         f"{found.first_bad_seq:,}; {found.checked:,} entries before it are intact. "

@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.setToolTipsVisible(True)  # an item that is off says why (Back Up Now on a server)
         self.switch_user_action = QAction("S&witch User…", self)
         self.switch_user_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
         self.switch_user_action.triggered.connect(self.switch_user_requested)

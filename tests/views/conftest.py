@@ -15,6 +15,7 @@ import argon2  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+from sqlalchemy import Engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from desktop.app import AppContext  # noqa: E402
@@ -71,8 +72,7 @@ def own_window_places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-#: the databases every screen test runs on; a test that must stay on SQLite is marked
-#: `@pytest.mark.sqlite_only("why")`.
+#: the databases every screen test runs on.
 DATABASES = ["sqlite", "postgresql"]
 
 
@@ -84,7 +84,9 @@ def _cheap_passwords() -> Passwords:
 def ctx(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AppContext]:
     """A context on a fresh, migrated, empty database (no practice yet): an SQLite file, or a
     database on the test PostgreSQL server where people sign in with their own logins
-    (`people_context.py`)."""
+    (`people_context.py`). The clock stands at NOW; on the server, a test marked
+    `server_time` has it stand at the server's own time instead (what the server stamps, the
+    trail and emergency accesses, is then in the test's day)."""
     if request.param == "sqlite":
         path = tmp_path / "clinicdesk.sqlite"
         engine = engine_for(sqlite_url(path))
@@ -101,9 +103,6 @@ def ctx(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AppContext]:
             workstation=WORKSTATION,
         )
     else:
-        only = request.node.get_closest_marker("sqlite_only")
-        if only:
-            pytest.skip(only.args[0])
         template = request.getfixturevalue("_postgres_template")
         url = make_url(request.getfixturevalue("fresh_postgres_database")(template))
         context = PeopleContext(
@@ -121,6 +120,8 @@ def ctx(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AppContext]:
             workstation=WORKSTATION,
             server=ServerAccess(without_login(url)),
         )
+        if request.node.get_closest_marker("server_time"):
+            context.clock = FixedClock(server_now(context.engine))
         open_gate(context.engine)  # as `db provision` does: failed sign-ins are counted
     yield context
     context.close()
@@ -128,6 +129,12 @@ def ctx(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AppContext]:
 
 def on_server(ctx: AppContext) -> bool:
     return isinstance(ctx, PeopleContext)
+
+
+def server_now(engine: Engine) -> datetime:
+    """The server's own time (the test server runs on this computer, whose clock it keeps)."""
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT now()")).scalar_one().astimezone(UTC)
 
 
 @pytest.fixture
@@ -142,10 +149,10 @@ def owner(ctx: AppContext) -> Principal:
         password_again=OWNER_PASSWORD,
         owner_is_provider=True,
     )
-    principal = practice.set_up_practice(ctx.uow(), ctx.passwords, setup, WORKSTATION)
-    if on_server(ctx):  # IT set up the practice; the Owner signs in with their own login
+    if on_server(ctx):  # IT sets the practice up; the Owner signs in with their own login
+        practice.provision_practice(ctx.uow(), ctx.passwords, setup, WORKSTATION)
         return ctx.connect_as(OWNER_EMAIL, OWNER_PASSWORD)
-    return principal
+    return practice.set_up_practice(ctx.uow(), ctx.passwords, setup, WORKSTATION)
 
 
 AddMember = Callable[..., tuple[StaffMember, Principal]]

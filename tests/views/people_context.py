@@ -45,6 +45,11 @@ class PeopleContext(AppContext):
 
     #: email -> the engine of that person's own login, once they signed in.
     person_engines: dict[str, Engine] = field(default_factory=dict)
+    #: the test server's superuser (IT), still at hand once a person signs in at this workstation.
+    it_engine: Engine | None = None
+
+    def __post_init__(self) -> None:
+        self.it_engine = self.engine
 
     def uow(self) -> UnitOfWork:
         standing = {} if self.principal is None else {"on_open": self._check_standing}

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import stat
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from desktop.app import AppContext
+from desktop.db.tables import AuditEvent
 from desktop.models import audit_model
 from desktop.services import audit, audit_query, auth, sharing
 from desktop.services.audit import Action
@@ -18,7 +21,7 @@ from desktop.services.principal import Role
 from desktop.views.audit_screen import AuditScreen
 from tests.services.factories import make_client
 
-from .conftest import OWNER_NAME, PRACTICE_ZONE
+from .conftest import OWNER_NAME, PRACTICE_ZONE, on_server, server_now
 
 R13 = "Only the Owner or a Record Custodian can read the audit trail."
 
@@ -32,6 +35,20 @@ def open_audit(qtbot, ctx, principal) -> AuditScreen:
     return screen
 
 
+def stamped(ctx: AppContext, seq: int) -> str:
+    """When entry `seq` was stamped, read as IT and written as the screen shows it (the practice's
+    time): the test's clock on the embedded file; on a server, the server's own time."""
+    with ctx.engine.connect() as connection:
+        when = connection.execute(
+            select(AuditEvent.occurred_at).where(AuditEvent.seq == seq)
+        ).scalar_one()
+    if on_server(ctx):  # the server stamps its own time, whatever the workstation's clock says
+        assert abs(server_now(ctx.engine) - when) < timedelta(minutes=5)
+    else:
+        assert when == ctx.clock.now()
+    return when.astimezone(ZoneInfo(PRACTICE_ZONE)).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def rows(screen: AuditScreen) -> list[list[str]]:
     model = screen.model
     return [
@@ -40,11 +57,9 @@ def rows(screen: AuditScreen) -> list[list[str]]:
     ]
 
 
-@pytest.mark.sqlite_only(
-    "on a server the trail takes the server's time, not the test's fixed clock"
-    " (tests/db/test_audit_screen_boundary.py covers the screen's reading there)"
-)
 def test_the_owner_sees_the_latest_entries_in_the_practice_time(qtbot, ctx, owner, add_member):
+    """Newest first, in the practice's time zone: at the test's clock on the embedded file, at
+    the time the server stamped on a server (IT set the practice up there: no one signed in)."""
     add_member("Dr. Maya Okafor", Role.PROVIDER, records_owner="provider")
     screen = open_audit(qtbot, ctx, owner)
 
@@ -63,8 +78,9 @@ def test_the_owner_sees_the_latest_entries_in_the_practice_time(qtbot, ctx, owne
         "Dr. Maya Okafor: Provider; records owned by the provider"
     )
     assert added[audit_model.WORKSTATION] == "FRONT-DESK-1"
-    # the test clock says 15:00 UTC on 4 March 2025: 10:00 in Toronto
-    assert added[audit_model.TIME] == "2025-03-04 10:00:00"
+    assert added[audit_model.TIME] == stamped(ctx, screen.model.row(1).entry.seq)
+    if not on_server(ctx):  # the test clock says 15:00 UTC on 4 March 2025: 10:00 in Toronto
+        assert added[audit_model.TIME] == "2025-03-04 10:00:00"
     assert "America/Toronto" in screen.count_label.text()
 
 
@@ -169,11 +185,10 @@ def test_person_action_and_workstation_filters_combine(qtbot, ctx, owner, shared
     assert len(rows(screen)) > 5 and filters.person.currentText() == "Anyone"
 
 
-@pytest.mark.sqlite_only(
-    "on a server the trail takes the server's time, not the test's fixed clock"
-    " (tests/db/test_audit_screen_boundary.py covers the screen's reading there)"
-)
+@pytest.mark.server_time
 def test_a_period_in_the_practice_time_zone(qtbot, ctx, owner, shared_world):
+    """The period is of days in the practice's time zone, up to today by the workstation's
+    clock (on a server, the server's time: what it stamped is today's)."""
     screen = open_audit(qtbot, ctx, owner)
     filters = screen.filters
     every = len(rows(screen))
@@ -205,11 +220,8 @@ def test_clicking_a_column_title_sorts_by_it_in_the_database(qtbot, ctx, owner, 
     assert "type their name in Client" in screen.result.text()
 
 
-@pytest.mark.sqlite_only(
-    "on a server the trail takes the server's time, not the test's fixed clock"
-    " (tests/db/test_audit_screen_boundary.py covers the screen's reading there)"
-)
 def test_scrolling_down_reads_the_next_page(qtbot, ctx, owner):
+    """Entries come a page at a time; scrolling to the end reads each entry once."""
     with ctx.uow() as work:
         for _ in range(230):
             audit.record(work, owner, Action.BILLING_VIEWED)
@@ -227,13 +239,11 @@ def test_scrolling_down_reads_the_next_page(qtbot, ctx, owner):
     assert screen.count_label.text().startswith("232 entries.")
 
 
-@pytest.mark.sqlite_only(
-    "on a server the trail takes the server's time, not the test's fixed clock"
-    " (tests/db/test_audit_screen_boundary.py covers the screen's reading there)"
-)
 def test_the_chosen_entry_shows_its_details_and_keys_move_between_entries(
     qtbot, ctx, owner, shared_world
 ):
+    """The chosen entry's details, its time in the practice's time zone (as stamped: by the test's
+    clock on the embedded file, by the server on a server); Down moves to the next entry."""
     screen = open_audit(qtbot, ctx, owner)
     assert screen.details.text("What happened") == "Choose an entry to see its details."
     assert not screen.details.labels["Client"].isVisible()
@@ -246,7 +256,8 @@ def test_the_chosen_entry_shows_its_details_and_keys_move_between_entries(
     details = screen.details.text("Details").splitlines()
     assert "Private notes included: no" in details
     assert "From: Ana Castillo" in details and "To: Ben Adeyemi" in details
-    assert screen.details.text("When") == f"2025-03-04 10:00:00 ({PRACTICE_ZONE})"
+    when = stamped(ctx, screen.model.row(0).entry.seq)
+    assert screen.details.text("When") == f"{when} ({PRACTICE_ZONE})"
     qtbot.keyClick(screen.table, Qt.Key.Key_Down)
     assert screen.details.text("Action") == "Added to a provider's list"
     assert screen.details.text("What happened") == (

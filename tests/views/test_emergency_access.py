@@ -8,21 +8,49 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import text
 
+from desktop.app import AppContext
 from desktop.services import emergency, notifications
-from desktop.services.principal import Role
+from desktop.services.principal import Principal, Role
 from desktop.views.emergency_report_dialog import EmergencyReportDialog
 from desktop.views.emergency_settings_section import EmergencySettingsDialog
 
+from .conftest import on_server
+from .people_context import PeopleContext
 from .test_client_profile import click, new_client, open_profile, signed_note, tick
 from .test_clients_screen import open_clients
 
 
-@pytest.mark.sqlite_only(
-    "on a server an access runs on the server's clock, which these tests cannot move (they let"
-    " it run out with the workstation's); tests/db/test_emergency_boundary.py covers it there"
-)
+def time_passes(ctx: AppContext, delta: timedelta) -> None:
+    """The workstation's clock moves on by `delta`. A server keeps its own time, which no test
+    moves: there the emergency accesses are made `delta` older instead (as IT), so that the
+    server finds an access's time up when the workstation does."""
+    ctx.clock.advance(delta)
+    if on_server(ctx):
+        with ctx.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "UPDATE emergency_accesses"
+                    " SET opened_at = opened_at - :delta, expires_at = expires_at - :delta"
+                ),
+                {"delta": delta},
+            )
+
+
+def notes_the_server_shows(ctx: PeopleContext, principal: Principal, client_id: int) -> int:
+    """How many of the client's chart notes the person's own login reads (the server's rules)."""
+    with ctx.person_engines[principal.email].connect() as connection:
+        return connection.execute(
+            text("SELECT count(*) FROM chart_notes WHERE client_id = :client"),
+            {"client": client_id},
+        ).scalar_one()
+
+
+@pytest.mark.server_time
 def test_R18_from_the_button_to_the_banner_to_the_report(qtbot, ctx, owner, add_member):
+    """The whole use, on the workstation's clock; on a server the clock starts at the server's
+    time, and the server too opens the chart for the hour and closes it when the hour is up."""
     _m, ana = add_member("Ana Castillo", Role.PROVIDER, records_owner="provider")
     _m, cal = add_member("Cal Moreno", Role.PROVIDER)
     amelia = new_client(ctx, ana, "Amelia", "Abbott")
@@ -82,16 +110,20 @@ def test_R18_from_the_button_to_the_banner_to_the_report(qtbot, ctx, owner, add_
     (chart,) = window.records_tab.records.charts
     assert [n.body for n in chart.notes] == ["Safety plan: call her sister."]
     assert chart.private_notes is None
+    if on_server(ctx):  # the server itself opens the chart to Cal's login, not only the screen
+        assert notes_the_server_shows(ctx, cal, amelia) == 1
     (notice,) = notifications.notices_for(ctx.uow(), ana)
     assert "Cal Moreno opened Amelia Abbott's records" in notice.message
 
-    ctx.clock.advance(timedelta(minutes=45))
+    time_passes(ctx, timedelta(minutes=45))
     window.tick_emergency()
     assert banner.text().startswith("Emergency access · 15 minutes left")
-    ctx.clock.advance(timedelta(minutes=15))
+    time_passes(ctx, timedelta(minutes=15))
     window.tick_emergency()
     assert not banner.isVisible()
     assert window.stack.currentWidget() is window.unavailable
+    if on_server(ctx):  # and the server has closed it again
+        assert notes_the_server_shows(ctx, cal, amelia) == 0
 
     report = EmergencyReportDialog(ctx, owner)
     qtbot.addWidget(report)
@@ -111,11 +143,9 @@ def test_R18_from_the_button_to_the_banner_to_the_report(qtbot, ctx, owner, add_
     assert report.table.rowCount() == 0
 
 
-@pytest.mark.sqlite_only(
-    "on a server an access runs on the server's clock, which these tests cannot move (they let"
-    " it run out with the workstation's); tests/db/test_emergency_boundary.py covers it there"
-)
+@pytest.mark.server_time
 def test_R18_the_person_ends_the_access_from_the_banner(qtbot, ctx, owner, add_member):
+    """Ending it from the banner closes the records at once (on a server, opened at its time)."""
     _m, ana = add_member("Ana Castillo", Role.PROVIDER, records_owner="provider")
     _m, cal = add_member("Cal Moreno", Role.PROVIDER)
     amelia = new_client(ctx, ana, "Amelia", "Abbott")
@@ -156,11 +186,10 @@ def test_R18_the_owner_names_who_may_use_it(qtbot, ctx, owner, add_member):
     assert screen.emergency_button.isVisible()
 
 
-@pytest.mark.sqlite_only(
-    "on a server an access runs on the server's clock, which these tests cannot move (they let"
-    " it run out with the workstation's); tests/db/test_emergency_boundary.py covers it there"
-)
+@pytest.mark.server_time
 def test_R18_the_dialog_is_walked_by_keyboard(qtbot, ctx, owner, add_member):
+    """Search, Enter, Tab to the reason, the box, Enter: the access opens (on a server, at its
+    time)."""
     _m, ana = add_member("Ana Castillo", Role.PROVIDER, records_owner="provider")
     _m, cal = add_member("Cal Moreno", Role.PROVIDER)
     amelia = new_client(ctx, ana, "Amelia", "Abbott")

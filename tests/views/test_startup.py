@@ -21,7 +21,7 @@ from desktop.views.setup_dialog import SetupDialog
 from desktop.views.startup import start_desktop
 from tests.db import server_practice as sp
 
-from .conftest import OWNER_EMAIL, OWNER_PASSWORD, PRACTICE_NAME
+from .conftest import OWNER_EMAIL, OWNER_PASSWORD, PRACTICE_NAME, on_server
 
 
 def waiting_dialog(qtbot, name: str | None = PRACTICE_NAME) -> LoginDialog:
@@ -67,24 +67,40 @@ def test_a_wrong_password_typed_while_opening_is_refused_once_open(qtbot, ctx, o
     assert QApplication.overrideCursor() is None
 
 
-@pytest.mark.sqlite_only("on a server the practice's name is read only once a person has signed in")
 def test_once_open_the_dialog_names_the_practice_and_remembers_it(qtbot, ctx, owner, controller):
+    """The embedded file: once open, the dialog names the practice, which is remembered for the
+    next start. A server reads nothing before someone signs in: the dialog shows no name until
+    then, and after the sign-in the window's title names the practice, remembered from then."""
     dialog = waiting_dialog(qtbot, name=None)
     assert not dialog.practice_label.isVisible()
 
     controller.start(dialog)
 
     assert controller.dialog is dialog
-    assert dialog.practice_label.isVisible() and dialog.practice_label.text() == PRACTICE_NAME
     assert dialog.database_label.text() == f"Database: {ctx.database_label}"
+    if on_server(ctx):
+        assert not dialog.practice_label.isVisible()
+        assert recall(ctx.config, demo=False) is None
+        qtbot.keyClicks(dialog.email_edit, OWNER_EMAIL)
+        qtbot.keyClicks(dialog.password_edit, OWNER_PASSWORD)
+        qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+        assert controller.main_window.windowTitle().endswith(f" — {PRACTICE_NAME}")
+    else:
+        assert dialog.practice_label.isVisible() and dialog.practice_label.text() == PRACTICE_NAME
     assert recall(ctx.config, demo=False) == Remembered(PRACTICE_NAME, ctx.database_label)
     assert recall(ctx.config, demo=True) is None  # the demo's file is another database
 
 
-@pytest.mark.sqlite_only("on a server IT sets up the practice (db provision), not the set-up form")
 def test_an_empty_database_goes_on_to_the_set_up(qtbot, ctx, controller):
+    """The embedded file with no practice yet: the set-up form replaces the sign-in. A server is
+    set up by IT (`clinicdesk db provision`), never from a workstation: the sign-in stays."""
     dialog = waiting_dialog(qtbot, name=None)
     controller.start(dialog)
+    if on_server(ctx):
+        assert controller.dialog is dialog and dialog.isVisible()
+        assert visible(SetupDialog) == []
+        return
     assert not dialog.isVisible()
     assert isinstance(controller.dialog, SetupDialog) and controller.dialog.isVisible()
 
@@ -152,30 +168,40 @@ def test_a_database_that_cannot_be_opened_closes_the_sign_in_and_says_why(qtbot,
     assert QApplication.overrideCursor() is None
 
 
-@pytest.mark.sqlite_only("on a server IT sets up the practice (db provision), not the set-up form")
 def test_a_database_never_opened_here_shows_starting_then_the_set_up(qtbot, ctx):
+    """A database this computer has not opened before: "Starting" first, then the set-up form
+    on an empty embedded file. A server (set up by IT) shows the sign-in at once, as nothing is
+    read there before someone signs in, and no set-up form after it is open."""
     assert recall(ctx.config, demo=False) is None
     seen: list[str] = []
+    signing_in_at_once: list[bool] = []
+    reached: list[type] = []
 
     def open_practice(progress):
         return ctx
 
     def look() -> None:
         seen.extend(label.text() for label in visible(QLabel))
-        QTimer.singleShot(0, quit_at_the_set_up)
+        signing_in_at_once.extend(d.ctx is None for d in visible(LoginDialog))
+        QTimer.singleShot(0, quit_at_the_next_step)
 
-    def quit_at_the_set_up() -> None:
-        dialogs = visible(SetupDialog)
+    def quit_at_the_next_step() -> None:
+        dialogs = visible(SetupDialog) or [d for d in visible(LoginDialog) if d.ctx is not None]
         if not dialogs:
-            QTimer.singleShot(20, quit_at_the_set_up)
+            QTimer.singleShot(20, quit_at_the_next_step)
             return
-        assert visible(LoginDialog) == []
+        reached.extend(type(dialog) for dialog in visible(SetupDialog) + visible(LoginDialog))
         dialogs[0].reject()
 
     QTimer.singleShot(0, look)
     code = guarded_exec(lambda: start_desktop(ctx.config, demo=False, open_practice=open_practice))
     assert code == 0
-    assert any("Starting" in text for text in seen)
+    if on_server(ctx):
+        assert signing_in_at_once == [True] and not any("Starting" in text for text in seen)
+        assert reached == [LoginDialog]
+    else:
+        assert signing_in_at_once == [] and any("Starting" in text for text in seen)
+        assert reached == [SetupDialog]
 
 
 @pytest.fixture
