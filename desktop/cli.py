@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -242,4 +241,6 @@ def parse_day(value: str | None, label: str) -> datetime | None:
 
 
 def ask_password(prompt: str) -> str:
+    import getpass  # the IT commands only: not loaded before the sign-in dialog
+
     return getpass.getpass(prompt)
