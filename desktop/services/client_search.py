@@ -12,7 +12,17 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, FromClause, Select, false, func, join, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    false,
+    func,
+    join,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import True_
 
@@ -135,6 +145,23 @@ _MATCHED = aliased(ClientNameWord, name="matched")
 _MINE = aliased(ClientProviderLink, name="mine")
 
 
+#: a driving word this short is matched on its first letters, which have an index in list order.
+_FIRST_LETTERS = (1, 2)
+
+
+def _driving_word(words_of, prefix: str) -> list[ColumnElement[bool]]:
+    """The words starting with `prefix`, each client once. One or two letters match many
+    clients: compared as the word's first letters (literals, as in the index's expression and
+    condition), so the page is read from `ix_client_name_words_first_*` in list order and stops
+    after its rows; longer prefixes are a range of the word index, few enough to sort."""
+    letters = len(prefix)
+    if letters in _FIRST_LETTERS:
+        size = literal_column(str(letters))
+        first = func.substr(words_of.word, literal_column("1"), size)
+        return [first == prefix, words_of.shared < size]
+    return [*_word_prefix(words_of.word, prefix), words_of.shared < letters]
+
+
 def _name_search(words: list[str]) -> Matching:
     """The clients with a name word starting with each of `words`: the longest word (the fewest
     matches) read through the index, once per client; the others as conditions."""
@@ -142,7 +169,7 @@ def _name_search(words: list[str]) -> Matching:
     others = list(words)
     others.remove(driving)
     words_of = _MATCHED
-    conditions = [*_word_prefix(words_of.word, driving), words_of.shared < len(driving)]
+    conditions = _driving_word(words_of, driving)
     conditions += [words_of.client_id.in_(_clients_with_word(word)) for word in others]
     return Matching(words_of, words_of.client_id, words_of.sort_name, conditions, False)
 

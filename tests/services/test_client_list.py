@@ -311,3 +311,23 @@ def test_R1_pages_in_every_order_join_up_to_the_whole_list_with_unknowns_last(
             booked = [r.next_appointment for r in rows if r.next_appointment is not None]
             assert booked == sorted(booked, reverse=descending)
             assert all(r.next_appointment is None for r in rows[len(booked) :])
+
+
+def test_R1_a_search_of_one_or_two_letters_lists_each_client_once_in_order(uow, owner):
+    """The first keystrokes are read from the index of the words' first letters: a client with
+    several words starting with the letters is listed once, in list order, page after page."""
+    for first, last in (("Cole", "Carter"), ("Ana", "Cohen"), ("Cy", "Abbott"), ("Bo", "Smith")):
+        new_client(uow, owner, first, last)
+    assert listed(uow, owner, search="c") == ["Abbott, Cy", "Carter, Cole", "Cohen, Ana"]
+    assert listed(uow, owner, search="C", descending=True) == [
+        "Cohen, Ana",
+        "Carter, Cole",
+        "Abbott, Cy",
+    ]
+    assert listed(uow, owner, search="co") == ["Carter, Cole", "Cohen, Ana"]
+    assert listed(uow, owner, search="ca") == ["Carter, Cole"]
+    assert listed(uow, owner, search="c a") == ["Abbott, Cy", "Cohen, Ana"]
+    pages = [listed(uow, owner, search="c", offset=n, limit=1) for n in range(4)]
+    assert pages == [["Abbott, Cy"], ["Carter, Cole"], ["Cohen, Ana"], []]
+    page = client_list.list_clients(uow(), owner, scope="all", search="c", limit=2)
+    assert page.total == 3
