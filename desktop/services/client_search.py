@@ -28,7 +28,7 @@ from sqlalchemy.sql.elements import True_
 
 from ..db.name_index import prefix_end, search_words
 from ..db.tables import Client, ClientNameWord, ClientProviderLink
-from ..db.tables.clients import LINK_STATUSES
+from ..db.tables.clients import FIRST_LETTERS, LINK_STATUSES
 from .errors import InvalidInput
 from .policy.scopes import linked_client_ids, visible_clients
 from .principal import Principal
@@ -145,20 +145,20 @@ _MATCHED = aliased(ClientNameWord, name="matched")
 _MINE = aliased(ClientProviderLink, name="mine")
 
 
-#: a driving word this short is matched on its first letters, which have an index in list order.
-_FIRST_LETTERS = (1, 2)
+#: the name word's column of its first letters, by how many letters (the index of each reads
+#: each client once, in list order).
+_FIRST_LETTERS = dict((letters, column) for column, letters in FIRST_LETTERS)
 
 
 def _driving_word(words_of, prefix: str) -> list[ColumnElement[bool]]:
     """The words starting with `prefix`, each client once. One or two letters match many
-    clients: compared as the word's first letters (literals, as in the index's expression and
-    condition), so the page is read from `ix_client_name_words_first_*` in list order and stops
-    after its rows; longer prefixes are a range of the word index, few enough to sort."""
+    clients: compared with the word's first letters (`shared` as a literal, as in the index's
+    condition), so the page is read from their index in list order and stops after its rows;
+    longer prefixes are a range of the word index, few enough to sort."""
     letters = len(prefix)
-    if letters in _FIRST_LETTERS:
-        size = literal_column(str(letters))
-        first = func.substr(words_of.word, literal_column("1"), size)
-        return [first == prefix, words_of.shared < size]
+    column = _FIRST_LETTERS.get(letters)
+    if column is not None:
+        return [getattr(words_of, column) == prefix, words_of.shared < literal_column(str(letters))]
     return [*_word_prefix(words_of.word, prefix), words_of.shared < letters]
 
 

@@ -1,6 +1,7 @@
-"""The first keystrokes of a name search read an index in list order: the first letter and the
-first two of each client's name words (each client once), with the sort name and id, so the
-first page of "c" stops after 50 clients instead of sorting every match.
+"""The first keystrokes of a name search read an index in list order: each name word's first
+letter and first two, kept by the database (generated columns), indexed with the sort name and
+id for each client once, so the first page of "c" stops after 50 clients instead of sorting
+every match.
 
 Revision ID: 0018
 Revises: 0017
@@ -17,18 +18,27 @@ down_revision = "0017"
 branch_labels = None
 depends_on = None
 
+#: each column, how many letters it holds.
+_FIRST_LETTERS = (("first_letter", 1), ("first_two", 2))
+
 
 def upgrade() -> None:
-    for letters in (1, 2):
+    # Stored on PostgreSQL; on SQLite computed when read (an added column may not be stored),
+    # which its index stores all the same.
+    stored = True if op.get_bind().dialect.name == "postgresql" else None
+    for column, letters in _FIRST_LETTERS:
+        computed = sa.Computed(f"substr(word, 1, {letters})", persisted=stored)
+        op.add_column("client_name_words", sa.Column(column, sa.String(letters), computed))
         op.create_index(
-            f"ix_client_name_words_first_{letters}",
+            f"ix_client_name_words_{column}",
             "client_name_words",
-            [sa.text(f"substr(word, 1, {letters})"), "sort_name", "client_id"],
+            [column, "sort_name", "client_id"],
             sqlite_where=sa.text(f"shared < {letters}"),
             postgresql_where=sa.text(f"shared < {letters}"),
         )
 
 
 def downgrade() -> None:
-    for letters in (2, 1):
-        op.drop_index(f"ix_client_name_words_first_{letters}", "client_name_words")
+    for column, _ in reversed(_FIRST_LETTERS):
+        op.drop_index(f"ix_client_name_words_{column}", "client_name_words")
+        op.drop_column("client_name_words", column)
