@@ -28,6 +28,17 @@ def _factory(engine: Engine) -> sessionmaker[Session]:
     return factory
 
 
+#: each server engine with every statement its own transaction, for units of work that read.
+_AUTOCOMMIT: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
+
+
+def _autocommit(engine: Engine) -> Engine:
+    reading = _AUTOCOMMIT.get(engine)
+    if reading is None:
+        reading = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return reading
+
+
 class UnitOfWork:
     """Opens a session on entry; leaving the block without `commit()` rolls everything back.
 
@@ -51,6 +62,7 @@ class UnitOfWork:
         self.on_open = on_open
         self._factory = _factory(engine)
         self._session: Session | None = None
+        self._reading = False
 
     @property
     def session(self) -> Session:
@@ -65,10 +77,28 @@ class UnitOfWork:
     def now(self) -> datetime:
         return self.clock.now()
 
+    def reading(self) -> UnitOfWork:
+        """This unit of work, to be opened for reads only: on a server each statement is then
+        its own transaction (no BEGIN and ROLLBACK around them), so a list's page is one round
+        trip. Only for services that write nothing and need no single snapshot across their
+        statements; row-level security applies to every statement alike. The connection goes
+        back to the pool transactional again. An embedded file opens as always::
+
+            with uow.reading():
+                ...
+        """
+        self._reading = True
+        return self
+
     def __enter__(self) -> UnitOfWork:
         if self._session is not None:
             raise RuntimeError("this unit of work is already open")
-        self._session = self._factory()
+        if self._reading and self.engine.dialect.name == "postgresql":
+            # the connection is taken at the first statement, as always (on_open's standing
+            # check first: a refused reconnection still reads as the person's deactivation)
+            self._session = self._factory(bind=_autocommit(self.engine))
+        else:
+            self._session = self._factory()
         if self.on_open is not None:
             try:
                 self.on_open(self._session)
@@ -89,6 +119,7 @@ class UnitOfWork:
         finally:
             self.session.close()
             self._session = None
+            self._reading = False
 
     def commit(self) -> None:
         self.session.commit()

@@ -236,7 +236,7 @@ def list_clients(
     the page comes back at once with a lower bound (`counted` False), so the first page never
     waits for a count of 200,000 rows; `count_clients` gives the figure afterwards.
     """
-    with uow:
+    with uow.reading():
         now = uow.now()
         found, parts = _query_parts(principal, now, scope, search, status, sort, descending)
         offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
@@ -265,7 +265,7 @@ def count_clients(
     status: str | None = None,
 ) -> int:
     """How many clients match, for a list whose first page came without a count."""
-    with uow:
+    with uow.reading():
         _require_list(principal, scope)
         found = matching(principal, scope, search or "", status)
         return uow.session.connection().scalar(found.select(func.count())) or 0
@@ -282,7 +282,7 @@ def client_ids(
     descending: bool = False,
 ) -> list[int]:
     """The ids of every matching client, in order, for a lazy list that fetches rows as shown."""
-    with uow:
+    with uow.reading():
         now = uow.now()
         _, parts = _query_parts(principal, now, scope, search, status, sort, descending)
         return _ids_in_parts(uow.session.connection(), parts)

@@ -113,7 +113,7 @@ _PAIRS = select(LinkedProfile.client_id, LinkedProfile.other_client_id).where(
 @checked
 def client_rows(uow: UnitOfWork, principal: Principal, ids: Sequence[int]) -> list[ClientRow]:
     """The rows of these clients in the order given, without those the principal may not see."""
-    with uow:
+    with uow.reading():
         return rows_in(uow, principal, ids)
 
 
