@@ -9,10 +9,21 @@ appointment, then the others) read the second part only when the first ends with
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, Select, Subquery, and_, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Subquery,
+    and_,
+    exists,
+    func,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import aliased
 
 from ..db.tables import Appointment, Client
@@ -68,6 +79,15 @@ class _Part:
     id: ColumnElement[int]
     keys: tuple
     descending: bool
+    #: the key a row has before its name: None, "date_of_birth" or "next_appointment".
+    lead: str | None = None
+
+    def after(self, values: tuple) -> _Part:
+        """The part from just past the row whose keys are `values`, sought by the order's index
+        (as quick far down as at the top)."""
+        keys = tuple_(*self.keys)
+        later = keys < tuple_(*values) if self.descending else keys > tuple_(*values)
+        return replace(self, query=self.query.where(later))
 
     def ordered(self) -> Select:
         return self.query.order_by(*_ordered(self.keys, self.descending))
@@ -123,7 +143,7 @@ def _birth_date_order(found: Matching, descending: bool) -> tuple[_Part, ...]:
     known = query.where(Client.date_of_birth.is_not(None))
     unknown = query.where(Client.date_of_birth.is_(None))
     return (
-        _Part(known, found.id, (Client.date_of_birth, *names), descending),
+        _Part(known, found.id, (Client.date_of_birth, *names), descending, "date_of_birth"),
         _Part(unknown, found.id, names, descending),
     )
 
@@ -147,7 +167,8 @@ def _next_appointment_order(found: Matching, now: datetime, descending: bool) ->
             .scalar_subquery()
         )
         query = _with_clients(found, found.select())
-        first = _Part(query.where(upcoming.is_not(None)), found.id, (upcoming, *names), descending)
+        known = query.where(upcoming.is_not(None))
+        first = _Part(known, found.id, (upcoming, *names), descending, "next_appointment")
     else:
         a, b = _UPCOMING, _EARLIER
         before = or_(b.starts_at < a.starts_at, and_(b.starts_at == a.starts_at, b.id < a.id))
@@ -159,7 +180,7 @@ def _next_appointment_order(found: Matching, now: datetime, descending: bool) ->
             .join(a, a.client_id == found.id)
             .where(a.status == "booked", a.starts_at >= now, is_next)
         )
-        first = _Part(query, found.id, (a.starts_at, *names), descending)
+        first = _Part(query, found.id, (a.starts_at, *names), descending, "next_appointment")
     none_booked = ~exists().where(Appointment.client_id == found.id, *_is_upcoming(now))
     rest = _with_clients(found, found.select().where(none_booked))
     return first, _Part(rest, found.id, names, descending)
@@ -170,15 +191,50 @@ def _ids_in_parts(connection: Connection, parts: tuple[_Part, ...]) -> list[int]
     return [i for part in parts for i in connection.scalars(part.ordered())]
 
 
+def _start_after(
+    connection: Connection, found: Matching, parts: tuple[_Part, ...], now: datetime, after: int
+) -> tuple[int, tuple] | None:
+    """Which part the listed client `after` is in and its keys there, to read the page just past
+    it; None when it is not (or no longer) one of the matching clients."""
+    upcoming = (
+        select(func.min(Appointment.starts_at))
+        .where(Appointment.client_id == Client.id, *_is_upcoming(now))
+        .scalar_subquery()
+    )
+    listed = Client.id.in_(found.select().correlate(None))
+    known = connection.execute(
+        select(Client.sort_name, Client.date_of_birth, upcoming).where(Client.id == after, listed)
+    ).first()
+    if known is None:
+        return None
+    name, born, next_appointment = known
+    leads = {"date_of_birth": born, "next_appointment": next_appointment}
+    for index, part in enumerate(parts):
+        if part.lead is None:
+            return index, (name, after)
+        if leads[part.lead] is not None:
+            return index, (leads[part.lead], name, after)
+    return None
+
+
 def _rows_in_parts(
-    uow: UnitOfWork, principal: Principal, parts: tuple[_Part, ...], offset: int, limit: int
+    uow: UnitOfWork,
+    principal: Principal,
+    parts: tuple[_Part, ...],
+    offset: int,
+    limit: int,
+    start: tuple[int, tuple] | None = None,
 ) -> list[ClientRow]:
-    """The lines of the parts one after the other, from `offset`, at most `limit`: each part's
-    page and its lines in one index-backed statement; a part before the page is counted, never
-    read."""
+    """The lines of the parts one after the other, from `offset` or from just past a row
+    (`start`: its part and keys), at most `limit`: each part's page and its lines in one
+    index-backed statement; a part before the page is counted, never read."""
     rows: list[ClientRow] = []
     connection = uow.session.connection()
-    for part in parts:
+    for index, part in enumerate(parts):
+        if start is not None and index <= start[0]:
+            if index < start[0]:
+                continue
+            part, offset = part.after(start[1]), 0
         if rows:
             offset = 0
         page = part.page(offset, limit - len(rows))
@@ -227,6 +283,7 @@ def list_clients(
     offset: int = 0,
     limit: int = 100,
     count: bool = True,
+    after: int | None = None,
 ) -> ClientPage:
     """One page of "My Clients" (scope "mine") or "All Clients" (scope "all", R1), and how
     many clients match in all.
@@ -235,16 +292,26 @@ def list_clients(
     total without counting. Otherwise the matches are counted, unless `count` is False: then
     the page comes back at once with a lower bound (`counted` False), so the first page never
     waits for a count of 200,000 rows; `count_clients` gives the figure afterwards.
+
+    `after` is the id of the client in the row before `offset` (known from the page before):
+    the page is then read from just past that client by the order's keys, as quick far down as
+    at the top, where an offset walks every row before it. A client no longer listed is ignored
+    (the page is read by offset).
     """
+    if after is not None and (isinstance(after, bool) or not isinstance(after, int)):
+        raise InvalidInput("Choose a client in the list.", field="after")
     with uow.reading():
         now = uow.now()
         found, parts = _query_parts(principal, now, scope, search, status, sort, descending)
         offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
-        rows = _rows_in_parts(uow, principal, parts, offset, limit + 1)
+        connection = uow.session.connection()
+        start = None
+        if after is not None and offset > 0:
+            start = _start_after(connection, found, parts, now, after)
+        rows = _rows_in_parts(uow, principal, parts, offset, limit + 1, start)
         more = len(rows) > limit
         rows = rows[:limit]
         ids = [row.id for row in rows]
-        connection = uow.session.connection()
         counted = True
         if not more and (ids or offset == 0):
             total = offset + len(ids)

@@ -331,3 +331,51 @@ def test_R1_a_search_of_one_or_two_letters_lists_each_client_once_in_order(uow, 
     assert pages == [["Abbott, Cy"], ["Carter, Cole"], ["Cohen, Ana"], []]
     page = client_list.list_clients(uow(), owner, scope="all", search="c", limit=2)
     assert page.total == 3
+
+
+@pytest.mark.parametrize("sort", client_list.SORTS)
+@pytest.mark.parametrize("descending", [False, True])
+def test_R1_a_page_read_from_just_past_the_row_before_it_is_the_page_at_its_offset(
+    uow, owner, lee, clock, sort, descending
+):
+    """Scrolling on reads the next page by the keys of the last row shown (quick however far
+    down): the same rows as by offset, across the seam of the two-part orders, for each list
+    and search; a client that is not in the list positions nothing (the page is by offset)."""
+    outsider = new_client(uow, owner, "Zed", "Aaron", date_of_birth=date(1950, 1, 1)).id
+    book(uow, outsider, lee.staff_id, clock.now() + timedelta(days=1, hours=6))
+    for n in range(17):
+        born = None if n % 3 == 0 else date(1960 + n % 4, 1 + n % 12, 1 + n)
+        made = new_client(uow, owner, f"First{n:02d}", f"Last{n % 5}", date_of_birth=born).id
+        if n % 2 == 0:
+            link(uow, made, lee.staff_id)
+        if n % 4 == 1:
+            book(uow, made, lee.staff_id, clock.now() + timedelta(days=n))
+        if n % 5 == 2:  # two upcoming appointments: listed once, at the first
+            book(uow, made, lee.staff_id, clock.now() + timedelta(days=n, hours=3))
+            book(uow, made, lee.staff_id, clock.now() + timedelta(days=n, hours=5))
+    for actor, scope, search in ((owner, "all", ""), (lee, "mine", ""), (owner, "all", "l")):
+        options = {"scope": scope, "search": search, "sort": sort, "descending": descending}
+        everything = client_list.client_ids(uow(), actor, **options)
+        for size in (1, 4):
+            for offset in range(size, len(everything), size):
+                page = client_list.list_clients(
+                    uow(), actor, offset=offset, limit=size, after=everything[offset - 1], **options
+                )
+                assert page.ids == everything[offset : offset + size], (scope, offset)
+                assert page.total >= offset + len(page.ids)
+        # the page follows the client named, wherever the offset says it starts
+        page = client_list.list_clients(
+            uow(), actor, offset=5, limit=2, after=everything[0], **options
+        )
+        assert page.ids == everything[1:3]
+        if scope == "mine":  # Zed is not on Dr Lee's list: the page is the one at the offset
+            page = client_list.list_clients(
+                uow(), actor, offset=2, limit=3, after=outsider, **options
+            )
+            assert page.ids == everything[2:5]
+
+
+def test_R1_a_position_that_is_not_a_client_id_is_invalid_input(uow, owner):
+    with pytest.raises(InvalidInput) as invalid:
+        client_list.list_clients(uow(), owner, scope="all", offset=50, after="Smith")  # type: ignore[arg-type]
+    assert invalid.value.field == "after"
