@@ -2,8 +2,9 @@
 of the list model, without Qt.
 
 A list starts with its first page and how many clients match (one `list_clients` call). Past
-the first page, every order is fetched a page at a time by offset, which its index answers
-quickly however far down (next appointment: the clients with one by its time, then the others
+the first page, every order is fetched a page at a time: from just past the client in the row
+above when that row is known (scrolling on: sought by the order's keys, as quick far down as at
+the top), else by offset (next appointment: the clients with one by its time, then the others
 by name); every id (`client_ids`) is fetched only to find a client's row far down or when the
 list changed since it was loaded.
 Rows are cached by client id, the most recently shown kept.
@@ -100,10 +101,11 @@ class ClientPages:
         self.gone: set[int] = set()
         self._failed: set[int] = set()
 
-    def fetch(self, query: ClientQuery, offset: int = 0) -> ClientPage:
+    def fetch(self, query: ClientQuery, offset: int = 0, after: int | None = None) -> ClientPage:
         """A page of `query` from `offset`, and the count (raises the service's errors). On a
         PostgreSQL server, with `count_later`, the first page comes without a count: `count`
-        gives it afterwards."""
+        gives it afterwards. `after`, the client in the row before, lets the page be sought by
+        its keys instead of walking `offset` rows."""
         uow = self._uow()
         return client_list.list_clients(
             uow,
@@ -116,6 +118,7 @@ class ClientPages:
             offset=offset,
             limit=self.page_size,
             count=offset > 0 or not self.count_later or uow.dialect != "postgresql",
+            after=after,
         )
 
     def count(self) -> None:
@@ -264,8 +267,10 @@ class ClientPages:
         """The ids and rows of the page holding `row`, by its offset in the list's order."""
         start = row - row % self.page_size
         self._pages_asked.add(start)
+        before = start - 1  # known when the page above was read: scrolling on seeks from it
+        after = self.ids[before] if 0 <= before < len(self.ids) else self._paged.get(before)
         try:
-            page = self.fetch(self.query, start)
+            page = self.fetch(self.query, start, after)
         except Exception as error:
             log.warning("could not fetch a page of the client list", exc_info=error)
             self._failed_with(error)
