@@ -201,10 +201,9 @@ def _start_after(
         .where(Appointment.client_id == Client.id, *_is_upcoming(now))
         .scalar_subquery()
     )
-    listed = Client.id.in_(found.select().correlate(None))
-    known = connection.execute(
-        select(Client.sort_name, Client.date_of_birth, upcoming).where(Client.id == after, listed)
-    ).first()
+    keys = found.select(Client.sort_name, Client.date_of_birth, upcoming)
+    listed = _with_clients(found, keys, always=True).where(found.id == after)
+    known = connection.execute(listed).first()
     if known is None:
         return None
     name, born, next_appointment = known
