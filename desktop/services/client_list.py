@@ -15,9 +15,11 @@ from datetime import datetime
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Integer,
     Select,
     Subquery,
     and_,
+    bindparam,
     exists,
     func,
     or_,
@@ -29,7 +31,7 @@ from sqlalchemy.orm import aliased
 from ..db.tables import Appointment, Client
 from ..db.uow import UnitOfWork
 from .boundary import checked
-from .client_rows import ClientRow, page_rows_in_transaction
+from .client_rows import ClientRow, page_rows, page_statement
 from .client_search import Matching, matching
 from .errors import InvalidInput
 from .policy import may_see_all_clients, refused
@@ -70,6 +72,10 @@ def _require_list(principal: Principal, scope: str) -> None:
         ).require()
 
 
+_OFFSET = bindparam("offset", type_=Integer)
+_LIMIT = bindparam("limit", type_=Integer)
+
+
 @dataclass(frozen=True)
 class _Part:
     """The matching ids of one part of the list (`query`, unordered, selecting `id`) and the keys
@@ -82,24 +88,26 @@ class _Part:
     #: the key a row has before its name: None, "date_of_birth" or "next_appointment".
     lead: str | None = None
 
-    def after(self, values: tuple) -> _Part:
-        """The part from just past the row whose keys are `values`, sought by the order's index
-        (as quick far down as at the top)."""
+    def after(self) -> _Part:
+        """The part from just past the row whose keys are the parameters `after_0`, `after_1`...,
+        sought by the order's index (as quick far down as at the top)."""
         keys = tuple_(*self.keys)
-        later = keys < tuple_(*values) if self.descending else keys > tuple_(*values)
+        values = tuple_(*(bindparam(f"after_{i}", type_=k.type) for i, k in enumerate(self.keys)))
+        later = keys < values if self.descending else keys > values
         return replace(self, query=self.query.where(later))
 
     def ordered(self) -> Select:
         return self.query.order_by(*_ordered(self.keys, self.descending))
 
-    def page(self, offset: int, limit: int) -> Subquery:
-        """The page's ids (`page_id`) with their keys (`key_0`...), for the lines' statement."""
+    def page(self) -> Subquery:
+        """The page's ids (`page_id`) with their keys (`key_0`...), for the lines' statement; its
+        parameters are `offset` and `limit`."""
         keys = [key.label(f"key_{i}") for i, key in enumerate(self.keys)]
         query = self.query.with_only_columns(
             self.id.label("page_id"), *keys, maintain_column_froms=True
         )
         ordered = query.order_by(*_ordered(self.keys, self.descending))
-        return ordered.offset(offset).limit(limit).subquery("page")
+        return ordered.offset(_OFFSET).limit(_LIMIT).subquery("page")
 
     def order_of(self, page: Subquery) -> list:
         keys = [page.c[f"key_{i}"] for i in range(len(self.keys))]
@@ -154,7 +162,7 @@ _UPCOMING = aliased(Appointment, name="upcoming")
 _EARLIER = aliased(Appointment, name="earlier")
 
 
-def _next_appointment_order(found: Matching, now: datetime, descending: bool) -> tuple[_Part, ...]:
+def _next_appointment_order(found: Matching, now, descending: bool) -> tuple[_Part, ...]:
     """Those with an upcoming appointment by its time, then the others by name (nulls last,
     either way). Many clients: read the upcoming appointments in time order from their index,
     each client at their first one, so a page stops after its rows; few: their next
@@ -186,24 +194,24 @@ def _next_appointment_order(found: Matching, now: datetime, descending: bool) ->
     return first, _Part(rest, found.id, names, descending)
 
 
-def _ids_in_parts(connection: Connection, parts: tuple[_Part, ...]) -> list[int]:
+def _ids_in_parts(connection: Connection, parts: tuple[_Part, ...], values: dict) -> list[int]:
     """Every id of the parts, one part after the other."""
-    return [i for part in parts for i in connection.scalars(part.ordered())]
+    return [i for part in parts for i in connection.scalars(part.ordered(), values)]
 
 
 def _start_after(
-    connection: Connection, found: Matching, parts: tuple[_Part, ...], now: datetime, after: int
+    connection: Connection, found: Matching, parts: tuple[_Part, ...], values: dict, after: int
 ) -> tuple[int, tuple] | None:
     """Which part the listed client `after` is in and its keys there, to read the page just past
     it; None when it is not (or no longer) one of the matching clients."""
     upcoming = (
         select(func.min(Appointment.starts_at))
-        .where(Appointment.client_id == Client.id, *_is_upcoming(now))
+        .where(Appointment.client_id == Client.id, *_is_upcoming(values["now"]))
         .scalar_subquery()
     )
     keys = found.select(Client.sort_name, Client.date_of_birth, upcoming)
     listed = _with_clients(found, keys, always=True).where(found.id == after)
-    known = connection.execute(listed).first()
+    known = connection.execute(listed, values).first()
     if known is None:
         return None
     name, born, next_appointment = known
@@ -216,10 +224,42 @@ def _start_after(
     return None
 
 
+#: the principal's staff id and "now" in the statements of a list's shape (`_Shape`).
+_ME = bindparam("me", type_=Integer)
+_NOW = bindparam("now", type_=Appointment.starts_at.type)
+
+
+@dataclass
+class _Shape:
+    """The matching clients and the parts of the list in one order, for one kind of principal,
+    built with the principal's id and "now" as parameters (`me`, `now`), and each part's page
+    statement, made at its first use (from `_Part.page` and `client_rows.page_statement`)."""
+
+    principal: Principal
+    found: Matching
+    parts: tuple[_Part, ...]
+    pages: dict[tuple[int, bool], Select | None] = field(default_factory=dict)
+
+    def page(self, index: int, seeking: bool) -> Select | None:
+        """The page statement of part `index`, read from its start (parameter `offset`) or, when
+        `seeking`, from just past the keys `after_0`...; parameter `limit`."""
+        key = (index, seeking)
+        if key not in self.pages:
+            part = self.parts[index].after() if seeking else self.parts[index]
+            page = part.page()
+            self.pages[key] = page_statement(self.principal, page, part.order_of(page))
+        return self.pages[key]
+
+
+#: the shapes of the lists without a search, by the principal's roles, scope, status filter and
+#: order: built once, as building a statement costs more than running it on a server.
+_SHAPES: dict[tuple, _Shape] = {}
+
+
 def _rows_in_parts(
     uow: UnitOfWork,
     principal: Principal,
-    parts: tuple[_Part, ...],
+    shape: _Shape,
     offset: int,
     limit: int,
     start: tuple[int, tuple] | None = None,
@@ -228,45 +268,52 @@ def _rows_in_parts(
     (`start`: its part and keys), at most `limit`: each part's page and its lines in one
     index-backed statement; a part before the page is counted, never read."""
     rows: list[ClientRow] = []
-    connection = uow.session.connection()
-    for index, part in enumerate(parts):
+    values = {"now": uow.now(), "me": principal.staff_id}
+    for index, part in enumerate(shape.parts):
+        seek: tuple = ()
         if start is not None and index <= start[0]:
             if index < start[0]:
                 continue
-            part, offset = part.after(start[1]), 0
+            seek, offset = start[1], 0
         if rows:
             offset = 0
-        page = part.page(offset, limit - len(rows))
-        found = page_rows_in_transaction(uow, principal, page, part.order_of(page))
+        asked = {"offset": offset, "limit": limit - len(rows), **values}
+        asked.update((f"after_{i}", value) for i, value in enumerate(seek))
+        found = page_rows(uow, principal, shape.page(index, bool(seek)), asked)
         if not found and offset:
             counted = select(func.count()).select_from(part.query.subquery())
-            offset = max(0, offset - (connection.scalar(counted) or 0))
+            offset = max(0, offset - (uow.session.connection().scalar(counted, values) or 0))
         rows += found
         if len(rows) == limit:
             break
     return rows
 
 
-def _query_parts(
-    principal: Principal,
-    now: datetime,
-    scope: str,
-    search: str,
-    status: str | None,
-    sort: str,
-    descending: bool,
-) -> tuple[Matching, tuple[_Part, ...]]:
+def _shape(
+    principal: Principal, scope: str, search: str, status: str | None, sort: str, descending: bool
+) -> _Shape:
     """The matching clients and the queries of their ids in the order asked, one after the
-    other."""
+    other, with the principal's id and "now" as parameters `me` and `now`. Without a search the
+    shape is built once."""
     _require_list(principal, scope)
     if sort not in SORTS:
         raise InvalidInput("Sort by name, date of birth or next appointment.", field="sort")
-    found = matching(principal, scope, search or "", status)
+    key = (principal.roles, scope, status, sort, descending)
+    shape = None if search else _SHAPES.get(key)
+    if shape is not None:
+        return shape
+    anyone = replace(principal, staff_id=_ME)
+    found = matching(anyone, scope, search or "", status)
     if sort == "next_appointment":
-        return found, _next_appointment_order(found, now, descending)
-    if sort == "date_of_birth":
-        return found, _birth_date_order(found, descending)
-    return found, _name_order(found, descending)
+        parts = _next_appointment_order(found, _NOW, descending)
+    elif sort == "date_of_birth":
+        parts = _birth_date_order(found, descending)
+    else:
+        parts = _name_order(found, descending)
+    shape = _Shape(anyone, found, parts)
+    if not search:
+        _SHAPES[key] = shape
+    return shape
 
 
 @checked
@@ -300,14 +347,14 @@ def list_clients(
     if after is not None and (isinstance(after, bool) or not isinstance(after, int)):
         raise InvalidInput("Choose a client in the list.", field="after")
     with uow.reading():
-        now = uow.now()
-        found, parts = _query_parts(principal, now, scope, search, status, sort, descending)
+        shape = _shape(principal, scope, search, status, sort, descending)
         offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
         connection = uow.session.connection()
+        values = {"now": uow.now(), "me": principal.staff_id}
         start = None
         if after is not None and offset > 0:
-            start = _start_after(connection, found, parts, now, after)
-        rows = _rows_in_parts(uow, principal, parts, offset, limit + 1, start)
+            start = _start_after(connection, shape.found, shape.parts, values, after)
+        rows = _rows_in_parts(uow, principal, shape, offset, limit + 1, start)
         more = len(rows) > limit
         rows = rows[:limit]
         ids = [row.id for row in rows]
@@ -315,7 +362,7 @@ def list_clients(
         if not more and (ids or offset == 0):
             total = offset + len(ids)
         elif count:
-            total = connection.scalar(found.select(func.count())) or 0
+            total = connection.scalar(shape.found.select(func.count()), values) or 0
         else:
             total, counted = offset + len(ids) + 1, False
         return ClientPage(rows=rows, total=total, ids=ids, counted=counted)
@@ -349,6 +396,6 @@ def client_ids(
 ) -> list[int]:
     """The ids of every matching client, in order, for a lazy list that fetches rows as shown."""
     with uow.reading():
-        now = uow.now()
-        _, parts = _query_parts(principal, now, scope, search, status, sort, descending)
-        return _ids_in_parts(uow.session.connection(), parts)
+        shape = _shape(principal, scope, search, status, sort, descending)
+        values = {"now": uow.now(), "me": principal.staff_id}
+        return _ids_in_parts(uow.session.connection(), shape.parts, values)

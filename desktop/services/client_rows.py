@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Subquery
 
@@ -145,12 +145,11 @@ def _visible_only(principal: Principal, name: str):
     return None
 
 
-def page_rows_in_transaction(
-    uow: UnitOfWork, principal: Principal, page: Subquery, order: Sequence
-) -> list[ClientRow]:
-    """The lines of one page of the list in one statement: `page` selects the page's client ids
+def page_statement(principal: Principal, page: Subquery, order: Sequence) -> Select | None:
+    """The lines of one page of the list as one statement: `page` selects the page's client ids
     (column `page_id`) and its keys, `order` orders by those keys. Only clients the principal
-    may see."""
+    may see (parameter `me`: their staff id); None when that is no client at all. Its other
+    parameter is `now`; the statement holds no value of its own, so it may be built once."""
     statement = (
         select(*_ROW_COLUMNS)
         .select_from(page)
@@ -159,13 +158,21 @@ def page_rows_in_transaction(
         .outerjoin(Staff, Staff.id == _LINK.provider_id)
         .order_by(*order, Staff.display_name, Staff.id)
     )
-    if not may_see_all_clients(principal):
-        if not principal.has(Role.PROVIDER):
-            return []
-        statement = statement.where(_ON_MY_LIST)
-    found = uow.session.connection().execute(
-        statement, {"now": uow.now(), "me": principal.staff_id}
-    )
+    if may_see_all_clients(principal):
+        return statement
+    if not principal.has(Role.PROVIDER):
+        return None
+    return statement.where(_ON_MY_LIST)
+
+
+def page_rows(
+    uow: UnitOfWork, principal: Principal, statement: Select | None, values: dict
+) -> list[ClientRow]:
+    """The lines `statement` (from `page_statement`) reads with `values` (and `now`, `me`)."""
+    if statement is None:
+        return []
+    values = {**values, "now": uow.now(), "me": principal.staff_id}
+    found = uow.session.connection().execute(statement, values)
     return list(_lines(uow, principal, found.all()).values())
 
 
