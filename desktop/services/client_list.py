@@ -72,8 +72,8 @@ def _require_list(principal: Principal, scope: str) -> None:
         ).require()
 
 
-_OFFSET = bindparam("offset", type_=Integer)
-_LIMIT = bindparam("limit", type_=Integer)
+_OFFSET = bindparam("offset", type_=Integer, literal_execute=True)
+_LIMIT = bindparam("limit", type_=Integer, literal_execute=True)
 
 
 @dataclass(frozen=True)
