@@ -31,7 +31,7 @@ from sqlalchemy.orm import aliased
 from ..db.tables import Appointment, Client
 from ..db.uow import UnitOfWork
 from .boundary import checked
-from .client_rows import ClientRow, page_rows, page_statement
+from .client_rows import ClientRow, page_rows_in_transaction, page_statement
 from .client_search import Matching, matching
 from .errors import InvalidInput
 from .policy import may_see_all_clients, refused
@@ -265,8 +265,9 @@ def _rows_in_parts(
     start: tuple[int, tuple] | None = None,
 ) -> list[ClientRow]:
     """The lines of the parts one after the other, from `offset` or from just past a row
-    (`start`: its part and keys), at most `limit`: each part's page and its lines in one
-    index-backed statement; a part before the page is counted, never read."""
+    (`start`: its part and keys; then `offset` rows past it), at most `limit`: each part's page
+    and its lines in one index-backed statement; a part before the page is counted, never
+    read."""
     rows: list[ClientRow] = []
     values = {"now": uow.now(), "me": principal.staff_id}
     for index, part in enumerate(shape.parts):
@@ -274,15 +275,15 @@ def _rows_in_parts(
         if start is not None and index <= start[0]:
             if index < start[0]:
                 continue
-            seek, offset = start[1], 0
+            seek, part = start[1], part.after()
         if rows:
             offset = 0
         asked = {"offset": offset, "limit": limit - len(rows), **values}
         asked.update((f"after_{i}", value) for i, value in enumerate(seek))
-        found = page_rows(uow, principal, shape.page(index, bool(seek)), asked)
+        found = page_rows_in_transaction(uow, principal, shape.page(index, bool(seek)), asked)
         if not found and offset:
             counted = select(func.count()).select_from(part.query.subquery())
-            offset = max(0, offset - (uow.session.connection().scalar(counted, values) or 0))
+            offset = max(0, offset - (uow.session.connection().scalar(counted, asked) or 0))
         rows += found
         if len(rows) == limit:
             break
@@ -330,6 +331,7 @@ def list_clients(
     limit: int = 100,
     count: bool = True,
     after: int | None = None,
+    after_row: int | None = None,
 ) -> ClientPage:
     """One page of "My Clients" (scope "mine") or "All Clients" (scope "all", R1), and how
     many clients match in all.
@@ -342,10 +344,16 @@ def list_clients(
     `after` is the id of the client in the row before `offset` (known from the page before):
     the page is then read from just past that client by the order's keys, as quick far down as
     at the top, where an offset walks every row before it. A client no longer listed is ignored
-    (the page is read by offset).
+    (the page is read by offset). `after_row`, when given, is the row of `after` further up (a
+    mark kept while the list is walked): the page is then read past that client, skipping the
+    rows between it and `offset`, so a jump far down walks at most those rows.
     """
     if after is not None and (isinstance(after, bool) or not isinstance(after, int)):
         raise InvalidInput("Choose a client in the list.", field="after")
+    if after_row is not None and (
+        isinstance(after_row, bool) or not isinstance(after_row, int) or not 0 <= after_row < offset
+    ):
+        raise InvalidInput("Choose a row above the page.", field="after_row")
     with uow.reading():
         shape = _shape(principal, scope, search, status, sort, descending)
         offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
@@ -354,7 +362,10 @@ def list_clients(
         start = None
         if after is not None and offset > 0:
             start = _start_after(connection, shape.found, shape.parts, values, after)
-        rows = _rows_in_parts(uow, principal, shape, offset, limit + 1, start)
+        skip = offset
+        if start is not None:
+            skip = offset - 1 - (offset - 1 if after_row is None else after_row)
+        rows = _rows_in_parts(uow, principal, shape, skip, limit + 1, start)
         more = len(rows) > limit
         rows = rows[:limit]
         ids = [row.id for row in rows]
@@ -399,3 +410,45 @@ def client_ids(
         shape = _shape(principal, scope, search, status, sort, descending)
         values = {"now": uow.now(), "me": principal.staff_id}
         return _ids_in_parts(uow.session.connection(), shape.parts, values)
+
+
+@checked
+def ids_after(
+    uow: UnitOfWork,
+    principal: Principal,
+    *,
+    scope: str,
+    search: str = "",
+    status: str | None = None,
+    sort: str = "name",
+    descending: bool = False,
+    after: int | None = None,
+    limit: int = 10_000,
+) -> list[int]:
+    """The ids of the `limit` matching clients that follow client `after` in the list's order
+    (the first ones when `after` is None), read by the order's keys: a list walks itself this
+    way a step at a time to keep a mark every few hundred rows. Empty when `after` is no longer
+    listed."""
+    if after is not None and (isinstance(after, bool) or not isinstance(after, int)):
+        raise InvalidInput("Choose a client in the list.", field="after")
+    limit = max(1, min(limit, 100_000))
+    with uow.reading():
+        shape = _shape(principal, scope, search, status, sort, descending)
+        connection = uow.session.connection()
+        values = {"now": uow.now(), "me": principal.staff_id}
+        start = (0, ())
+        if after is not None:
+            start = _start_after(connection, shape.found, shape.parts, values, after)
+            if start is None:
+                return []
+        found: list[int] = []
+        for index, part in enumerate(shape.parts[start[0] :], start[0]):
+            asked = dict(values)
+            if index == start[0] and start[1]:
+                part = part.after()
+                asked.update((f"after_{i}", value) for i, value in enumerate(start[1]))
+            ordered = part.ordered().limit(limit - len(found))
+            found += connection.scalars(ordered, asked)
+            if len(found) >= limit:
+                break
+        return found

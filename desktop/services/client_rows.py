@@ -165,7 +165,7 @@ def page_statement(principal: Principal, page: Subquery, order: Sequence) -> Sel
     return statement.where(_ON_MY_LIST)
 
 
-def page_rows(
+def page_rows_in_transaction(
     uow: UnitOfWork, principal: Principal, statement: Select | None, values: dict
 ) -> list[ClientRow]:
     """The lines `statement` (from `page_statement`) reads with `values` (and `now`, `me`)."""

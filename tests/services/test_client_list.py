@@ -363,6 +363,21 @@ def test_R1_a_page_read_from_just_past_the_row_before_it_is_the_page_at_its_offs
                 )
                 assert page.ids == everything[offset : offset + size], (scope, offset)
                 assert page.total >= offset + len(page.ids)
+            # a jump: read past a client further up (a mark), skipping the rows between
+            for offset in range(size, len(everything), size):
+                for mark in {0, offset // 2, offset - 1}:
+                    page = client_list.list_clients(
+                        uow(), actor, offset=offset, limit=size, after=everything[mark],
+                        after_row=mark, **options,
+                    )  # fmt: skip
+                    assert page.ids == everything[offset : offset + size], (scope, offset, mark)
+        # walking the list a step at a time gives every id in order
+        walked = client_list.ids_after(uow(), actor, limit=3, **options)
+        while len(walked) < len(everything):
+            step = client_list.ids_after(uow(), actor, after=walked[-1], limit=3, **options)
+            assert step, (scope, len(walked))
+            walked += step
+        assert walked == everything
         # the page follows the client named, wherever the offset says it starts
         page = client_list.list_clients(
             uow(), actor, offset=5, limit=2, after=everything[0], **options
@@ -379,3 +394,7 @@ def test_R1_a_position_that_is_not_a_client_id_is_invalid_input(uow, owner):
     with pytest.raises(InvalidInput) as invalid:
         client_list.list_clients(uow(), owner, scope="all", offset=50, after="Smith")  # type: ignore[arg-type]
     assert invalid.value.field == "after"
+    for row in (50, -1, "2"):
+        with pytest.raises(InvalidInput) as invalid:
+            client_list.list_clients(uow(), owner, scope="all", offset=50, after=1, after_row=row)  # type: ignore[arg-type]
+        assert invalid.value.field == "after_row"
