@@ -370,9 +370,9 @@ def list_clients(
         rows = rows[:limit]
         ids = [row.id for row in rows]
         counted = True
-        if not more and (ids or offset == 0):
+        if not more and (ids or offset == 0) and after_row is None:
             total = offset + len(ids)
-        elif count:
+        elif count:  # counted after a jump too: a client added above the mark shows in the count
             total = connection.scalar(shape.found.select(func.count()), values) or 0
         else:
             total, counted = offset + len(ids) + 1, False
