@@ -29,7 +29,7 @@ from functools import partial
 import psycopg
 from sqlalchemy.engine import make_url
 
-from bench.client_sorts_bench import best
+from bench.client_sorts_bench import best, jumps
 from bench.pg_cache import DATABASE, KeptServer, kept_server
 from desktop.clock import FixedClock
 from desktop.db.boundary import login_name
@@ -188,7 +188,7 @@ def _measure(server: KeptServer, args: argparse.Namespace) -> None:
         f"Client list first page on PostgreSQL, {args.clients:,} clients, "
         f"{args.providers} providers, as the person ({_load()})"
     )
-    ratios, middles, seeks, counted = [], [], [], []
+    ratios, middles, seeks, counted, jumped = [], [], [], [], []
     for scope, principal in people.items():
         engine = engines[scope]
 
@@ -222,6 +222,11 @@ def _measure(server: KeptServer, args: argparse.Namespace) -> None:
                 ).ids[0]  # fmt: skip
                 sought = best(partial(run, offset=row, after=above), RUNS)
                 with_count = best(partial(run, count=True), RUNS)
+                walk, step, jump = jumps(
+                    partial(UnitOfWork, engine, FixedClock(NOW)), principal, scope, sort,
+                    descending, count_later=True,
+                )  # fmt: skip
+                jumped.append(jump)
                 ratios.append(
                     (first / baseline, f"{scope} {sort} {'desc' if descending else 'asc'}")
                 )
@@ -232,7 +237,8 @@ def _measure(server: KeptServer, args: argparse.Namespace) -> None:
                     f"  {scope:4} {sort:16} {'descending' if descending else 'ascending ':10}"
                     f" first page {first * 1000:6.1f} ms, plain SELECT {baseline * 1000:5.2f} ms"
                     f" ({first / baseline:4.1f}x) · row {row:,} {middle * 1000:6.1f} ms by offset,"
-                    f" {sought * 1000:5.1f} ms from the row above"
+                    f" {sought * 1000:5.1f} ms from the row above, jump {jump * 1000:5.1f} ms"
+                    f" from a mark (walk {walk * 1000:.0f} ms, steps <= {step * 1000:.0f} ms)"
                     f" · with the count first {with_count * 1000:6.1f} ms · {_load()}",
                     flush=True,
                 )
@@ -248,7 +254,8 @@ def _measure(server: KeptServer, args: argparse.Namespace) -> None:
     worst, case = max(ratios)
     print(
         f"Slowest page in the middle {max(middles) * 1000:.1f} ms by offset, "
-        f"{max(seeks) * 1000:.1f} ms from the row above (target 100 ms); slowest first "
+        f"{max(seeks) * 1000:.1f} ms from the row above, slowest jump {max(jumped) * 1000:.1f} "
+        f"ms from a mark (target 100 ms); slowest first "
         f"page with the count first {max(counted) * 1000:.1f} ms"
     )
     print(
