@@ -31,7 +31,7 @@ from sqlalchemy.orm import aliased
 from ..db.tables import Appointment, Client
 from ..db.uow import UnitOfWork
 from .boundary import checked
-from .client_rows import ClientRow, page_rows_in_transaction, page_statement
+from .client_rows import PAGE_DETAILS, ClientRow, page_rows_in_transaction, page_statement
 from .client_search import Matching, matching
 from .errors import InvalidInput
 from .policy import may_see_all_clients, refused
@@ -87,6 +87,8 @@ class _Part:
     descending: bool
     #: the key a row has before its name: None, "date_of_birth" or "next_appointment".
     lead: str | None = None
+    #: `clients` is joined in `query` (else the page joins it for the lines' details).
+    clients: bool = True
 
     def after(self) -> _Part:
         """The part from just past the row whose keys are the parameters `after_0`, `after_1`...,
@@ -103,8 +105,9 @@ class _Part:
         """The page's ids (`page_id`) with their keys (`key_0`...), for the lines' statement; its
         parameters are `offset` and `limit`."""
         keys = [key.label(f"key_{i}") for i, key in enumerate(self.keys)]
-        query = self.query.with_only_columns(
-            self.id.label("page_id"), *keys, maintain_column_froms=True
+        query = self.query if self.clients else self.query.join(Client, Client.id == self.id)
+        query = query.with_only_columns(
+            self.id.label("page_id"), *keys, *PAGE_DETAILS, maintain_column_froms=True
         )
         ordered = query.order_by(*_ordered(self.keys, self.descending))
         return ordered.offset(_OFFSET).limit(_LIMIT).subquery("page")
@@ -130,6 +133,11 @@ def _ordered(keys, descending: bool) -> list:
     return [key.desc() if descending else key.asc() for key in keys]
 
 
+def _has_clients(found: Matching) -> bool:
+    """`_with_clients` joins `clients` (or the source has it)."""
+    return found.few or found.has_clients
+
+
 def _with_clients(found: Matching, query: Select, *, always: bool = False) -> Select:
     if (always or found.few) and not found.has_clients:
         return query.join(Client, Client.id == found.id)
@@ -139,7 +147,8 @@ def _with_clients(found: Matching, query: Select, *, always: bool = False) -> Se
 def _name_order(found: Matching, descending: bool) -> tuple[_Part, ...]:
     """SELECT the matching ids in name order: the name index."""
     query = _with_clients(found, found.select())
-    return (_Part(query, found.id, tuple(_name_keys(found)), descending),)
+    keys = tuple(_name_keys(found))
+    return (_Part(query, found.id, keys, descending, clients=_has_clients(found)),)
 
 
 def _birth_date_order(found: Matching, descending: bool) -> tuple[_Part, ...]:
@@ -176,7 +185,10 @@ def _next_appointment_order(found: Matching, now, descending: bool) -> tuple[_Pa
         )
         query = _with_clients(found, found.select())
         known = query.where(upcoming.is_not(None))
-        first = _Part(known, found.id, (upcoming, *names), descending, "next_appointment")
+        first = _Part(
+            known, found.id, (upcoming, *names), descending, "next_appointment",
+            _has_clients(found),
+        )  # fmt: skip
     else:
         a, b = _UPCOMING, _EARLIER
         before = or_(b.starts_at < a.starts_at, and_(b.starts_at == a.starts_at, b.id < a.id))
@@ -188,10 +200,14 @@ def _next_appointment_order(found: Matching, now, descending: bool) -> tuple[_Pa
             .join(a, a.client_id == found.id)
             .where(a.status == "booked", a.starts_at >= now, is_next)
         )
-        first = _Part(query, found.id, (a.starts_at, *names), descending, "next_appointment")
+        first = _Part(
+            query, found.id, (a.starts_at, *names), descending, "next_appointment",
+            _has_clients(found),
+        )  # fmt: skip
     none_booked = ~exists().where(Appointment.client_id == found.id, *_is_upcoming(now))
     rest = _with_clients(found, found.select().where(none_booked))
-    return first, _Part(rest, found.id, names, descending)
+    rest_part = _Part(rest, found.id, names, descending, clients=_has_clients(found))
+    return first, rest_part
 
 
 def _ids_in_parts(connection: Connection, parts: tuple[_Part, ...], values: dict) -> list[int]:

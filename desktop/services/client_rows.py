@@ -65,20 +65,31 @@ _IDS = bindparam("ids", expanding=True)
 
 #: R1, R2 for a provider: the client is on their list (an open link).
 _ON_MY_LIST = on_providers_list(Client.id, bindparam("me"))
-_NEXT_APPOINTMENT = (
-    select(func.min(Appointment.starts_at))
-    .where(
-        Appointment.client_id == Client.id,
-        Appointment.status == "booked",
-        Appointment.starts_at >= bindparam("now"),
+
+
+def _next_appointment(client_id):
+    """The client's next booked appointment at or after the parameter `now`."""
+    return (
+        select(func.min(Appointment.starts_at))
+        .where(
+            Appointment.client_id == client_id,
+            Appointment.status == "booked",
+            Appointment.starts_at >= bindparam("now"),
+        )
+        .scalar_subquery()
     )
-    .scalar_subquery()
-)
-#: the client has another profile linked (R14): read the pairs only for those that do.
-_HAS_LINKED = or_(
-    exists().where(LinkedProfile.client_id == Client.id),
-    exists().where(LinkedProfile.other_client_id == Client.id),
-)
+
+
+def _has_linked(client_id):
+    """The client has another profile linked (R14): read the pairs only for those that do."""
+    return or_(
+        exists().where(LinkedProfile.client_id == client_id),
+        exists().where(LinkedProfile.other_client_id == client_id),
+    )
+
+
+_NEXT_APPOINTMENT = _next_appointment(Client.id)
+_HAS_LINKED = _has_linked(Client.id)
 #: the client's providers (an alias: the provider's own list in `_ON_MY_LIST` reads the table too).
 _LINK = aliased(ClientProviderLink, name="link")
 _OPEN_LINK = and_(_LINK.client_id == Client.id, _LINK.ended_at.is_(None))
@@ -145,24 +156,44 @@ def _visible_only(principal: Principal, name: str):
     return None
 
 
+#: the client's details a page (`page_statement`) selects with its ids, from `clients`.
+PAGE_DETAILS = (
+    Client.first_name.label("first_name"),
+    Client.last_name.label("last_name"),
+    Client.date_of_birth.label("date_of_birth"),
+)
+
+
 def page_statement(principal: Principal, page: Subquery, order: Sequence) -> Select | None:
     """The lines of one page of the list as one statement: `page` selects the page's client ids
-    (column `page_id`) and its keys, `order` orders by those keys. Only clients the principal
-    may see (parameter `me`: their staff id); None when that is no client at all. Its other
-    parameter is `now`; the statement holds no value of its own, so it may be built once."""
+    (column `page_id`), its keys and `PAGE_DETAILS` (`clients` read once, where the page is
+    sought), `order` orders by those keys. Only clients the principal may see (parameter `me`:
+    their staff id); None when that is no client at all. Its other parameter is `now`; the
+    statement holds no value of its own, so it may be built once."""
+    client_id = page.c.page_id
+    link = aliased(ClientProviderLink, name="link")
     statement = (
-        select(*_ROW_COLUMNS)
+        select(
+            client_id,
+            page.c.first_name,
+            page.c.last_name,
+            page.c.date_of_birth,
+            _next_appointment(client_id),
+            _has_linked(client_id),
+            link.provider_id,
+            Staff.display_name,
+            link.status,
+        )
         .select_from(page)
-        .join(Client, Client.id == page.c.page_id)
-        .outerjoin(_LINK, _OPEN_LINK)
-        .outerjoin(Staff, Staff.id == _LINK.provider_id)
+        .outerjoin(link, and_(link.client_id == client_id, link.ended_at.is_(None)))
+        .outerjoin(Staff, Staff.id == link.provider_id)
         .order_by(*order, Staff.display_name, Staff.id)
     )
     if may_see_all_clients(principal):
         return statement
     if not principal.has(Role.PROVIDER):
         return None
-    return statement.where(_ON_MY_LIST)
+    return statement.where(on_providers_list(client_id, bindparam("me")))
 
 
 def page_rows_in_transaction(
