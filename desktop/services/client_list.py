@@ -73,6 +73,9 @@ def _require_list(principal: Principal, scope: str) -> None:
 
 
 _OFFSET = bindparam("offset", type_=Integer, literal_execute=True)
+#: past this offset a page's statement reads the rows it skips from the index alone (a jump
+#: from a mark skips at most 500 rows).
+SHALLOW_OFFSET = 1000
 _LIMIT = bindparam("limit", type_=Integer, literal_execute=True)
 
 
@@ -101,13 +104,16 @@ class _Part:
     def ordered(self) -> Select:
         return self.query.order_by(*_ordered(self.keys, self.descending))
 
-    def page(self) -> Subquery:
-        """The page's ids (`page_id`) with their keys (`key_0`...), for the lines' statement; its
-        parameters are `offset` and `limit`."""
+    def page(self, deep: bool = False) -> Subquery:
+        """The page's ids (`page_id`) with their keys (`key_0`...) and, unless `deep` (read at an
+        offset), the lines' details, for the lines' statement; its parameters are `offset` and
+        `limit`."""
         keys = [key.label(f"key_{i}") for i, key in enumerate(self.keys)]
-        query = self.query if self.clients else self.query.join(Client, Client.id == self.id)
+        query, details = self.query, () if deep else PAGE_DETAILS
+        if details and not self.clients:
+            query = query.join(Client, Client.id == self.id)
         query = query.with_only_columns(
-            self.id.label("page_id"), *keys, *PAGE_DETAILS, maintain_column_froms=True
+            self.id.label("page_id"), *keys, *details, maintain_column_froms=True
         )
         ordered = query.order_by(*_ordered(self.keys, self.descending))
         return ordered.offset(_OFFSET).limit(_LIMIT).subquery("page")
@@ -254,15 +260,16 @@ class _Shape:
     principal: Principal
     found: Matching
     parts: tuple[_Part, ...]
-    pages: dict[tuple[int, bool], Select | None] = field(default_factory=dict)
+    pages: dict[tuple[int, bool, bool], Select | None] = field(default_factory=dict)
 
-    def page(self, index: int, seeking: bool) -> Select | None:
-        """The page statement of part `index`, read from its start (parameter `offset`) or, when
-        `seeking`, from just past the keys `after_0`...; parameter `limit`."""
-        key = (index, seeking)
+    def page(self, index: int, seeking: bool, deep: bool) -> Select | None:
+        """The page statement of part `index`, read from its start or, when `seeking`, from just
+        past the keys `after_0`...; parameters `offset` (`deep`: more than a jump's few hundred
+        rows) and `limit`."""
+        key = (index, seeking, deep)
         if key not in self.pages:
             part = self.parts[index].after() if seeking else self.parts[index]
-            page = part.page()
+            page = part.page(deep)
             self.pages[key] = page_statement(self.principal, page, part.order_of(page))
         return self.pages[key]
 
@@ -296,7 +303,8 @@ def _rows_in_parts(
             offset = 0
         asked = {"offset": offset, "limit": limit - len(rows), **values}
         asked.update((f"after_{i}", value) for i, value in enumerate(seek))
-        found = page_rows_in_transaction(uow, principal, shape.page(index, bool(seek)), asked)
+        statement = shape.page(index, bool(seek), offset > SHALLOW_OFFSET)
+        found = page_rows_in_transaction(uow, principal, statement, asked)
         if not found and offset:
             counted = select(func.count()).select_from(part.query.subquery())
             offset = max(0, offset - (uow.session.connection().scalar(counted, asked) or 0))

@@ -166,18 +166,20 @@ PAGE_DETAILS = (
 
 def page_statement(principal: Principal, page: Subquery, order: Sequence) -> Select | None:
     """The lines of one page of the list as one statement: `page` selects the page's client ids
-    (column `page_id`), its keys and `PAGE_DETAILS` (`clients` read once, where the page is
-    sought), `order` orders by those keys. Only clients the principal may see (parameter `me`:
-    their staff id); None when that is no client at all. Its other parameter is `now`; the
-    statement holds no value of its own, so it may be built once."""
+    (column `page_id`), its keys and usually `PAGE_DETAILS` (`clients` read once, where the page
+    is sought; a page read at a deep offset joins them after it, so the rows it skips are read
+    from the index alone); `order` orders by those keys. Only clients the principal may see
+    (parameter `me`: their staff id); None when that is no client at all. Its other parameter
+    is `now`; the statement holds no value of its own, so it may be built once."""
     client_id = page.c.page_id
     link = aliased(ClientProviderLink, name="link")
+    details = page.c if "first_name" in page.c else Client
     statement = (
         select(
             client_id,
-            page.c.first_name,
-            page.c.last_name,
-            page.c.date_of_birth,
+            details.first_name,
+            details.last_name,
+            details.date_of_birth,
             _next_appointment(client_id),
             _has_linked(client_id),
             link.provider_id,
@@ -189,6 +191,8 @@ def page_statement(principal: Principal, page: Subquery, order: Sequence) -> Sel
         .outerjoin(Staff, Staff.id == link.provider_id)
         .order_by(*order, Staff.display_name, Staff.id)
     )
+    if details is Client:
+        statement = statement.join(Client, Client.id == client_id)
     if may_see_all_clients(principal):
         return statement
     if not principal.has(Role.PROVIDER):

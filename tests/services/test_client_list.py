@@ -390,6 +390,35 @@ def test_R1_a_page_read_from_just_past_the_row_before_it_is_the_page_at_its_offs
             assert page.ids == everything[2:5]
 
 
+@pytest.mark.parametrize("sort", client_list.SORTS)
+def test_R1_a_page_deep_in_the_list_reads_its_rows_after_skipping_by_the_index_alike(
+    uow, owner, lee, clock, monkeypatch, sort
+):
+    """Far down, a page by offset skips its rows by the index alone and joins the details after:
+    the same lines as near the top, for each list and direction."""
+    for n in range(9):
+        born = None if n % 3 == 0 else date(1970 + n, 1, 1)
+        made = new_client(uow, owner, f"Deep{n}", f"Row{n % 4}", date_of_birth=born).id
+        if n % 2 == 0:
+            link(uow, made, lee.staff_id)
+        if n % 3 == 1:
+            book(uow, made, lee.staff_id, clock.now() + timedelta(days=n))
+    for actor, scope in ((owner, "all"), (lee, "mine")):
+        for descending in (False, True):
+            options = {"scope": scope, "sort": sort, "descending": descending}
+            near = client_list.list_clients(uow(), actor, limit=100, **options).rows
+            monkeypatch.setattr(client_list, "SHALLOW_OFFSET", 0)
+            deep = [
+                row
+                for offset in range(0, len(near), 2)
+                for row in client_list.list_clients(
+                    uow(), actor, offset=offset, limit=2, **options
+                ).rows
+            ]
+            monkeypatch.setattr(client_list, "SHALLOW_OFFSET", 1000)
+            assert deep == near, (scope, descending)
+
+
 def test_R1_a_position_that_is_not_a_client_id_is_invalid_input(uow, owner):
     with pytest.raises(InvalidInput) as invalid:
         client_list.list_clients(uow(), owner, scope="all", offset=50, after="Smith")  # type: ignore[arg-type]
