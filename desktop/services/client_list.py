@@ -1,6 +1,7 @@
 """The client list (R1): "My Clients" and "All Clients", searched, sorted and paged by the database.
 
-Which clients match is `client_search.py`; this orders and pages them. A page is one
+Which clients match is `client_search.py`, the orders are `client_orders.py`; this pages them,
+with statements built once per shape of the list. A page is one
 statement: the page's ids in order (each order read from its index, with LIMIT and OFFSET) as
 a subquery, joined by `client_rows.py` to the lines' details, providers and next appointment,
 so 200,000 clients cost one page. Orders in two parts (those with a birth date or an upcoming
@@ -10,28 +11,28 @@ appointment, then the others) read the second part only when the first ends with
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Integer,
     Select,
-    Subquery,
-    and_,
     bindparam,
-    exists,
     func,
-    or_,
     select,
-    tuple_,
 )
-from sqlalchemy.orm import aliased
 
 from ..db.tables import Appointment, Client
 from ..db.uow import UnitOfWork
 from .boundary import checked
-from .client_rows import PAGE_DETAILS, ClientRow, page_rows_in_transaction, page_statement
+from .client_orders import (
+    Part,
+    birth_date_order,
+    is_upcoming,
+    name_order,
+    next_appointment_order,
+    with_clients,
+)
+from .client_rows import ClientRow, page_rows_in_transaction, page_statement
 from .client_search import Matching, matching
 from .errors import InvalidInput
 from .policy import may_see_all_clients, refused
@@ -72,167 +73,28 @@ def _require_list(principal: Principal, scope: str) -> None:
         ).require()
 
 
-_OFFSET = bindparam("offset", type_=Integer, literal_execute=True)
 #: past this offset a page's statement reads the rows it skips from the index alone (a jump
 #: from a mark skips at most 500 rows).
 SHALLOW_OFFSET = 1000
-_LIMIT = bindparam("limit", type_=Integer, literal_execute=True)
 
 
-@dataclass(frozen=True)
-class _Part:
-    """The matching ids of one part of the list (`query`, unordered, selecting `id`) and the keys
-    it is ordered by."""
-
-    query: Select
-    id: ColumnElement[int]
-    keys: tuple
-    descending: bool
-    #: the key a row has before its name: None, "date_of_birth" or "next_appointment".
-    lead: str | None = None
-    #: `clients` is joined in `query` (else the page joins it for the lines' details).
-    clients: bool = True
-
-    def after(self) -> _Part:
-        """The part from just past the row whose keys are the parameters `after_0`, `after_1`...,
-        sought by the order's index (as quick far down as at the top)."""
-        keys = tuple_(*self.keys)
-        values = tuple_(*(bindparam(f"after_{i}", type_=k.type) for i, k in enumerate(self.keys)))
-        later = keys < values if self.descending else keys > values
-        return replace(self, query=self.query.where(later))
-
-    def ordered(self) -> Select:
-        return self.query.order_by(*_ordered(self.keys, self.descending))
-
-    def page(self, deep: bool = False) -> Subquery:
-        """The page's ids (`page_id`) with their keys (`key_0`...) and, unless `deep` (read at an
-        offset), the lines' details, for the lines' statement; its parameters are `offset` and
-        `limit`."""
-        keys = [key.label(f"key_{i}") for i, key in enumerate(self.keys)]
-        query, details = self.query, () if deep else PAGE_DETAILS
-        if details and not self.clients:
-            query = query.join(Client, Client.id == self.id)
-        query = query.with_only_columns(
-            self.id.label("page_id"), *keys, *details, maintain_column_froms=True
-        )
-        ordered = query.order_by(*_ordered(self.keys, self.descending))
-        return ordered.offset(_OFFSET).limit(_LIMIT).subquery("page")
-
-    def order_of(self, page: Subquery) -> list:
-        keys = [page.c[f"key_{i}"] for i in range(len(self.keys))]
-        return _ordered(keys, self.descending)
-
-
-def _is_upcoming(now: datetime):
-    """A booked appointment at or after `now`."""
-    return (Appointment.status == "booked", Appointment.starts_at >= now)
-
-
-def _name_keys(found: Matching) -> list:
-    if found.few:
-        # Sort the few matches rather than walk the whole name index looking them up (SQLite).
-        return [Client.sort_name.concat(""), Client.id]
-    return [found.name, found.id]
-
-
-def _ordered(keys, descending: bool) -> list:
-    return [key.desc() if descending else key.asc() for key in keys]
-
-
-def _has_clients(found: Matching) -> bool:
-    """`_with_clients` joins `clients` (or the source has it)."""
-    return found.few or found.has_clients
-
-
-def _with_clients(found: Matching, query: Select, *, always: bool = False) -> Select:
-    if (always or found.few) and not found.has_clients:
-        return query.join(Client, Client.id == found.id)
-    return query
-
-
-def _name_order(found: Matching, descending: bool) -> tuple[_Part, ...]:
-    """SELECT the matching ids in name order: the name index."""
-    query = _with_clients(found, found.select())
-    keys = tuple(_name_keys(found))
-    return (_Part(query, found.id, keys, descending, clients=_has_clients(found)),)
-
-
-def _birth_date_order(found: Matching, descending: bool) -> tuple[_Part, ...]:
-    """Those with a birth date by it, then those without by name (nulls last, either way). Two
-    queries, each read in order from the birth-date index in either direction; one query with
-    NULLS LAST would sort every client when descending on PostgreSQL."""
-    query = _with_clients(found, found.select(), always=True)
-    names = tuple(_name_keys(found))
-    known = query.where(Client.date_of_birth.is_not(None))
-    unknown = query.where(Client.date_of_birth.is_(None))
-    return (
-        _Part(known, found.id, (Client.date_of_birth, *names), descending, "date_of_birth"),
-        _Part(unknown, found.id, names, descending),
-    )
-
-
-#: an upcoming appointment, and one of the same client that comes before it (the client's next
-#: appointment is the upcoming one with none before it).
-_UPCOMING = aliased(Appointment, name="upcoming")
-_EARLIER = aliased(Appointment, name="earlier")
-
-
-def _next_appointment_order(found: Matching, now, descending: bool) -> tuple[_Part, ...]:
-    """Those with an upcoming appointment by its time, then the others by name (nulls last,
-    either way). Many clients: read the upcoming appointments in time order from their index,
-    each client at their first one, so a page stops after its rows; few: their next
-    appointments, looked up one by one, sorted."""
-    names = tuple(_name_keys(found))
-    if found.few:
-        upcoming = (
-            select(func.min(Appointment.starts_at))
-            .where(Appointment.client_id == found.id, *_is_upcoming(now))
-            .scalar_subquery()
-        )
-        query = _with_clients(found, found.select())
-        known = query.where(upcoming.is_not(None))
-        first = _Part(
-            known, found.id, (upcoming, *names), descending, "next_appointment",
-            _has_clients(found),
-        )  # fmt: skip
-    else:
-        a, b = _UPCOMING, _EARLIER
-        before = or_(b.starts_at < a.starts_at, and_(b.starts_at == a.starts_at, b.id < a.id))
-        is_next = ~exists().where(
-            b.client_id == a.client_id, b.status == "booked", b.starts_at >= now, before
-        )
-        query = (
-            _with_clients(found, found.select())
-            .join(a, a.client_id == found.id)
-            .where(a.status == "booked", a.starts_at >= now, is_next)
-        )
-        first = _Part(
-            query, found.id, (a.starts_at, *names), descending, "next_appointment",
-            _has_clients(found),
-        )  # fmt: skip
-    none_booked = ~exists().where(Appointment.client_id == found.id, *_is_upcoming(now))
-    rest = _with_clients(found, found.select().where(none_booked))
-    rest_part = _Part(rest, found.id, names, descending, clients=_has_clients(found))
-    return first, rest_part
-
-
-def _ids_in_parts(connection: Connection, parts: tuple[_Part, ...], values: dict) -> list[int]:
+def _ids_in_parts(connection: Connection, parts: tuple[Part, ...], values: dict) -> list[int]:
     """Every id of the parts, one part after the other."""
     return [i for part in parts for i in connection.scalars(part.ordered(), values)]
 
 
 def _start_after(
-    connection: Connection, found: Matching, parts: tuple[_Part, ...], values: dict, after: int
+    connection: Connection, found: Matching, parts: tuple[Part, ...], values: dict, after: int
 ) -> tuple[int, tuple] | None:
     """Which part the listed client `after` is in and its keys there, to read the page just past
     it; None when it is not (or no longer) one of the matching clients."""
     upcoming = (
         select(func.min(Appointment.starts_at))
-        .where(Appointment.client_id == Client.id, *_is_upcoming(values["now"]))
+        .where(Appointment.client_id == Client.id, *is_upcoming(values["now"]))
         .scalar_subquery()
     )
     keys = found.select(Client.sort_name, Client.date_of_birth, upcoming)
-    listed = _with_clients(found, keys, always=True).where(found.id == after)
+    listed = with_clients(found, keys, always=True).where(found.id == after)
     known = connection.execute(listed, values).first()
     if known is None:
         return None
@@ -255,11 +117,11 @@ _NOW = bindparam("now", type_=Appointment.starts_at.type)
 class _Shape:
     """The matching clients and the parts of the list in one order, for one kind of principal,
     built with the principal's id and "now" as parameters (`me`, `now`), and each part's page
-    statement, made at its first use (from `_Part.page` and `client_rows.page_statement`)."""
+    statement, made at its first use (from `Part.page` and `client_rows.page_statement`)."""
 
     principal: Principal
     found: Matching
-    parts: tuple[_Part, ...]
+    parts: tuple[Part, ...]
     pages: dict[tuple[int, bool, bool], Select | None] = field(default_factory=dict)
 
     def page(self, index: int, seeking: bool, deep: bool) -> Select | None:
@@ -330,11 +192,11 @@ def _shape(
     anyone = replace(principal, staff_id=_ME)
     found = matching(anyone, scope, search or "", status)
     if sort == "next_appointment":
-        parts = _next_appointment_order(found, _NOW, descending)
+        parts = next_appointment_order(found, _NOW, descending)
     elif sort == "date_of_birth":
-        parts = _birth_date_order(found, descending)
+        parts = birth_date_order(found, descending)
     else:
-        parts = _name_order(found, descending)
+        parts = name_order(found, descending)
     shape = _Shape(anyone, found, parts)
     if not search:
         _SHAPES[key] = shape
