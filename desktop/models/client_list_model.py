@@ -187,13 +187,13 @@ class ClientListModel(QAbstractTableModel):
             QTimer.singleShot(0, self._count)
         self._walking += 1
         if not self._pages.walked:  # then the marks a jump far down reads from
-            QTimer.singleShot(0, partial(self._walk, self._walking))
+            QTimer.singleShot(0, self, partial(self._walk, self._walking))
 
     def _walk(self, walking: int) -> None:
         """One step of the list's walk, then the next from the event loop, until it ends or
         another query replaces this one."""
         if walking == self._walking and self._pages.walk():
-            QTimer.singleShot(0, partial(self._walk, walking))
+            QTimer.singleShot(0, self, partial(self._walk, walking))
 
     @property
     def walked(self) -> bool:

@@ -41,7 +41,7 @@ CACHE_ROWS = 3000
 #: while shown, the list walks itself a step of this many ids at a time (by the order's keys)
 #: and keeps the client of every `MARK_EVERY`th row: a jump far down reads from the mark above
 #: it, past at most that many rows, instead of walking every row before it.
-WALK_STEP = 5000
+WALK_STEP = 2000
 MARK_EVERY = 500
 
 
