@@ -6,7 +6,7 @@ the first page, every order is fetched a page at a time: from just past the clie
 above when that row is known (scrolling on: sought by the order's keys, as quick far down as at
 the top), else by offset (next appointment: the clients with one by its time, then the others
 by name); a jump far down (no row above known) reads from the nearest mark above it: the list
-walks its ids a step at a time while it is shown (`walk`) and keeps every 500th client. Every
+walks its ids a step at a time while it is shown (`walk`) and keeps every 200th client. Every
 id (`client_ids`) is fetched only to find a client's row far down or when the list changed
 since it was loaded.
 Rows are cached by client id, the most recently shown kept.
@@ -42,7 +42,7 @@ CACHE_ROWS = 3000
 #: and keeps the client of every `MARK_EVERY`th row: a jump far down reads from the mark above
 #: it, past at most that many rows, instead of walking every row before it.
 WALK_STEP = 2000
-MARK_EVERY = 500
+MARK_EVERY = 200
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def _require_list(principal: Principal, scope: str) -> None:
 
 
 #: past this offset a page's statement reads the rows it skips from the index alone (a jump
-#: from a mark skips at most 500 rows).
+#: from a mark skips at most 200 rows).
 SHALLOW_OFFSET = 1000
 
 
