@@ -15,6 +15,7 @@ Rows are cached by client id, the most recently shown kept.
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +44,9 @@ CACHE_ROWS = 3000
 #: it, past at most that many rows, instead of walking every row before it.
 WALK_STEP = 2000
 MARK_EVERY = 200
+#: a step that takes longer than this halves the next (down to `MARK_EVERY` ids), so the
+#: screen never waits long for the walk; a quick one doubles it (up to 4 x `WALK_STEP`).
+WALK_PAUSE = 0.04
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,7 @@ class ClientPages:
         self.marks: dict[int, int] = {}
         self._walked = 0
         self._walk_last: int | None = None
+        self._step = WALK_STEP
         self.walked = True
 
     def fetch(
@@ -173,16 +178,18 @@ class ClientPages:
         self.marks = {row: ids[row] for row in range(0, len(ids), MARK_EVERY)}
         self._walked = len(ids)
         self._walk_last = ids[-1] if ids else None
+        self._step = WALK_STEP
         self.walked = self.complete or query.sort not in PAGED_SORTS
 
     def walk(self) -> bool:
-        """One step of the walk that keeps the marks (`WALK_STEP` ids read past the last one
-        walked); True while more of the list remains. A failed step ends the walk quietly: jumps
-        then read by offset, as before."""
+        """One step of the walk that keeps the marks (about `WALK_STEP` ids read past the last
+        one walked, fewer when a step was slow); True while more of the list remains. A failed
+        step ends the walk quietly: jumps then read by offset, as before."""
         query = self.query
         if self.walked or query is None or self._walk_last is None:
             self.walked = True
             return False
+        asked, started = self._step, time.perf_counter()
         try:
             step = client_list.ids_after(
                 self._uow(),
@@ -193,7 +200,7 @@ class ClientPages:
                 sort=query.sort,
                 descending=query.descending,
                 after=self._walk_last,
-                limit=WALK_STEP,
+                limit=asked,
             )
         except Exception as error:
             log.warning("could not walk the client list", exc_info=error)
@@ -205,7 +212,12 @@ class ClientPages:
         self._walked += len(step)
         if step:
             self._walk_last = step[-1]
-        self.walked = len(step) < WALK_STEP
+        self.walked = len(step) < asked
+        took = time.perf_counter() - started
+        if took > WALK_PAUSE:
+            self._step = max(MARK_EVERY, asked // 2)
+        elif took < WALK_PAUSE / 4:
+            self._step = min(4 * WALK_STEP, asked * 2)
         return not self.walked
 
     def _mark_above(self, row: int) -> tuple[int, int] | None:
