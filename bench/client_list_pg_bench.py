@@ -7,8 +7,9 @@ linked to one of `--providers` providers, a quarter of them with an upcoming app
 half with a past one. The Clients screen's service (`client_list.list_clients`, 50 rows with
 their details, without the count: it follows in `count_clients`) gives the first page of All
 Clients (the Owner) and My Clients (provider 1) in each order, ascending and descending, and a
-page in the middle of the list, signed in as the person (their own login: row-level security
-on). Each case also with the count read first, as before.
+page in the middle of the list (by its offset, and from just past the client in the row above,
+as scrolling on reads it), signed in as the person (their own login: row-level security on).
+Each case also with the count read first, as before.
 
 The baseline, in the same run and for the same page: a plain SELECT written by hand and run as
 the schema owner's superuser on the driver alone, giving the columns the screen shows (name,
@@ -28,7 +29,7 @@ from functools import partial
 import psycopg
 from sqlalchemy.engine import make_url
 
-from bench.client_sorts_bench import best
+from bench.client_sorts_bench import best, jumps
 from bench.pg_cache import DATABASE, KeptServer, kept_server
 from desktop.clock import FixedClock
 from desktop.db.boundary import login_name
@@ -187,14 +188,16 @@ def _measure(server: KeptServer, args: argparse.Namespace) -> None:
         f"Client list first page on PostgreSQL, {args.clients:,} clients, "
         f"{args.providers} providers, as the person ({_load()})"
     )
-    ratios, middles, counted = [], [], []
+    ratios, middles, seeks, counted, jumped = [], [], [], [], []
     for scope, principal in people.items():
         engine = engines[scope]
 
-        def page(sort, descending, offset=0, count=False, p=principal, s=scope, e=engine):
+        def page(
+            sort, descending, offset=0, count=False, after=None, p=principal, s=scope, e=engine
+        ):
             client_list.list_clients(
                 UnitOfWork(e, FixedClock(NOW)), p, scope=s, sort=sort, descending=descending,
-                offset=offset, limit=50, count=count,
+                offset=offset, limit=50, count=count, after=after,
             )  # fmt: skip
 
         for sort in client_list.SORTS:
@@ -212,16 +215,30 @@ def _measure(server: KeptServer, args: argparse.Namespace) -> None:
                     plain.append(best(by_hand, 1))
                 first, baseline = min(app), min(plain)
                 middle = best(partial(run, offset=sizes[scope] // 2), RUNS)
+                row = sizes[scope] // 2
+                above = client_list.list_clients(
+                    UnitOfWork(engine, FixedClock(NOW)), principal, scope=scope, sort=sort,
+                    descending=descending, offset=row - 1, limit=1, count=False,
+                ).ids[0]  # fmt: skip
+                sought = best(partial(run, offset=row, after=above), RUNS)
                 with_count = best(partial(run, count=True), RUNS)
+                walk, step, jump = jumps(
+                    partial(UnitOfWork, engine, FixedClock(NOW)), principal, scope, sort,
+                    descending, count_later=True,
+                )  # fmt: skip
+                jumped.append(jump)
                 ratios.append(
                     (first / baseline, f"{scope} {sort} {'desc' if descending else 'asc'}")
                 )
                 middles.append(middle)
+                seeks.append(sought)
                 counted.append(with_count)
                 print(
                     f"  {scope:4} {sort:16} {'descending' if descending else 'ascending ':10}"
                     f" first page {first * 1000:6.1f} ms, plain SELECT {baseline * 1000:5.2f} ms"
-                    f" ({first / baseline:4.1f}x) · row {sizes[scope] // 2:,} {middle * 1000:6.1f} ms"
+                    f" ({first / baseline:4.1f}x) · row {row:,} {middle * 1000:6.1f} ms by offset,"
+                    f" {sought * 1000:5.1f} ms from the row above, jump {jump * 1000:5.1f} ms"
+                    f" from a mark (walk {walk * 1000:.0f} ms, steps <= {step * 1000:.0f} ms)"
                     f" · with the count first {with_count * 1000:6.1f} ms · {_load()}",
                     flush=True,
                 )
@@ -236,7 +253,9 @@ def _measure(server: KeptServer, args: argparse.Namespace) -> None:
         print(f"  count that follows ({scope}): {took * 1000:.1f} ms · {_load()}")
     worst, case = max(ratios)
     print(
-        f"Slowest page in the middle {max(middles) * 1000:.1f} ms (target 100 ms); slowest first "
+        f"Slowest page in the middle {max(middles) * 1000:.1f} ms by offset, "
+        f"{max(seeks) * 1000:.1f} ms from the row above, slowest jump {max(jumped) * 1000:.1f} "
+        f"ms from a mark (target 100 ms); slowest first "
         f"page with the count first {max(counted) * 1000:.1f} ms"
     )
     print(

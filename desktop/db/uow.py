@@ -29,6 +29,17 @@ def _factory(engine: Engine) -> sessionmaker[Session]:
     return factory
 
 
+#: each server engine with every statement its own transaction, for units of work that read.
+_AUTOCOMMIT: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
+
+
+def _autocommit(engine: Engine) -> Engine:
+    reading = _AUTOCOMMIT.get(engine)
+    if reading is None:
+        reading = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return reading
+
+
 class UnitOfWork:
     """Opens a session on entry; leaving the block without `commit()` rolls everything back.
 
@@ -71,23 +82,31 @@ class UnitOfWork:
         return self.clock.now()
 
     def reading(self) -> UnitOfWork:
-        """This unit of work, to be opened for reading in one statement: no transaction is
-        begun or rolled back around it (on a server, two round trips fewer; on the embedded
-        file, no write lock taken), as one statement reads one consistent state by itself.
-        Used as ``with uow.reading():``; nothing can be committed."""
+        """This unit of work, to be opened for reads only: no transaction is begun or rolled
+        back around its statements. On a server each statement is its own transaction (two round
+        trips fewer; the connection goes back to the pool transactional again); on the embedded
+        file no write lock is taken. Only for services that write nothing and read in one
+        statement, or need no single snapshot across their statements; row-level security
+        applies to every statement alike. Nothing can be committed::
+
+            with uow.reading():
+                ...
+        """
         self._reading = True
         return self
 
     def __enter__(self) -> UnitOfWork:
         if self._session is not None:
             raise RuntimeError("this unit of work is already open")
-        if self._reading:
-            if self.dialect == "postgresql":
-                options = {"isolation_level": "AUTOCOMMIT"}
-            else:  # the connection's "begin" takes no write lock (db/engine.py)
-                options = {READ_WITHOUT_TRANSACTION: True}
+        if self._reading and self.dialect == "postgresql":
+            # the connection is taken at the first statement, as always (on_open's standing
+            # check first: a refused reconnection still reads as the person's deactivation)
+            self._session = self._factory(bind=_autocommit(self.engine))
+        elif self._reading:  # the connection's "begin" takes no write lock (db/engine.py)
             try:
-                self._connection = self.engine.connect().execution_options(**options)
+                self._connection = self.engine.connect().execution_options(
+                    **{READ_WITHOUT_TRANSACTION: True}
+                )
             except BaseException:
                 self._reading = False
                 raise

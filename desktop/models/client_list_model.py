@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -126,6 +127,8 @@ class ClientListModel(QAbstractTableModel):
         #: the rows already shown, by row number: what a repaint asks first, answered at once.
         self._by_row: dict[int, ShownRow] = {}
         self._resync_pending = False
+        #: the walk under way belongs to the query of this number.
+        self._walking = 0
 
     # -- the query -----------------------------------------------------------------------------
 
@@ -182,6 +185,20 @@ class ClientListModel(QAbstractTableModel):
         self.reloaded.emit(self._total)
         if not self._pages.counted:  # the first page is shown; the count follows
             QTimer.singleShot(0, self._count)
+        self._walking += 1
+        if not self._pages.walked:  # then the marks a jump far down reads from
+            QTimer.singleShot(0, self, partial(self._walk, self._walking))
+
+    def _walk(self, walking: int) -> None:
+        """One step of the list's walk, then the next from the event loop, until it ends or
+        another query replaces this one."""
+        if walking == self._walking and self._pages.walk():
+            QTimer.singleShot(0, self, partial(self._walk, walking))
+
+    @property
+    def walked(self) -> bool:
+        """True once the list has walked every row (or needs no walk): a jump anywhere is quick."""
+        return self._pages.walked
 
     @property
     def counted(self) -> bool:

@@ -2,16 +2,20 @@
 of the list model, without Qt.
 
 A list starts with its first page and how many clients match (one `list_clients` call). Past
-the first page, every order is fetched a page at a time by offset, which its index answers
-quickly however far down (next appointment: the clients with one by its time, then the others
-by name); every id (`client_ids`) is fetched only to find a client's row far down or when the
-list changed since it was loaded.
+the first page, every order is fetched a page at a time: from just past the client in the row
+above when that row is known (scrolling on: sought by the order's keys, as quick far down as at
+the top), else by offset (next appointment: the clients with one by its time, then the others
+by name); a jump far down (no row above known) reads from the nearest mark above it: the list
+walks its ids a step at a time while it is shown (`walk`) and keeps every 200th client. Every
+id (`client_ids`) is fetched only to find a client's row far down or when the list changed
+since it was loaded.
 Rows are cached by client id, the most recently shown kept.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +39,14 @@ PAGED_SORTS = frozenset({"name", "date_of_birth", "next_appointment"})
 PAGE_SIZE = 50
 #: the most rows kept; the least recently shown leave first.
 CACHE_ROWS = 3000
+#: while shown, the list walks itself a step of this many ids at a time (by the order's keys)
+#: and keeps the client of every `MARK_EVERY`th row: a jump far down reads from the mark above
+#: it, past at most that many rows, instead of walking every row before it.
+WALK_STEP = 2000
+MARK_EVERY = 200
+#: a step that takes longer than this halves the next (down to `MARK_EVERY` ids), so the
+#: screen never waits long for the walk; a quick one doubles it (up to 4 x `WALK_STEP`).
+WALK_PAUSE = 0.04
 
 
 @dataclass(frozen=True)
@@ -99,11 +111,25 @@ class ClientPages:
         #: ids whose rows the principal may no longer see, or whose fetch failed.
         self.gone: set[int] = set()
         self._failed: set[int] = set()
+        #: the client of every `MARK_EVERY`th row, by row, as far as the list has walked.
+        self.marks: dict[int, int] = {}
+        self._walked = 0
+        self._walk_last: int | None = None
+        self._step = WALK_STEP
+        self.walked = True
 
-    def fetch(self, query: ClientQuery, offset: int = 0) -> ClientPage:
+    def fetch(
+        self,
+        query: ClientQuery,
+        offset: int = 0,
+        after: int | None = None,
+        after_row: int | None = None,
+    ) -> ClientPage:
         """A page of `query` from `offset`, and the count (raises the service's errors). On a
         PostgreSQL server, with `count_later`, the first page comes without a count: `count`
-        gives it afterwards."""
+        gives it afterwards. `after`, the client in the row before, lets the page be sought by
+        its keys instead of walking `offset` rows; with `after_row` (a mark further up) the rows
+        between are skipped."""
         uow = self._uow()
         return client_list.list_clients(
             uow,
@@ -116,6 +142,8 @@ class ClientPages:
             offset=offset,
             limit=self.page_size,
             count=offset > 0 or not self.count_later or uow.dialect != "postgresql",
+            after=after,
+            after_row=after_row,
         )
 
     def count(self) -> None:
@@ -147,6 +175,57 @@ class ClientPages:
         self._failed.clear()
         for row in rows:
             self._cache[row.id] = row
+        self.marks = {row: ids[row] for row in range(0, len(ids), MARK_EVERY)}
+        self._walked = len(ids)
+        self._walk_last = ids[-1] if ids else None
+        self._step = WALK_STEP
+        self.walked = self.complete or query.sort not in PAGED_SORTS
+
+    def walk(self) -> bool:
+        """One step of the walk that keeps the marks (about `WALK_STEP` ids read past the last
+        one walked, fewer when a step was slow); True while more of the list remains. A failed
+        step ends the walk quietly: jumps then read by offset, as before."""
+        query = self.query
+        if self.walked or query is None or self._walk_last is None:
+            self.walked = True
+            return False
+        asked, started = self._step, time.perf_counter()
+        try:
+            step = client_list.ids_after(
+                self._uow(),
+                self.principal,
+                scope=query.scope,
+                search=query.search,
+                status=query.status,
+                sort=query.sort,
+                descending=query.descending,
+                after=self._walk_last,
+                limit=asked,
+            )
+        except Exception as error:
+            log.warning("could not walk the client list", exc_info=error)
+            self.walked = True
+            return False
+        first = self._walked
+        for row in range(first + (-first % MARK_EVERY), first + len(step), MARK_EVERY):
+            self.marks[row] = step[row - first]
+        self._walked += len(step)
+        if step:
+            self._walk_last = step[-1]
+        self.walked = len(step) < asked
+        took = time.perf_counter() - started
+        if took > WALK_PAUSE:
+            self._step = max(MARK_EVERY, asked // 2)
+        elif took < WALK_PAUSE / 4:
+            self._step = min(4 * WALK_STEP, asked * 2)
+        return not self.walked
+
+    def _mark_above(self, row: int) -> tuple[int, int] | None:
+        """The nearest mark above `row` (its row and client), or None."""
+        mark = (row - 1) - (row - 1) % MARK_EVERY
+        while mark >= 0 and mark not in self.marks:
+            mark -= MARK_EVERY
+        return (mark, self.marks[mark]) if mark >= 0 else None
 
     def known_count(self) -> int:
         """How many rows the list has as far as is known now."""
@@ -264,8 +343,15 @@ class ClientPages:
         """The ids and rows of the page holding `row`, by its offset in the list's order."""
         start = row - row % self.page_size
         self._pages_asked.add(start)
+        before = start - 1  # known when the page above was read: scrolling on seeks from it
+        after = self.ids[before] if 0 <= before < len(self.ids) else self._paged.get(before)
+        after_row = None
+        if after is None and start > 0:  # a jump: from the nearest mark above, if any
+            mark = self._mark_above(start)
+            if mark is not None:
+                after_row, after = mark
         try:
-            page = self.fetch(self.query, start)
+            page = self.fetch(self.query, start, after, after_row)
         except Exception as error:
             log.warning("could not fetch a page of the client list", exc_info=error)
             self._failed_with(error)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Subquery
 
@@ -65,20 +65,31 @@ _IDS = bindparam("ids", expanding=True)
 
 #: R1, R2 for a provider: the client is on their list (an open link).
 _ON_MY_LIST = on_providers_list(Client.id, bindparam("me"))
-_NEXT_APPOINTMENT = (
-    select(func.min(Appointment.starts_at))
-    .where(
-        Appointment.client_id == Client.id,
-        Appointment.status == "booked",
-        Appointment.starts_at >= bindparam("now"),
+
+
+def _next_appointment(client_id):
+    """The client's next booked appointment at or after the parameter `now`."""
+    return (
+        select(func.min(Appointment.starts_at))
+        .where(
+            Appointment.client_id == client_id,
+            Appointment.status == "booked",
+            Appointment.starts_at >= bindparam("now"),
+        )
+        .scalar_subquery()
     )
-    .scalar_subquery()
-)
-#: the client has another profile linked (R14): read the pairs only for those that do.
-_HAS_LINKED = or_(
-    exists().where(LinkedProfile.client_id == Client.id),
-    exists().where(LinkedProfile.other_client_id == Client.id),
-)
+
+
+def _has_linked(client_id):
+    """The client has another profile linked (R14): read the pairs only for those that do."""
+    return or_(
+        exists().where(LinkedProfile.client_id == client_id),
+        exists().where(LinkedProfile.other_client_id == client_id),
+    )
+
+
+_NEXT_APPOINTMENT = _next_appointment(Client.id)
+_HAS_LINKED = _has_linked(Client.id)
 #: the client's providers (an alias: the provider's own list in `_ON_MY_LIST` reads the table too).
 _LINK = aliased(ClientProviderLink, name="link")
 _OPEN_LINK = and_(_LINK.client_id == Client.id, _LINK.ended_at.is_(None))
@@ -113,7 +124,7 @@ _PAIRS = select(LinkedProfile.client_id, LinkedProfile.other_client_id).where(
 @checked
 def client_rows(uow: UnitOfWork, principal: Principal, ids: Sequence[int]) -> list[ClientRow]:
     """The rows of these clients in the order given, without those the principal may not see."""
-    with uow:
+    with uow.reading():
         return rows_in(uow, principal, ids)
 
 
@@ -145,27 +156,58 @@ def _visible_only(principal: Principal, name: str):
     return None
 
 
-def page_rows_in_transaction(
-    uow: UnitOfWork, principal: Principal, page: Subquery, order: Sequence
-) -> list[ClientRow]:
-    """The lines of one page of the list in one statement: `page` selects the page's client ids
-    (column `page_id`) and its keys, `order` orders by those keys. Only clients the principal
-    may see."""
+#: the client's details a page (`page_statement`) selects with its ids, from `clients`.
+PAGE_DETAILS = (
+    Client.first_name.label("first_name"),
+    Client.last_name.label("last_name"),
+    Client.date_of_birth.label("date_of_birth"),
+)
+
+
+def page_statement(principal: Principal, page: Subquery, order: Sequence) -> Select | None:
+    """The lines of one page of the list as one statement: `page` selects the page's client ids
+    (column `page_id`), its keys and usually `PAGE_DETAILS` (`clients` read once, where the page
+    is sought; a page read at a deep offset joins them after it, so the rows it skips are read
+    from the index alone); `order` orders by those keys. Only clients the principal may see
+    (parameter `me`: their staff id); None when that is no client at all. Its other parameter
+    is `now`; the statement holds no value of its own, so it may be built once."""
+    client_id = page.c.page_id
+    link = aliased(ClientProviderLink, name="link")
+    details = page.c if "first_name" in page.c else Client
     statement = (
-        select(*_ROW_COLUMNS)
+        select(
+            client_id,
+            details.first_name,
+            details.last_name,
+            details.date_of_birth,
+            _next_appointment(client_id),
+            _has_linked(client_id),
+            link.provider_id,
+            Staff.display_name,
+            link.status,
+        )
         .select_from(page)
-        .join(Client, Client.id == page.c.page_id)
-        .outerjoin(_LINK, _OPEN_LINK)
-        .outerjoin(Staff, Staff.id == _LINK.provider_id)
+        .outerjoin(link, and_(link.client_id == client_id, link.ended_at.is_(None)))
+        .outerjoin(Staff, Staff.id == link.provider_id)
         .order_by(*order, Staff.display_name, Staff.id)
     )
-    if not may_see_all_clients(principal):
-        if not principal.has(Role.PROVIDER):
-            return []
-        statement = statement.where(_ON_MY_LIST)
-    found = uow.session.connection().execute(
-        statement, {"now": uow.now(), "me": principal.staff_id}
-    )
+    if details is Client:
+        statement = statement.join(Client, Client.id == client_id)
+    if may_see_all_clients(principal):
+        return statement
+    if not principal.has(Role.PROVIDER):
+        return None
+    return statement.where(on_providers_list(client_id, bindparam("me")))
+
+
+def page_rows_in_transaction(
+    uow: UnitOfWork, principal: Principal, statement: Select | None, values: dict
+) -> list[ClientRow]:
+    """The lines `statement` (from `page_statement`) reads with `values` (and `now`, `me`)."""
+    if statement is None:
+        return []
+    values = {**values, "now": uow.now(), "me": principal.staff_id}
+    found = uow.session.connection().execute(statement, values)
     return list(_lines(uow, principal, found.all()).values())
 
 

@@ -12,13 +12,23 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, FromClause, Select, false, func, join, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    false,
+    func,
+    join,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import True_
 
 from ..db.name_index import prefix_end, search_words
 from ..db.tables import Client, ClientNameWord, ClientProviderLink
-from ..db.tables.clients import LINK_STATUSES
+from ..db.tables.clients import FIRST_LETTERS, LINK_STATUSES
 from .errors import InvalidInput
 from .policy.scopes import linked_client_ids, visible_clients
 from .principal import Principal
@@ -135,6 +145,23 @@ _MATCHED = aliased(ClientNameWord, name="matched")
 _MINE = aliased(ClientProviderLink, name="mine")
 
 
+#: the name word's column of its first letters, by how many letters (the index of each reads
+#: each client once, in list order).
+_FIRST_LETTERS = dict((letters, column) for column, letters in FIRST_LETTERS)
+
+
+def _driving_word(words_of, prefix: str) -> list[ColumnElement[bool]]:
+    """The words starting with `prefix`, each client once. One or two letters match many
+    clients: compared with the word's first letters (`shared` as a literal, as in the index's
+    condition), so the page is read from their index in list order and stops after its rows;
+    longer prefixes are a range of the word index, few enough to sort."""
+    letters = len(prefix)
+    column = _FIRST_LETTERS.get(letters)
+    if column is not None:
+        return [getattr(words_of, column) == prefix, words_of.shared < literal_column(str(letters))]
+    return [*_word_prefix(words_of.word, prefix), words_of.shared < letters]
+
+
 def _name_search(words: list[str]) -> Matching:
     """The clients with a name word starting with each of `words`: the longest word (the fewest
     matches) read through the index, once per client; the others as conditions."""
@@ -142,7 +169,7 @@ def _name_search(words: list[str]) -> Matching:
     others = list(words)
     others.remove(driving)
     words_of = _MATCHED
-    conditions = [*_word_prefix(words_of.word, driving), words_of.shared < len(driving)]
+    conditions = _driving_word(words_of, driving)
     conditions += [words_of.client_id.in_(_clients_with_word(word)) for word in others]
     return Matching(words_of, words_of.client_id, words_of.sort_name, conditions, False)
 

@@ -14,8 +14,16 @@ from sqlalchemy import text
 from desktop.db.boundary import login_name
 from desktop.db.tables import Appointment
 from desktop.db.uow import UnitOfWork
-from desktop.services import auth, calendar_export, client_list, demo, server_logins, staff
-from desktop.services.errors import SignInRefused
+from desktop.services import (
+    auth,
+    calendar_export,
+    client_list,
+    demo,
+    server_logins,
+    staff,
+    standing,
+)
+from desktop.services.errors import SessionEnded, SignInRefused
 from desktop.services.principal import Role
 from desktop.services.server_sign_in import DEACTIVATED
 from tests.db import server_practice as sp
@@ -157,6 +165,26 @@ def test_R12_a_deactivated_person_is_refused_with_a_plain_message(it, ctx) -> No
     with pytest.raises(SignInRefused) as refused:
         ctx.sign_in("sam@harbour.test", sp.PASSWORD)
     assert str(refused.value) == DEACTIVATED
+
+
+def test_R19_a_person_deactivated_while_signed_in_is_told_so_at_their_next_list_page(
+    it, ctx
+) -> None:
+    """The list reads without a transaction around its statements; the person's next page
+    still finds their connection ended and their login refused, and says so plainly."""
+    owner = sp.set_up(it, ctx.passwords)
+    member = staff.add_staff(
+        UnitOfWork(it),
+        owner,
+        ctx.passwords,
+        staff.NewStaff("Sam Lee", "sam@harbour.test", sp.PASSWORD, frozenset({Role.SCHEDULER})),
+    )
+    ctx.principal = ctx.sign_in("sam@harbour.test", sp.PASSWORD)
+    assert client_list.list_clients(ctx.uow(), ctx.principal, scope="all").total == 0
+    staff.deactivate_staff(UnitOfWork(it), owner, member.id)
+    with pytest.raises(SessionEnded) as ended:
+        client_list.list_clients(ctx.uow(), ctx.principal, scope="all")
+    assert str(ended.value) == standing.DEACTIVATED
 
 
 def test_B5_the_gate_reads_nothing_and_calls_only_its_function(it, ctx, server_url) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from desktop.db.tables import Client
 
@@ -74,3 +74,31 @@ def test_a_unit_opened_for_reading_commits_nothing_and_the_next_opening_is_a_tra
         assert uow.session.in_transaction()
         uow.commit()
     assert _client_count(uow_factory) == 1
+
+
+def _statement_clock(uow) -> tuple:
+    """now() twice: equal within one transaction, apart when each statement is its own."""
+    if uow.dialect != "postgresql":
+        pytest.skip("an embedded file reads in a transaction as always")
+    read = "SELECT now(), pg_sleep(0.01)"
+    return tuple(uow.session.execute(text(read)).scalar() for _ in range(2))
+
+
+def test_a_unit_of_work_for_reading_sends_each_statement_alone_then_writes_in_one_again(
+    uow_factory,
+) -> None:
+    with uow_factory().reading() as uow:
+        first, second = _statement_clock(uow)
+        assert first < second
+        assert uow.session.scalar(select(func.count()).select_from(Client)) == 0
+    # the pooled connection is transactional again for the next unit of work
+    with uow_factory() as uow:
+        first, second = _statement_clock(uow)
+        assert first == second
+        add_client(uow.session)
+    assert _client_count(uow_factory) == 0
+    uow = uow_factory()
+    with uow.reading():
+        pass
+    with uow:  # the same object opens transactional afterwards
+        assert len(set(_statement_clock(uow))) == 1

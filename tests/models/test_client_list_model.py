@@ -15,6 +15,7 @@ from desktop.clock import FixedClock
 from desktop.db.tables import Appointment, Client, ClientProviderLink
 from desktop.db.uow import UnitOfWork
 from desktop.models import client_list_model as clm
+from desktop.models import client_pages
 from desktop.models.client_list_model import ClientListModel, ClientQuery
 from desktop.services import (
     client_list,
@@ -254,6 +255,48 @@ def test_every_order_is_paged_by_offset_without_fetching_every_id(uow, owner, ca
     assert calls.pages == 2 and calls.ids == 0, "the page holding the row, by its offset"
     assert cell(model, 34) == "Client0034, Pat"
     assert calls.pages == 3 and calls.ids == 0
+
+
+@pytest.mark.parametrize("sort", client_list.SORTS)
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_jump_far_down_reads_from_the_nearest_mark_of_the_walked_list(
+    uow, owner, ana, qapp, monkeypatch, sort, descending
+):
+    """While shown, the list walks itself and keeps every few rows' client; a jump (no row above
+    known) then reads from the nearest mark above, skipping the rows between: the same clients
+    as the list in full, in every order."""
+    monkeypatch.setattr(client_pages, "MARK_EVERY", 7)
+    monkeypatch.setattr(client_pages, "WALK_STEP", 9)
+    made = many_clients(uow, 60)
+    for n, client_id in enumerate(made):
+        if n % 3 == 0:
+            book(uow, client_id, ana.staff_id, NOW + timedelta(days=1 + (n * 7) % 40))
+    expected = client_list.client_ids(uow(), owner, "all", sort=sort, descending=descending)
+    model = loaded(uow, owner, sort=sort, descending=descending)
+    asked: list = []
+    pages = client_list.list_clients
+
+    def recorded(*args, **kwargs):
+        asked.append((kwargs["offset"], kwargs.get("after_row"), kwargs.get("after")))
+        return pages(*args, **kwargs)
+
+    monkeypatch.setattr(client_list, "list_clients", recorded)
+    steps = 0
+    while not model.walked and steps < 50:
+        settle()
+        steps += 1
+    assert model.walked
+    for row in (55, 33, 47, 12, 59):
+        assert model.client_id(row) == expected[row], row
+        assert cell(model, row) == cell_name(uow, owner, expected[row])
+    jumps = {(offset, after_row) for offset, after_row, _ in asked}
+    assert {(50, 49), (30, 28)} <= jumps, "read from the marks at rows 49 and 28"
+    assert all(after is not None for _, _, after in asked), "no page read by its offset alone"
+
+
+def cell_name(uow, owner, client_id: int) -> str:
+    (row,) = client_rows.client_rows(uow(), owner, [client_id])
+    return row.display_name
 
 
 def test_a_client_added_while_paging_makes_the_list_fetch_every_id(uow, owner, calls, qapp):

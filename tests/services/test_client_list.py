@@ -311,3 +311,119 @@ def test_R1_pages_in_every_order_join_up_to_the_whole_list_with_unknowns_last(
             booked = [r.next_appointment for r in rows if r.next_appointment is not None]
             assert booked == sorted(booked, reverse=descending)
             assert all(r.next_appointment is None for r in rows[len(booked) :])
+
+
+def test_R1_a_search_of_one_or_two_letters_lists_each_client_once_in_order(uow, owner):
+    """The first keystrokes are read from the index of the words' first letters: a client with
+    several words starting with the letters is listed once, in list order, page after page."""
+    for first, last in (("Cole", "Carter"), ("Ana", "Cohen"), ("Cy", "Abbott"), ("Bo", "Smith")):
+        new_client(uow, owner, first, last)
+    assert listed(uow, owner, search="c") == ["Abbott, Cy", "Carter, Cole", "Cohen, Ana"]
+    assert listed(uow, owner, search="C", descending=True) == [
+        "Cohen, Ana",
+        "Carter, Cole",
+        "Abbott, Cy",
+    ]
+    assert listed(uow, owner, search="co") == ["Carter, Cole", "Cohen, Ana"]
+    assert listed(uow, owner, search="ca") == ["Carter, Cole"]
+    assert listed(uow, owner, search="c a") == ["Abbott, Cy", "Cohen, Ana"]
+    pages = [listed(uow, owner, search="c", offset=n, limit=1) for n in range(4)]
+    assert pages == [["Abbott, Cy"], ["Carter, Cole"], ["Cohen, Ana"], []]
+    page = client_list.list_clients(uow(), owner, scope="all", search="c", limit=2)
+    assert page.total == 3
+
+
+@pytest.mark.parametrize("sort", client_list.SORTS)
+@pytest.mark.parametrize("descending", [False, True])
+def test_R1_a_page_read_from_just_past_the_row_before_it_is_the_page_at_its_offset(
+    uow, owner, lee, clock, sort, descending
+):
+    """Scrolling on reads the next page by the keys of the last row shown (quick however far
+    down): the same rows as by offset, across the seam of the two-part orders, for each list
+    and search; a client that is not in the list positions nothing (the page is by offset)."""
+    outsider = new_client(uow, owner, "Zed", "Aaron", date_of_birth=date(1950, 1, 1)).id
+    book(uow, outsider, lee.staff_id, clock.now() + timedelta(days=1, hours=6))
+    for n in range(17):
+        born = None if n % 3 == 0 else date(1960 + n % 4, 1 + n % 12, 1 + n)
+        made = new_client(uow, owner, f"First{n:02d}", f"Last{n % 5}", date_of_birth=born).id
+        if n % 2 == 0:
+            link(uow, made, lee.staff_id)
+        if n % 4 == 1:
+            book(uow, made, lee.staff_id, clock.now() + timedelta(days=n))
+        if n % 5 == 2:  # two upcoming appointments: listed once, at the first
+            book(uow, made, lee.staff_id, clock.now() + timedelta(days=n, hours=3))
+            book(uow, made, lee.staff_id, clock.now() + timedelta(days=n, hours=5))
+    for actor, scope, search in ((owner, "all", ""), (lee, "mine", ""), (owner, "all", "l")):
+        options = {"scope": scope, "search": search, "sort": sort, "descending": descending}
+        everything = client_list.client_ids(uow(), actor, **options)
+        for size in (1, 4):
+            for offset in range(size, len(everything), size):
+                page = client_list.list_clients(
+                    uow(), actor, offset=offset, limit=size, after=everything[offset - 1], **options
+                )
+                assert page.ids == everything[offset : offset + size], (scope, offset)
+                assert page.total >= offset + len(page.ids)
+            # a jump: read past a client further up (a mark), skipping the rows between
+            for offset in range(size, len(everything), size):
+                for mark in {0, offset // 2, offset - 1}:
+                    page = client_list.list_clients(
+                        uow(), actor, offset=offset, limit=size, after=everything[mark],
+                        after_row=mark, **options,
+                    )  # fmt: skip
+                    assert page.ids == everything[offset : offset + size], (scope, offset, mark)
+        # walking the list a step at a time gives every id in order
+        walked = client_list.ids_after(uow(), actor, limit=3, **options)
+        while len(walked) < len(everything):
+            step = client_list.ids_after(uow(), actor, after=walked[-1], limit=3, **options)
+            assert step, (scope, len(walked))
+            walked += step
+        assert walked == everything
+        # the page follows the client named, wherever the offset says it starts
+        page = client_list.list_clients(
+            uow(), actor, offset=5, limit=2, after=everything[0], **options
+        )
+        assert page.ids == everything[1:3]
+        if scope == "mine":  # Zed is not on Dr Lee's list: the page is the one at the offset
+            page = client_list.list_clients(
+                uow(), actor, offset=2, limit=3, after=outsider, **options
+            )
+            assert page.ids == everything[2:5]
+
+
+@pytest.mark.parametrize("sort", client_list.SORTS)
+def test_R1_a_page_deep_in_the_list_reads_its_rows_after_skipping_by_the_index_alike(
+    uow, owner, lee, clock, monkeypatch, sort
+):
+    """Far down, a page by offset skips its rows by the index alone and joins the details after:
+    the same lines as near the top, for each list and direction."""
+    for n in range(9):
+        born = None if n % 3 == 0 else date(1970 + n, 1, 1)
+        made = new_client(uow, owner, f"Deep{n}", f"Row{n % 4}", date_of_birth=born).id
+        if n % 2 == 0:
+            link(uow, made, lee.staff_id)
+        if n % 3 == 1:
+            book(uow, made, lee.staff_id, clock.now() + timedelta(days=n))
+    for actor, scope in ((owner, "all"), (lee, "mine")):
+        for descending in (False, True):
+            options = {"scope": scope, "sort": sort, "descending": descending}
+            near = client_list.list_clients(uow(), actor, limit=100, **options).rows
+            monkeypatch.setattr(client_list, "SHALLOW_OFFSET", 0)
+            deep = [
+                row
+                for offset in range(0, len(near), 2)
+                for row in client_list.list_clients(
+                    uow(), actor, offset=offset, limit=2, **options
+                ).rows
+            ]
+            monkeypatch.setattr(client_list, "SHALLOW_OFFSET", 1000)
+            assert deep == near, (scope, descending)
+
+
+def test_R1_a_position_that_is_not_a_client_id_is_invalid_input(uow, owner):
+    with pytest.raises(InvalidInput) as invalid:
+        client_list.list_clients(uow(), owner, scope="all", offset=50, after="Smith")  # type: ignore[arg-type]
+    assert invalid.value.field == "after"
+    for row in (50, -1, "2"):
+        with pytest.raises(InvalidInput) as invalid:
+            client_list.list_clients(uow(), owner, scope="all", offset=50, after=1, after_row=row)  # type: ignore[arg-type]
+        assert invalid.value.field == "after_row"

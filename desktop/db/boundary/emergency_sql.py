@@ -41,7 +41,7 @@ def function_statements(_roles: BoundaryRoles) -> list[str]:
         # R18: the clients of my emergency accesses open now.
         # PL/pgSQL: every policy on a client's rows reads it, and its query is then planned once
         # per connection instead of in each statement.
-        f"""CREATE OR REPLACE FUNCTION app.emergency_client_ids() RETURNS SETOF integer
+        f"""CREATE OR REPLACE FUNCTION app.emergency_client_ids() RETURNS SETOF integer ROWS 10
             LANGUAGE plpgsql STABLE {definer} AS $$
             BEGIN
               RETURN QUERY SELECT e.client_id FROM public.emergency_accesses e

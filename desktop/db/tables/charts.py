@@ -43,6 +43,8 @@ class ChartNote(Base):
         CheckConstraint("addendum_to_id IS NULL OR addendum_to_id <> id", name="not_own_addendum"),
         CheckConstraint("length(body) <= 200000", name="body_length"),
         Index("ix_chart_notes_chart", "client_id", "author_id", "kind"),
+        # R3: the clients in whose chart a provider wrote, read by the server's policies
+        Index("ix_chart_notes_author", "author_id", "client_id"),
         Index(
             "uq_chart_notes_session",
             "appointment_id",

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
+    Computed,
     Date,
     ForeignKey,
     Index,
@@ -65,6 +66,9 @@ class Client(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+#: the columns of a word's first letters, and how many letters each holds.
+FIRST_LETTERS = (("first_letter", 1), ("first_two", 2))
+
 #: name words compare by code point on every database (PostgreSQL's "C" collation), so a
 #: prefix's range of words is exactly the words that start with it.
 _WORD = String(100).with_variant(String(100, collation="C"), "postgresql")
@@ -81,6 +85,18 @@ class ClientNameWord(Base):
         CheckConstraint("length(word) BETWEEN 1 AND 100", name="word_length"),
         CheckConstraint("shared >= 0 AND shared < 100", name="shared_length"),
         Index("ix_client_name_words_client_id", "client_id"),
+        # each client once per first letter(s) (`shared` below their length), in list order
+        *(
+            Index(
+                f"ix_client_name_words_{column}",
+                column,
+                "sort_name",
+                "client_id",
+                sqlite_where=text(f"shared < {letters}"),
+                postgresql_where=text(f"shared < {letters}"),
+            )
+            for column, letters in FIRST_LETTERS
+        ),
         {"sqlite_with_rowid": False},
     )
 
@@ -90,6 +106,17 @@ class ClientNameWord(Base):
     shared: Mapped[int] = mapped_column(SmallInteger)
     #: the client's sort_name, so a search sorts by name without reading `clients`.
     sort_name: Mapped[str] = mapped_column(String(201))
+    #: the word's first letter and first two, kept by the database: the first keystrokes of a
+    #: search compare them for equality (a comparison row-level security lets through to the
+    #: index, where a function of the word would be held back until after the policy), so their
+    #: first page is read from an index in list order and stops after it. Stored (an upgraded
+    #: SQLite file computes them when read: a column added there may not be stored).
+    first_letter: Mapped[str] = mapped_column(
+        String(1), Computed("substr(word, 1, 1)", persisted=True)
+    )
+    first_two: Mapped[str] = mapped_column(
+        String(2), Computed("substr(word, 1, 2)", persisted=True)
+    )
 
 
 class ClientProviderLink(Base):
