@@ -9,6 +9,7 @@ row's cells say (`client_cells.py`) the first time the view shows it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
@@ -35,7 +36,12 @@ from .client_cells import (
     ClientCells,
     ShownRow,
 )
-from .client_pages import CACHE_ROWS, PAGE_SIZE, ClientPages, ClientQuery
+from .client_pages import CACHE_ROWS, PAGE_SIZE, ClientPages, ClientQuery, WalkStep
+
+#: the thread that reads the lists' walks (one at a time: a walk is background work).
+WALKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="client-list-walk")
+#: how often the list looks whether the step under way has been read.
+WALK_POLL_MS = 10
 
 if TYPE_CHECKING:  # the unit of work is only passed through to the services
     from ..db.uow import UnitOfWork
@@ -190,9 +196,22 @@ class ClientListModel(QAbstractTableModel):
             QTimer.singleShot(0, self, partial(self._walk, self._walking))
 
     def _walk(self, walking: int) -> None:
-        """One step of the list's walk, then the next from the event loop, until it ends or
-        another query replaces this one."""
-        if walking == self._walking and self._pages.walk():
+        """One step of the list's walk, read on a thread of its own so the screen never waits
+        for it (a step in next-appointment order can take a tenth of a second on a server);
+        its marks are kept here when it is read, then the next step starts, until the walk ends
+        or another query replaces this one."""
+        if walking != self._walking:
+            return
+        step = self._pages.next_walk_step()
+        if step is not None:
+            self._await_step(walking, step, WALKER.submit(self._pages.read_walk_step, step))
+
+    def _await_step(self, walking: int, step: WalkStep, read: Future) -> None:
+        if not read.done():
+            QTimer.singleShot(WALK_POLL_MS, self, partial(self._await_step, walking, step, read))
+            return
+        ids, took = read.result()
+        if walking == self._walking and self._pages.keep_walk_step(step, ids, took):
             QTimer.singleShot(0, self, partial(self._walk, walking))
 
     @property

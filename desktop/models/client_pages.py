@@ -63,6 +63,15 @@ class ClientQuery:
     descending: bool = False
 
 
+@dataclass(frozen=True)
+class WalkStep:
+    """One step of a list's walk: `limit` ids of `query` past the client `after`."""
+
+    query: ClientQuery
+    after: int
+    limit: int
+
+
 class ClientPages:
     """The rows of one query: their client ids in order and the rows fetched.
 
@@ -182,16 +191,28 @@ class ClientPages:
         self.walked = self.complete or query.sort not in PAGED_SORTS
 
     def walk(self) -> bool:
-        """One step of the walk that keeps the marks (about `WALK_STEP` ids read past the last
-        one walked, fewer when a step was slow); True while more of the list remains. A failed
-        step ends the walk quietly: jumps then read by offset, as before."""
-        query = self.query
-        if self.walked or query is None or self._walk_last is None:
-            self.walked = True
+        """One step of the walk that keeps the marks, read here and now (see `next_walk_step`);
+        True while more of the list remains."""
+        step = self.next_walk_step()
+        if step is None:
             return False
-        asked, started = self._step, time.perf_counter()
+        ids, took = self.read_walk_step(step)
+        return self.keep_walk_step(step, ids, took)
+
+    def next_walk_step(self) -> WalkStep | None:
+        """What the next step of the walk reads (about `WALK_STEP` ids past the last one walked,
+        fewer when a step was slow), or None once the list is walked."""
+        if self.walked or self.query is None or self._walk_last is None:
+            self.walked = True
+            return None
+        return WalkStep(self.query, self._walk_last, self._step)
+
+    def read_walk_step(self, step: WalkStep) -> tuple[list[int] | None, float]:
+        """The ids of `step` and the seconds they took; None if they could not be read. It only
+        reads, so it may run on another thread than the list's."""
+        query, started = step.query, time.perf_counter()
         try:
-            step = client_list.ids_after(
+            ids = client_list.ids_after(
                 self._uow(),
                 self.principal,
                 scope=query.scope,
@@ -199,25 +220,34 @@ class ClientPages:
                 status=query.status,
                 sort=query.sort,
                 descending=query.descending,
-                after=self._walk_last,
-                limit=asked,
+                after=step.after,
+                limit=step.limit,
             )
         except Exception as error:
             log.warning("could not walk the client list", exc_info=error)
+            ids = None
+        return ids, time.perf_counter() - started
+
+    def keep_walk_step(self, step: WalkStep, ids: list[int] | None, took: float) -> bool:
+        """Keep the marks of a step read (`read_walk_step`); True while more of the list remains.
+        A step of an earlier query, or one already kept, changes nothing; a failed step ends the
+        walk quietly (jumps then read by offset, as before)."""
+        if step.query is not self.query or step.after != self._walk_last or self.walked:
+            return False
+        if ids is None:
             self.walked = True
             return False
         first = self._walked
-        for row in range(first + (-first % MARK_EVERY), first + len(step), MARK_EVERY):
-            self.marks[row] = step[row - first]
-        self._walked += len(step)
-        if step:
-            self._walk_last = step[-1]
-        self.walked = len(step) < asked
-        took = time.perf_counter() - started
+        for row in range(first + (-first % MARK_EVERY), first + len(ids), MARK_EVERY):
+            self.marks[row] = ids[row - first]
+        self._walked += len(ids)
+        if ids:
+            self._walk_last = ids[-1]
+        self.walked = len(ids) < step.limit
         if took > WALK_PAUSE:
-            self._step = max(MARK_EVERY, asked // 2)
+            self._step = max(MARK_EVERY, step.limit // 2)
         elif took < WALK_PAUSE / 4:
-            self._step = min(4 * WALK_STEP, asked * 2)
+            self._step = min(4 * WALK_STEP, step.limit * 2)
         return not self.walked
 
     def _mark_above(self, row: int) -> tuple[int, int] | None:

@@ -79,7 +79,7 @@ def test_a_unit_opened_for_reading_commits_nothing_and_the_next_opening_is_a_tra
 def _statement_clock(uow) -> tuple:
     """now() twice: equal within one transaction, apart when each statement is its own."""
     if uow.dialect != "postgresql":
-        pytest.skip("an embedded file reads in a transaction as always")
+        pytest.skip("the embedded file has no clock per statement to tell the two apart")
     read = "SELECT now(), pg_sleep(0.01)"
     return tuple(uow.session.execute(text(read)).scalar() for _ in range(2))
 
