@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QDir, QRectF, Qt
+from PySide6.QtCore import QByteArray, QDir, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QStyleFactory
@@ -21,6 +21,8 @@ ICON = "#4a5663"
 #: base font size in pixels (13 reads comfortably at 96 dpi and scales with the screen).
 FONT_PIXEL_SIZE = 13
 _ICON_SIZES = (16, 20, 24, 32, 48, 64, 128, 256)
+#: how long after the style is applied the window icon is drawn and set.
+ICON_DELAY_MS = 150
 
 
 @cache
@@ -142,7 +144,10 @@ def apply_style(app: QApplication) -> None:
     app.setFont(font)
     _register_icon_path()
     app.setStyleSheet(style_sheet())
-    app.setWindowIcon(app_icon())
+    # The window icon (drawn at eight sizes) is for the task bar and the title bar, not for the
+    # first window's contents: it is set a moment after that window is up, so the sign-in
+    # dialog does not wait for it. Windows already open take it then.
+    QTimer.singleShot(ICON_DELAY_MS, app, lambda: app.setWindowIcon(app_icon()))
 
 
 def ensure_application() -> QApplication:
