@@ -301,8 +301,13 @@ class LazyContender(Contender):
         )
         self.model = None
 
+    def close(self) -> None:
+        if self.model is not None:
+            self.model.stop_walking()  # as the screen's list stops when it is no longer shown
+
     def show(self, scope: str, search: str = "") -> None:
         if self.model is None or self.model.query.scope != scope:
+            self.close()
             self.model = self._make(scope)
             self.model.update_query(search=search)
             self.view.setModel(self.model)

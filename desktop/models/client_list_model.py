@@ -8,10 +8,10 @@ row's cells say (`client_cells.py`) the first time the view shows it.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
-from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -42,6 +42,8 @@ from .client_pages import CACHE_ROWS, PAGE_SIZE, ClientPages, ClientQuery, WalkS
 WALKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="client-list-walk")
 #: how often the list looks whether the step under way has been read.
 WALK_POLL_MS = 10
+#: how long a list stays as it is before it starts its walk (each keystroke starts it again).
+WALK_AFTER_MS = 400
 
 if TYPE_CHECKING:  # the unit of work is only passed through to the services
     from ..db.uow import UnitOfWork
@@ -118,6 +120,10 @@ class ClientListModel(QAbstractTableModel):
         self.time_zone = time_zone
         self._query = query
         self._cells = ClientCells(query.scope, principal.staff_id, time_zone)
+        #: a server's walk steps are read on a thread (they wait on the server); an embedded
+        #: file's, quick and all Python, here between events, with no second thread to share
+        #: the interpreter with the screen.
+        self._walk_on_thread = uow().dialect == "postgresql"
         self._pages = ClientPages(
             uow,
             principal,
@@ -192,15 +198,36 @@ class ClientListModel(QAbstractTableModel):
         if not self._pages.counted:  # the first page is shown; the count follows
             QTimer.singleShot(0, self._count)
         self._walking += 1
-        if not self._pages.walked:  # then the marks a jump far down reads from
-            QTimer.singleShot(0, self, partial(self._walk, self._walking))
+        if not self._pages.walked:  # then the marks a jump far down reads from, once the list
+            # has been still a moment: not while its first page is painted or a name is typed
+            self._later(WALK_AFTER_MS, self._walk, self._walking)
+
+    def stop_walking(self) -> None:
+        """End the walk under way (the list is no longer shown); the next query starts another."""
+        self._walking += 1
+
+    def _later(self, ms: int, method: Callable, *args) -> None:
+        """`method(*args)` from the event loop in `ms` ms, unless this list is gone by then: the
+        timer holds no reference that would keep a list nobody shows alive, walking."""
+        model, name = weakref.ref(self), method.__name__
+
+        def call() -> None:
+            alive = model()
+            if alive is not None:
+                getattr(alive, name)(*args)
+
+        QTimer.singleShot(ms, self, call)
 
     def _walk(self, walking: int) -> None:
-        """One step of the list's walk, read on a thread of its own so the screen never waits
-        for it (a step in next-appointment order can take a tenth of a second on a server);
-        its marks are kept here when it is read, then the next step starts, until the walk ends
-        or another query replaces this one."""
+        """One step of the list's walk, then the next, until the walk ends or another query
+        replaces this one. On a server the step is read on a thread of its own so the screen
+        never waits for it (in next-appointment order a step can take a tenth of a second as the
+        person) and its marks are kept here when it arrives."""
         if walking != self._walking:
+            return
+        if not self._walk_on_thread:
+            if self._pages.walk():
+                self._later(0, self._walk, walking)
             return
         step = self._pages.next_walk_step()
         if step is not None:
@@ -208,11 +235,11 @@ class ClientListModel(QAbstractTableModel):
 
     def _await_step(self, walking: int, step: WalkStep, read: Future) -> None:
         if not read.done():
-            QTimer.singleShot(WALK_POLL_MS, self, partial(self._await_step, walking, step, read))
+            self._later(WALK_POLL_MS, self._await_step, walking, step, read)
             return
         ids, took = read.result()
         if walking == self._walking and self._pages.keep_walk_step(step, ids, took):
-            QTimer.singleShot(0, self, partial(self._walk, walking))
+            self._later(0, self._walk, walking)
 
     @property
     def walked(self) -> bool:
