@@ -16,6 +16,7 @@ from ..db.tables import AuditEvent, AuditHead
 from ..db.uow import UnitOfWork
 from .audit_chain import canonical, chain_hash, iso_utc
 from .audit_key import AuditKey
+from .audit_page_sql import ENTRY_COLUMNS
 from .audit_verify import VerifyResult as VerifyResult
 from .audit_verify import verify_chain as verify_chain
 from .boundary import checked
@@ -272,7 +273,7 @@ def export_csv(
     if key is not None and not isinstance(key, AuditKey):
         raise InvalidInput("That is not an audit signing key.", field="key")
     with uow:
-        query = select(*_CSV_SOURCE).order_by(AuditEvent.seq)
+        query = select(*ENTRY_COLUMNS).order_by(AuditEvent.seq)
         if start:
             query = query.where(AuditEvent.occurred_at >= start)
         if end:
@@ -307,19 +308,6 @@ def export_csv(
             sign_in_transaction(uow, key, principal.workstation)
         uow.commit()
         return count
-
-
-_CSV_SOURCE = (
-    AuditEvent.seq,
-    AuditEvent.occurred_at,
-    AuditEvent.actor_id,
-    AuditEvent.actor_label,
-    AuditEvent.action,
-    AuditEvent.client_id,
-    AuditEvent.subject,
-    AuditEvent.details,
-    AuditEvent.workstation,
-)
 
 
 def _csv_row(row) -> Iterable[object]:
