@@ -122,6 +122,8 @@ class _Shape:
     principal: Principal
     found: Matching
     parts: tuple[Part, ...]
+    #: the list's scope: My Clients' matching is the provider's own list already.
+    scope: str = "all"
     pages: dict[tuple[int, bool, bool], Select | None] = field(default_factory=dict)
 
     def page(self, index: int, seeking: bool, deep: bool) -> Select | None:
@@ -132,7 +134,9 @@ class _Shape:
         if key not in self.pages:
             part = self.parts[index].after() if seeking else self.parts[index]
             page = part.page(deep)
-            self.pages[key] = page_statement(self.principal, page, part.order_of(page))
+            self.pages[key] = page_statement(
+                self.principal, page, part.order_of(page), listed=self.scope == "mine"
+            )
         return self.pages[key]
 
 
@@ -197,7 +201,7 @@ def _shape(
         parts = birth_date_order(found, descending)
     else:
         parts = name_order(found, descending)
-    shape = _Shape(anyone, found, parts)
+    shape = _Shape(anyone, found, parts, scope)
     if not search:
         _SHAPES[key] = shape
     return shape

@@ -164,13 +164,17 @@ PAGE_DETAILS = (
 )
 
 
-def page_statement(principal: Principal, page: Subquery, order: Sequence) -> Select | None:
+def page_statement(
+    principal: Principal, page: Subquery, order: Sequence, *, listed: bool = False
+) -> Select | None:
     """The lines of one page of the list as one statement: `page` selects the page's client ids
     (column `page_id`), its keys and usually `PAGE_DETAILS` (`clients` read once, where the page
     is sought; a page read at a deep offset joins them after it, so the rows it skips are read
     from the index alone); `order` orders by those keys. Only clients the principal may see
     (parameter `me`: their staff id); None when that is no client at all. Its other parameter
-    is `now`; the statement holds no value of its own, so it may be built once."""
+    is `now`; the statement holds no value of its own, so it may be built once. `listed`: the
+    page's clients come from the principal's own list already (My Clients, whose matching is
+    the scope's), so it is not asked again of each line."""
     client_id = page.c.page_id
     link = aliased(ClientProviderLink, name="link")
     details = page.c if "first_name" in page.c else Client
@@ -197,6 +201,8 @@ def page_statement(principal: Principal, page: Subquery, order: Sequence) -> Sel
         return statement
     if not principal.has(Role.PROVIDER):
         return None
+    if listed:
+        return statement
     return statement.where(on_providers_list(client_id, bindparam("me")))
 
 
