@@ -135,7 +135,8 @@ def trail_file(entries: int) -> Path:
     return path
 
 
-def _painted(view) -> None:
+def painted(view) -> None:
+    """Handle the events pending, then paint `view`'s rows once more, as a screen is seen."""
     from PySide6.QtWidgets import QApplication
 
     QApplication.processEvents()
@@ -243,7 +244,7 @@ def main() -> None:
         app.processEvents()
         timing.start()
         screen.filters.client.editingFinished.emit()  # as when Enter is pressed
-        _painted(screen.table)
+        painted(screen.table)
         timing.stop()
         return screen.model.rowCount()
 
@@ -260,7 +261,7 @@ def main() -> None:
         query.addBindValue(client_id)
         query.exec()
         plain_model.setQuery(query)
-        _painted(plain_view)
+        painted(plain_view)
         timing.stop()
         return plain_model.rowCount()
 
@@ -270,43 +271,7 @@ def main() -> None:
         f"(load {os.getloadavg()[0]:.2f})",
         flush=True,
     )
-    clients = list(names)
-    warm = Timing()
-    for client_id in clients[:3]:  # imports, compiled statements, style sheets, the file cached
-        ours(names[client_id], warm)
-        plain_select(client_id, warm)
-        plain_painted(client_id, warm)
-    screen_t, select_t, painted_t = Timing(), Timing(), Timing()
-    untimed = Timing()
-    for run, client_id in enumerate(clients[3:]):
-        # the client's rows read once untimed, so neither contender pays for the disk; then
-        # the two take turns at going first
-        plain_select(client_id, untimed)
-        if run % 2:
-            painted = plain_painted(client_id, painted_t)
-            shown = ours(names[client_id], screen_t)
-        else:
-            shown = ours(names[client_id], screen_t)
-            painted = plain_painted(client_id, painted_t)
-        selected = plain_select(client_id, select_t)
-        if run == 0:
-            print(f"  rows on the first page: screen {shown}, plain SELECT {selected}, {painted}")
-    print(screen_t.line("Audit screen, painted"))
-    print(painted_t.line("plain SELECT in QSqlQueryModel, painted"))
-    print(select_t.line("plain SELECT alone (driver)"))
-    ours_median = screen_t.median()
-    ratio = ours_median / painted_t.median()
-    print(
-        f"Target: first page <= 150 ms: {'met' if ours_median <= 150 else 'NOT met'} "
-        f"({ours_median:.1f} ms); <= 1.5x the painted plain SELECT: "
-        f"{'met' if ratio <= 1.5 else 'NOT met'}"
-    )
-    print(f"Screen over the SELECT alone: {ours_median / select_t.median():.1f}x")
-    print(
-        f"Ratio screen / painted plain SELECT: {ratio:.2f}x "
-        f"(CPU {screen_t.cpu_median() / painted_t.cpu_median():.2f}x, "
-        f"load {os.getloadavg()[0]:.2f})"
-    )
+    compare(names, ours, plain_select, plain_painted, "Audit screen, painted", "driver")
     plain_view.setModel(None)
     plain_model.clear()
     qt_db.close()
@@ -316,6 +281,51 @@ def main() -> None:
     screen.close()
     ctx.close()
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def compare(names: dict, ours, plain_select, plain_painted, screen_label: str, driver: str) -> None:
+    """Take turns, client by client, at the screen's first page (`ours(name, timing)`), the plain
+    SELECT alone and the plain SELECT painted by Qt (each `(client_id, timing)`), after three
+    unmeasured clients; print each one's timings, the targets and, last, the ratio."""
+    clients = list(names)
+    warm = Timing()
+    for client_id in clients[:3]:  # imports, compiled statements, style sheets, the file cached
+        ours(names[client_id], warm)
+        plain_select(client_id, warm)
+        plain_painted(client_id, warm)
+    screen_t, select_t, painted_t, untimed = Timing(), Timing(), Timing(), Timing()
+    for run, client_id in enumerate(clients[3:]):
+        # the client's rows read once untimed, so neither contender pays for the disk; then
+        # the two take turns at going first
+        plain_select(client_id, untimed)
+        if run % 2:
+            shown_painted = plain_painted(client_id, painted_t)
+            shown = ours(names[client_id], screen_t)
+        else:
+            shown = ours(names[client_id], screen_t)
+            shown_painted = plain_painted(client_id, painted_t)
+        selected = plain_select(client_id, select_t)
+        if run == 0:
+            print(
+                f"  rows on the first page: screen {shown}, plain SELECT {selected}, "
+                f"{shown_painted}"
+            )
+    print(screen_t.line(screen_label))
+    print(painted_t.line("plain SELECT in QSqlQueryModel, painted"))
+    print(select_t.line(f"plain SELECT alone ({driver})"))
+    median = screen_t.median()
+    ratio = median / painted_t.median()
+    print(
+        f"Target: first page <= 150 ms: {'met' if median <= 150 else 'NOT met'} "
+        f"({median:.1f} ms); <= 1.5x the painted plain SELECT: "
+        f"{'met' if ratio <= 1.5 else 'NOT met'}"
+    )
+    print(f"Screen over the SELECT alone: {median / select_t.median():.1f}x")
+    print(
+        f"Ratio screen / painted plain SELECT: {ratio:.2f}x "
+        f"(CPU {screen_t.cpu_median() / painted_t.cpu_median():.2f}x, "
+        f"load {os.getloadavg()[0]:.2f})"
+    )
 
 
 if __name__ == "__main__":

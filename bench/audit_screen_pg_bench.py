@@ -36,8 +36,9 @@ from pathlib import Path  # noqa: E402
 from bench.audit_screen_bench import (  # noqa: E402
     CLIENTS,
     PAGE,
-    _painted,
+    compare,
     like_the_screen,
+    painted,
     trail_file,
 )
 from bench.client_list_bench import NOW, OWNER_ID, TIME_ZONE, Timing  # noqa: E402
@@ -221,7 +222,7 @@ def main() -> None:
             app.processEvents()
             timing.start()
             screen.filters.client.editingFinished.emit()  # Enter
-            _painted(screen.table)
+            painted(screen.table)
             timing.stop()
             return screen.model.rowCount()
 
@@ -254,7 +255,7 @@ def main() -> None:
             query.addBindValue(client_id)
             query.exec()
             plain_model.setQuery(query)
-            _painted(plain_view)
+            painted(plain_view)
             timing.stop()
             return plain_model.rowCount()
 
@@ -264,41 +265,10 @@ def main() -> None:
             f"{args.entries:,} entries (load {os.getloadavg()[0]:.2f})",
             flush=True,
         )
-        clients = list(names)
-        warm = Timing()
-        for client_id in clients[:3]:
-            ours(names[client_id], warm)
-            plain_select(client_id, warm)
-            plain_painted(client_id, warm)
-        screen_t, select_t, painted_t, untimed = Timing(), Timing(), Timing(), Timing()
-        for run, client_id in enumerate(clients[3:]):
-            plain_select(client_id, untimed)
-            if run % 2:
-                painted = plain_painted(client_id, painted_t)
-                shown = ours(names[client_id], screen_t)
-            else:
-                shown = ours(names[client_id], screen_t)
-                painted = plain_painted(client_id, painted_t)
-            selected = plain_select(client_id, select_t)
-            if run == 0:
-                print(
-                    f"  rows on the first page: screen {shown}, plain SELECT {selected}, {painted}"
-                )
-        print(screen_t.line("Audit screen on PostgreSQL, painted"))
-        print(painted_t.line("plain SELECT in QSqlQueryModel, painted"))
-        print(select_t.line("plain SELECT alone (psycopg)"))
-        median = screen_t.median()
-        ratio = median / painted_t.median()
-        print(
-            f"Target: first page <= 150 ms: {'met' if median <= 150 else 'NOT met'} "
-            f"({median:.1f} ms); <= 1.5x the painted plain SELECT: "
-            f"{'met' if ratio <= 1.5 else 'NOT met'}"
-        )
-        print(
-            f"Ratio screen / painted plain SELECT: {ratio:.2f}x "
-            f"(CPU {screen_t.cpu_median() / painted_t.cpu_median():.2f}x, "
-            f"load {os.getloadavg()[0]:.2f})"
-        )
+        compare(
+            names, ours, plain_select, plain_painted, "Audit screen on PostgreSQL, painted",
+            "psycopg",
+        )  # fmt: skip
         plain_view.setModel(None)
         plain_model.clear()
         qt_db.close()
