@@ -18,7 +18,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from ..services import client_list, client_rows
@@ -143,11 +143,7 @@ class ClientPages:
         return client_list.list_clients(
             uow,
             self.principal,
-            scope=query.scope,
-            search=query.search,
-            status=query.status,
-            sort=query.sort,
-            descending=query.descending,
+            **asdict(query),  # the service's own names: scope, search, status, sort, order
             offset=offset,
             limit=self.page_size,
             count=offset > 0 or not self.count_later or uow.dialect != "postgresql",
@@ -215,11 +211,7 @@ class ClientPages:
             ids = client_list.ids_after(
                 self._uow(),
                 self.principal,
-                scope=query.scope,
-                search=query.search,
-                status=query.status,
-                sort=query.sort,
-                descending=query.descending,
+                **asdict(query),
                 after=step.after,
                 limit=step.limit,
             )
