@@ -13,7 +13,7 @@ from pathlib import Path  # noqa: E402
 
 import argon2  # noqa: E402
 import pytest  # noqa: E402
-from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 from sqlalchemy import Engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
@@ -62,6 +62,15 @@ def no_leftover_windows(styled_app) -> Iterator[None]:
             timer.stop()
         widget.hide()
     QApplication.processEvents()
+    assert event_loops_run(), "a QApplication.exit() was left to fire: every later wait ends at once"
+
+
+def event_loops_run() -> bool:
+    """Whether an event loop still runs: after QApplication.exit() outside the application's own
+    loop, Qt's "quit now" flag stays set and every QEventLoop (qtbot's waits too) returns at once."""
+    loop = QEventLoop()
+    QTimer.singleShot(0, lambda: loop.exit(0))
+    return loop.exec() == 0
 
 
 @pytest.fixture(autouse=True)
@@ -129,6 +138,20 @@ def ctx(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AppContext]:
 
 def on_server(ctx: AppContext) -> bool:
     return isinstance(ctx, PeopleContext)
+
+
+def guarded_exec(run: Callable[[], int]) -> int:
+    """Run `run` (which runs the event loop) with a guard that ends it after 10 s, so it never
+    hangs the tests. The guard is stopped after: a stray QApplication.exit() would leave Qt's
+    "quit now" flag set, and every later wait in this process would return at once."""
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(lambda: QApplication.exit(99))
+    guard.start(10000)
+    try:
+        return run()
+    finally:
+        guard.stop()
 
 
 def server_now(engine: Engine) -> datetime:

@@ -12,7 +12,7 @@ from desktop.views.main_window import MainWindow
 from desktop.views.session import SessionController, run_gui
 from desktop.views.setup_dialog import SetupDialog
 
-from .conftest import OWNER_EMAIL, OWNER_PASSWORD, PRACTICE_NAME, on_server
+from .conftest import OWNER_EMAIL, OWNER_PASSWORD, PRACTICE_NAME, guarded_exec, on_server
 
 
 def sign_in(qtbot, controller: SessionController, email: str, password: str) -> MainWindow:
@@ -107,14 +107,7 @@ def test_run_gui_shows_the_sign_in_and_returns_when_it_is_cancelled(qtbot, ctx, 
             dialog.reject()
 
     QTimer.singleShot(0, cancel_the_sign_in)
-    guard = QTimer()  # never hang the test run; stopped after, so it ends no later test's wait
-    guard.setSingleShot(True)
-    guard.timeout.connect(lambda: QApplication.exit(99))
-    guard.start(5000)
-    try:
-        assert run_gui(ctx) == 0
-    finally:
-        guard.stop()
+    assert guarded_exec(lambda: run_gui(ctx)) == 0
     assert seen == ["" if on_server(ctx) else PRACTICE_NAME]
 
 
@@ -132,6 +125,5 @@ def test_the_start_up_window_closes_once_the_first_dialog_is_up(qtbot, ctx, owne
                 widget.reject()
 
     QTimer.singleShot(0, cancel_the_sign_in)
-    QTimer.singleShot(5000, lambda: QApplication.exit(99))  # never hang the test run
-    assert run_gui(ctx, splash=splash) == 0
+    assert guarded_exec(lambda: run_gui(ctx, splash=splash)) == 0
     assert splash_seen == [False]

@@ -21,7 +21,7 @@ from desktop.views.setup_dialog import SetupDialog
 from desktop.views.startup import start_desktop
 from tests.db import server_practice as sp
 
-from .conftest import OWNER_EMAIL, OWNER_PASSWORD, PRACTICE_NAME, on_server
+from .conftest import OWNER_EMAIL, OWNER_PASSWORD, PRACTICE_NAME, guarded_exec, on_server
 
 
 def waiting_dialog(qtbot, name: str | None = PRACTICE_NAME) -> LoginDialog:
@@ -103,18 +103,6 @@ def test_an_empty_database_goes_on_to_the_set_up(qtbot, ctx, controller):
         return
     assert not dialog.isVisible()
     assert isinstance(controller.dialog, SetupDialog) and controller.dialog.isVisible()
-
-
-def guarded_exec(run):
-    """Run `run` (which runs the event loop) with a guard that never lets it hang the tests."""
-    guard = QTimer()
-    guard.setSingleShot(True)
-    guard.timeout.connect(lambda: QApplication.exit(99))
-    guard.start(10000)
-    try:
-        return run()
-    finally:
-        guard.stop()
 
 
 def visible(kind: type) -> list:
