@@ -50,7 +50,8 @@ READ_ONLY = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
 class AuditTableModel(QStandardItemModel):
     """Presents AuditRows a page at a time. `set_fetch` gives the query (the screen's filter
     bound in); `reload` reads the first page; the view's scrolling calls fetchMore. Each cell
-    shows its text and, as its tooltip, the same text whole (a long sentence is cut short)."""
+    holds its text only: the screen's table shows that text whole as the cell's tooltip when
+    asked, so a page hands Qt one value per cell."""
 
     def __init__(self, time_zone: str, parent=None) -> None:
         super().__init__(0, len(HEADERS), parent)
@@ -115,17 +116,14 @@ class AuditTableModel(QStandardItemModel):
         return page
 
     def _put(self, first: int, rows: Sequence[AuditRow]) -> None:
-        """Give Qt the cells of `rows`, from row `first` on (the rows exist already): the text,
-        and the same text as tooltip. The model makes its items itself: items made in Python
+        """Give Qt the cells of `rows`, from row `first` on (the rows exist already). The model makes its items itself: items made in Python
         and handed over would leave wrappers behind that outlive the items Qt deletes."""
         put, index, cells = self.setData, self.index, self.cells
-        display, tooltip = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
+        display = Qt.ItemDataRole.DisplayRole
         columns = range(len(HEADERS))
         for number, row in enumerate(rows, first):
             for column, text in zip(columns, cells(row), strict=True):
-                cell = index(number, column)
-                put(cell, text, display)
-                put(cell, text, tooltip)
+                put(index(number, column), text, display)
 
     def row(self, row: int) -> AuditRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QItemSelection, QRect, Qt, QThreadPool
-from PySide6.QtGui import QRegion
+from PySide6.QtCore import QEvent, QItemSelection, QRect, Qt, QThreadPool
+from PySide6.QtGui import QHelpEvent, QRegion
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedLayout,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +41,9 @@ from .widgets import EmptyState, ScreenHeader, button
 class _EntriesTable(QTableView):
     """The entries' table, whose viewport is opaque: it fills its rectangle itself, except its
     two bottom corners, where the table's rounded frame shows through. Repainting the rows (a
-    new page, a selection) then never repaints the screen, splitter and frame behind them."""
+    new page, a selection) then never repaints the screen, splitter and frame behind them.
+    A cell's tooltip is its whole text (a long sentence is cut short on screen), read from the
+    model when the pointer rests on it rather than stored twice for every cell of every page."""
 
     #: the table's corner radius in the style sheet (QTableView border-radius).
     CORNER = 8
@@ -55,6 +58,18 @@ class _EntriesTable(QTableView):
         shown -= QRegion(QRect(0, bottom, corner, corner))
         shown -= QRegion(QRect(area.width() - corner, bottom, corner, corner))
         rows.setMask(shown)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            cell = self.indexAt(event.pos())
+            text = cell.data() if cell.isValid() else None
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport(), self.visualRect(cell))
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
 
 
 class AuditScreen(QWidget):
